@@ -1,0 +1,93 @@
+"""Project automation. `nox` runs the default sessions (everything CI checks); `nox -l` lists all."""
+
+from __future__ import annotations
+
+import filecmp
+import tempfile
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["codegen_check", "fixtures_lint", "lint", "typecheck", "tests"]
+
+HERE = Path(__file__).parent
+PYTHON = "3.11"
+
+# The generator and its formatters are pinned: the same schemas always give the same bytes.
+CODEGEN_REQUIREMENTS = ["datamodel-code-generator==0.89.0", "black==26.10.1", "isort==8.0.1"]
+CODEGEN_OPTIONS = [
+    "--input-file-type", "jsonschema",
+    "--output-model-type", "dataclasses.dataclass",
+    "--target-python-version", "3.11",
+    "--frozen-dataclasses",
+    "--keyword-only",
+    "--strict-nullable",
+    "--use-subclass-enum",
+    "--use-one-literal-as-default",
+    "--use-schema-description",
+    "--use-field-description",
+    "--disable-timestamp",
+    "--formatters", "black", "isort",
+]
+TEST_REQUIREMENTS = ["pytest>=8", "hypothesis>=6.100", "hypothesis-jsonschema>=0.23", "build>=1.2"]
+
+
+def _codegen(session: nox.Session, output: Path) -> None:
+    session.install(*CODEGEN_REQUIREMENTS)
+    session.run("python", str(HERE / "codegen.py"), str(output), "--", *CODEGEN_OPTIONS)
+
+
+@nox.session(python=PYTHON)
+def codegen(session: nox.Session) -> None:
+    """Regenerate generated/ from schemas/."""
+    _codegen(session, HERE / "generated")
+
+
+@nox.session(python=PYTHON)
+def codegen_check(session: nox.Session) -> None:
+    """Fail when generated/ differs from a fresh run of the generator."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp)
+        _codegen(session, fresh)
+        names = sorted(p.name for p in fresh.glob("*.py"))
+        committed = sorted(p.name for p in (HERE / "generated").glob("*.py"))
+        _, mismatch, errors = filecmp.cmpfiles(fresh, HERE / "generated", names, shallow=False)
+        stale = sorted(set(mismatch) | set(errors) | (set(committed) ^ set(names)))
+        if stale:
+            session.error(f"generated/ is stale ({', '.join(stale)}): run `nox -s codegen`")
+
+
+@nox.session(python=PYTHON)
+def fixtures_lint(session: nox.Session) -> None:
+    """Check the golden fixture corpus: format, ids, coverage, round trips, both validators."""
+    session.install(".")
+    session.run("python", "-m", "ledgerspec.conformance.lint")
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Style and import checks on the hand-written code."""
+    session.install("ruff==0.17.6")
+    session.run("ruff", "check", "runtime", "conformance", "tests", "bench", "codegen.py", "noxfile.py")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on runtime/ and conformance/."""
+    session.install(".", "mypy==2.4.1")
+    session.run("mypy", "--strict", "runtime", "conformance")
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The whole test suite against an installed copy of the package."""
+    session.install(".", *TEST_REQUIREMENTS)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Throughput benchmarks against jsonschema-rs, jsonschema and pydantic in the same run."""
+    session.install(".", "pydantic==2.14.3")
+    session.run("python", "-m", "bench", *session.posargs)

@@ -1,0 +1,65 @@
+"""ledgerspec: the schema-first contract of append-only agent ledgers.
+
+The functions here use the contract shipped inside the package:
+
+- `load(type, data)` / `loads(type, text)`: validate a JSON value (or text) and build its model;
+- `dump(model)` / `dumps(model)`: the JSON value (or compact text) serde writes for a model;
+- `validate(type, data, strict=False)`: raise `ValidationError` listing every problem.
+
+`type` is a qualified name such as `"converge.ExperienceEventEnvelope"` or a generated class from
+`ledgerspec.models.<namespace>`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from .codec import Codec
+from .contract import Contract, shipped
+from .errors import Issue, LedgerspecError, UnknownTypeError, ValidationError
+from .jsontext import DocumentError, parse, serialize
+from .validation import Validator
+
+__all__ = [
+    "Codec", "Contract", "DocumentError", "Issue", "LedgerspecError", "UnknownTypeError",
+    "ValidationError", "Validator", "default_codec", "dump", "dumps", "load", "loads",
+    "type_names", "validate",
+]
+
+
+@cache
+def default_codec() -> Codec:
+    """The codec over the shipped contract, built once on first use."""
+    return Codec(shipped())
+
+
+def type_names(namespace: str | None = None) -> list[str]:
+    """Qualified names of every shipped type, sorted, optionally of one namespace."""
+    names = shipped().entries
+    return sorted(n for n in names if namespace is None or n.startswith(f"{namespace}."))
+
+
+def validate(type_name: str, data: Any, strict: bool = False) -> None:
+    """Raise ValidationError unless `data` is a valid `type_name` document (reader or strict)."""
+    default_codec().validator.validate(shipped().entry(type_name).qualified, data, strict)
+
+
+def load(type_: Any, data: Any, strict: bool = False) -> Any:
+    """Validate `data` and build the model of `type_` (qualified name or generated class)."""
+    return default_codec().load(type_, data, strict)
+
+
+def loads(type_: Any, text: str | bytes, strict: bool = False) -> Any:
+    """Parse JSON text as serde_json would, then `load` it."""
+    return default_codec().load(type_, parse(text), strict)
+
+
+def dump(obj: Any) -> Any:
+    """The JSON value serde writes for a model."""
+    return default_codec().dump(obj)
+
+
+def dumps(obj: Any) -> str:
+    """Compact JSON text of `dump(obj)`."""
+    return serialize(default_codec().dump(obj))

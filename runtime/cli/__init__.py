@@ -1,0 +1,170 @@
+"""The `ledgerspec` command line: list types, validate documents, round-trip them, print schemas.
+
+Exit codes: 0 everything valid, 1 some document is invalid, 2 usage error (unknown type or
+option, unreadable file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from importlib.metadata import version
+from typing import Any, TextIO
+
+from .. import default_codec, type_names
+from ..contract import shipped
+from ..errors import UnknownTypeError, ValidationError
+from ..jsontext import MAX_DOCUMENT_BYTES, serialize
+from ..schemaset import NAMESPACES, bundle
+from .inputs import Document, UnreadableInput, read_documents
+
+OK, INVALID, USAGE = 0, 1, 2
+
+
+class Reporter:
+    """Writes one result per document, as text for people or JSON lines for machines."""
+
+    def __init__(self, fmt: str, out: TextIO, err: TextIO) -> None:
+        self.fmt, self.out, self.err = fmt, out, err
+        self.counts = {"valid": 0, "invalid": 0}
+
+    def result(self, doc: Document, errors: list[dict[str, Any]], output: Any = None) -> None:
+        valid = not errors
+        self.counts["valid" if valid else "invalid"] += 1
+        if self.fmt == "json":
+            record: dict[str, Any] = {"index": doc.index, "source": doc.source, "line": doc.line, "valid": valid}
+            record["errors"] = errors
+            self.out.write(serialize(record) + "\n")
+            return
+        self.out.write(f"{'ok' if valid else 'INVALID'}  {doc.label}\n")
+        for error in errors:
+            where = error["path"] or "/"
+            self.out.write(f"    {where}: [{error['rule']}] {error['message']}\n")
+
+    def summary(self) -> None:
+        if self.fmt == "text":
+            total = sum(self.counts.values())
+            self.err.write(f"{total} document(s): {self.counts['valid']} valid, {self.counts['invalid']} invalid\n")
+
+
+def _problems(doc: Document, type_name: str, strict: bool) -> list[dict[str, Any]]:
+    if doc.error is not None:
+        return [{"path": "", "rule": doc.error.code, "message": str(doc.error)}]
+    codec = default_codec()
+    return [issue.as_dict() for issue in codec.validator.issues(type_name, doc.value, strict)]
+
+
+def cmd_types(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    for name in type_names(args.namespace):
+        out.write(name + "\n")
+    return OK
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    reporter = Reporter(args.format, out, err)
+    status = OK
+    for doc in read_documents(args.files, args.max_bytes):
+        if isinstance(doc, UnreadableInput):
+            err.write(f"ledgerspec: {doc}\n")
+            status = USAGE
+            continue
+        reporter.result(doc, _problems(doc, args.type, args.strict))
+    reporter.summary()
+    return status if status != OK else (INVALID if reporter.counts["invalid"] else OK)
+
+
+def cmd_roundtrip(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    codec = default_codec()
+    status = OK
+    for doc in read_documents(args.files, args.max_bytes):
+        if isinstance(doc, UnreadableInput):
+            err.write(f"ledgerspec: {doc}\n")
+            status = USAGE
+            continue
+        try:
+            if doc.error is not None:
+                raise doc.error
+            out.write(serialize(codec.dump(codec.load(args.type, doc.value, args.strict))) + "\n")
+        except ValidationError as exc:
+            errors = [issue.as_dict() for issue in exc.issues]
+            out.write(serialize({"index": doc.index, "source": doc.source, "line": doc.line, "errors": errors}) + "\n")
+            status = status or INVALID
+        except ValueError as exc:
+            error = {"path": "", "rule": getattr(exc, "code", "invalid_input"), "message": str(exc)}
+            out.write(serialize({"index": doc.index, "source": doc.source, "line": doc.line, "errors": [error]}) + "\n")
+            status = status or INVALID
+    return status
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    contract = shipped()
+    if args.bundle:
+        document = bundle(contract.entries)
+    elif args.strict:
+        document = contract.schema(args.type, strict=True)
+    else:
+        document = contract.entry(args.type).schema
+    out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return OK
+
+
+def _known_type(name: str) -> str:
+    shipped().entry(name)
+    return name
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command (each has its own --help)."""
+    parser = argparse.ArgumentParser(prog="ledgerspec", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"ledgerspec {version('ledgerspec')}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    types = commands.add_parser("types", help="list the qualified type names, one per line")
+    types.add_argument("--namespace", choices=NAMESPACES, help="only this namespace")
+    types.set_defaults(run=cmd_types)
+
+    def documents(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--type", required=True, metavar="T", help="qualified type name, e.g. converge.ExperienceEventEnvelope")
+        sub.add_argument("--strict", action="store_true", help="apply the strict (writer) contract: no unknown keys, every always-written key present")
+        sub.add_argument("--max-bytes", type=int, default=MAX_DOCUMENT_BYTES, help=f"size limit of one document (default {MAX_DOCUMENT_BYTES})")
+        sub.add_argument("files", nargs="*", metavar="FILE", help=".json (one document), .jsonl or - (one per line); default: standard input")
+
+    validate = commands.add_parser("validate", help="check documents against a type's schema")
+    documents(validate)
+    validate.add_argument("--format", choices=["text", "json"], default="text", help="text for people, json: one JSON line per document")
+    validate.set_defaults(run=cmd_validate)
+
+    roundtrip = commands.add_parser("roundtrip", help="load each document into its model and print serde's re-serialization")
+    documents(roundtrip)
+    roundtrip.set_defaults(run=cmd_roundtrip)
+
+    schema = commands.add_parser("schema", help="print a type's schema, or one self-contained bundle of all")
+    which = schema.add_mutually_exclusive_group(required=True)
+    which.add_argument("--type", metavar="T", help="qualified type name")
+    which.add_argument("--bundle", action="store_true", help="every schema in one document, references local")
+    schema.add_argument("--strict", action="store_true", help="print the derived strict (writer) form of --type")
+    schema.set_defaults(run=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run one command; returns the exit code (the console script exits with it)."""
+    out, err = out or sys.stdout, err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if getattr(args, "type", None) is not None:
+            _known_type(args.type)
+        if args.command == "schema" and args.strict and args.bundle:
+            parser.error("--strict applies to --type, not --bundle")
+        return int(args.run(args, out, err))
+    except UnknownTypeError as exc:
+        err.write(f"ledgerspec: {exc}\n")
+        return USAGE
+    except SystemExit as exc:
+        return int(exc.code or 0) if isinstance(exc.code, int) else USAGE
+    except BrokenPipeError:
+        return OK
+

@@ -1,0 +1,222 @@
+"""The wire-exact codec: one cattrs Converter whose hooks are derived from the schemas.
+
+Nothing here names a contract type. Every hook comes from what the schemas say:
+- struct properties give the wire keys, their order and which keys serde omits
+  (`x-skip-serializing-if`);
+- `oneOf` unions give the tag (a `discriminator` property or the external key) that picks a
+  variant class;
+- `format: float` marks f32 values, rounded the way serde stores them;
+- `x-canonical` marks values serde re-emits in a canonical form (lowercase hex, hyphenated UUID,
+  a `Duration` whose nanos carried into secs).
+Input is validated against the schema before it is structured, so structuring never guesses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import importlib
+import keyword
+import struct
+import uuid
+from collections.abc import Callable
+from types import NoneType, UnionType
+from typing import Any, get_args
+from urllib.parse import urljoin
+
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from .contract import SKIP, Contract
+from .errors import Issue, UnknownTypeError, ValidationError
+from .schemaset import Schema, TypeEntry
+from .validation import Validator
+
+Hook = Callable[[Any], Any]
+NANOS_PER_SEC = 1_000_000_000
+
+
+def f32(value: float) -> float:
+    """The f64 that serde prints for `value` stored as an f32 (shortest round-trip digits)."""
+    stored: float = struct.unpack("<f", struct.pack("<f", value))[0]
+    for digits in range(1, 10):
+        text = f"{stored:.{digits}g}"
+        if struct.unpack("<f", struct.pack("<f", float(text)))[0] == stored:
+            return float(text)
+    return stored
+
+
+def canonical_uuid(value: str) -> str:
+    """The lowercase hyphenated form `uuid` serializes any accepted UUID spelling to."""
+    return str(uuid.UUID(value))
+
+
+def carry_duration(value: Any) -> Any:
+    """A Duration with nanos >= 1e9 carried into secs, as serde normalises it."""
+    if value.nanos < NANOS_PER_SEC:
+        return value
+    extra, nanos = divmod(value.nanos, NANOS_PER_SEC)
+    return dataclasses.replace(value, secs=value.secs + extra, nanos=nanos)
+
+
+SCALAR_CANONICAL: dict[str, Hook] = {"lowercase": str.lower, "uuid": canonical_uuid}
+
+
+def python_name(wire: str) -> str:
+    """Attribute name the generator gives a wire key (keywords get a trailing underscore)."""
+    return f"{wire}_" if keyword.iskeyword(wire) else wire
+
+
+class Codec:
+    """Loads JSON values into generated models and dumps models back to serde's JSON."""
+
+    def __init__(self, contract: Contract, validator: Validator | None = None) -> None:
+        self.contract = contract
+        self.validator = validator or Validator(contract)
+        self.converter = cattrs.Converter(detailed_validation=False)
+        modules = {ns: importlib.import_module(f"ledgerspec.models.{ns}") for ns in ("converge", "mfm", "agentsdk")}
+        self.types: dict[str, Any] = {
+            name: getattr(modules[entry.namespace], entry.class_name)
+            for name, entry in contract.entries.items()
+        }
+        self._names: dict[Any, str] = {}
+        for name, obj in self.types.items():
+            if isinstance(obj, type) and (dataclasses.is_dataclass(obj) or issubclass(obj, enum.Enum)):
+                self._names.setdefault(obj, name)
+        self._unions: dict[frozenset[Any], str] = {
+            frozenset(get_args(self.types[name])): name for name in contract.unions
+        }
+        self._top: dict[str, Hook] = {}
+        self._register()
+
+    # -- public API -------------------------------------------------------------------------
+
+    def qualified(self, type_or_name: Any) -> str:
+        """Qualified name of a type given by name or by generated class."""
+        if isinstance(type_or_name, str):
+            return self.contract.entry(type_or_name).qualified
+        try:
+            return self._names[type_or_name]
+        except (KeyError, TypeError):
+            raise UnknownTypeError(f"{type_or_name!r} is not a generated ledgerspec model") from None
+
+    def load(self, type_or_name: Any, data: Any, strict: bool = False) -> Any:
+        """Validate `data` as the given type and build its model; ValidationError lists every problem."""
+        name = self.qualified(type_or_name)
+        self.validator.validate(name, data, strict)
+        try:
+            return self._top[name](data)
+        except (OverflowError, ValueError) as exc:
+            raise ValidationError(name, [Issue("", "format", str(exc), data)]) from None
+
+    def dump(self, obj: Any) -> Any:
+        """The JSON value serde writes for `obj` (keys in declaration order, skipped keys omitted)."""
+        return self.converter.unstructure(obj)
+
+    # -- hook construction ------------------------------------------------------------------
+
+    def _register(self) -> None:
+        conv = self.converter
+        conv.register_structure_hook_func(lambda t: self._union_name(t) is not None, self._structure_union)
+        conv.register_structure_hook(Any, lambda value, _: value)
+        conv.register_unstructure_hook_func(
+            lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda member: member.value
+        )
+        for name, entry in self.contract.entries.items():
+            obj = self.types[name]
+            if isinstance(obj, type) and dataclasses.is_dataclass(obj) and self._names.get(obj) == name:
+                self._register_struct(entry, obj)
+        for name, entry in self.contract.entries.items():
+            special = self._value_hooks(entry.schema, entry.uri)
+            obj = self.types[name]
+            self._top[name] = special[0] if special else (lambda data, t=obj: conv.structure(data, t))
+
+    def _union_name(self, annotation: Any) -> str | None:
+        if not isinstance(annotation, UnionType):
+            return None
+        members = frozenset(arg for arg in get_args(annotation) if arg is not NoneType)
+        return self._unions.get(members)
+
+    def _structure_union(self, data: Any, annotation: Any) -> Any:
+        if data is None:
+            return None
+        name = self._union_name(annotation)
+        assert name is not None
+        union = self.contract.unions[name]
+        index = union.identify(data)
+        if index is None:
+            raise ValueError(f"value names no variant of {name}")
+        return self._top[union.variants[index]](data)
+
+    def _properties(self, entry: TypeEntry) -> list[tuple[str, Schema, str]]:
+        """(wire key, property schema, base URI) of a struct: own properties, then allOf bases'."""
+        own = [(key, prop, entry.uri) for key, prop in entry.schema.get("properties", {}).items()]
+        for member in entry.schema.get("allOf", []):
+            base = self.contract.by_uri(urljoin(entry.uri, member.get("$ref", "")))
+            if base is not None:
+                own += [p for p in self._properties(base) if p[0] not in {k for k, _, _ in own}]
+        return own
+
+    def _register_struct(self, entry: TypeEntry, cls: type) -> None:
+        props = self._properties(entry)
+        attrs = [f.name for f in dataclasses.fields(cls)]
+        wanted = [python_name(key) for key, _, _ in props]
+        if sorted(attrs) != sorted(wanted):
+            raise TypeError(f"{entry.qualified}: model fields {attrs} do not match schema keys {wanted}")
+        load_overrides: dict[str, Any] = {}
+        dump_overrides: dict[str, Any] = {}
+        for key, prop, base in props:
+            attr = python_name(key)
+            hooks = self._value_hooks(prop, base)
+            load = (lambda value, _, hook=hooks[0]: hook(value)) if hooks else None
+            load_overrides[attr] = override(rename=key, struct_hook=load)
+            dump_overrides[attr] = override(
+                rename=key,
+                omit_if_default=SKIP in prop,
+                unstruct_hook=hooks[1] if hooks else None,
+            )
+        structure = make_dict_structure_fn(cls, self.converter, **load_overrides)  # type: ignore[arg-type]
+        if entry.schema.get("x-canonical") == "duration":
+            plain = structure
+            structure = lambda data, t, plain=plain: carry_duration(plain(data, t))  # noqa: E731
+        unstructure = make_dict_unstructure_fn(cls, self.converter, **dump_overrides)  # type: ignore[arg-type]
+        order = [key for key, _, _ in props]
+        if [python_name(k) for k in order] != attrs:
+            plain_dump = unstructure
+
+            def unstructure(obj: Any, plain_dump: Hook = plain_dump, order: list[str] = order) -> Any:
+                out = plain_dump(obj)
+                return {key: out[key] for key in order if key in out}
+
+        self.converter.register_structure_hook(cls, structure)
+        self.converter.register_unstructure_hook(cls, unstructure)
+
+    def _value_hooks(self, schema: Schema, base: str) -> tuple[Hook, Hook] | None:
+        """(load, dump) functions a value needs beyond its annotation, from its schema."""
+        members = schema.get("anyOf")
+        if members and any(m.get("type") == "null" for m in members):
+            inner = next(m for m in members if m.get("type") != "null")
+            hooks = self._value_hooks(inner, base)
+            if hooks is None:
+                return None
+            load, dump = hooks
+            return (lambda v: None if v is None else load(v)), (lambda v: None if v is None else dump(v))
+        ref = schema.get("$ref")
+        if ref is not None:
+            target = self.contract.by_uri(urljoin(base, ref))
+            return self._value_hooks(target.schema, target.uri) if target else None
+        canonical = SCALAR_CANONICAL.get(schema.get("x-canonical", ""))
+        if canonical is not None:
+            return canonical, canonical
+        if schema.get("format") == "float":
+            if schema.get("type") == ["number", "null"]:
+                return (lambda v: None if v is None else f32(v)), (lambda v: None if v is None else f32(v))
+            return f32, f32
+        items = schema.get("items")
+        if schema.get("type") == "array" and isinstance(items, dict):
+            hooks = self._value_hooks(items, base)
+            if hooks is not None:
+                load, dump = hooks
+                return (lambda vs: [load(v) for v in vs]), (lambda vs: [dump(v) for v in vs])
+        return None
+

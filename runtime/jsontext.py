@@ -1,0 +1,110 @@
+"""JSON text in and out, accepting exactly what serde_json accepts.
+
+Python's `json` module is more lenient than serde_json: it reads `NaN`/`Infinity`, lone UTF-16
+surrogate escapes and arbitrarily deep nesting (until it crashes). `parse` rejects each of these
+with a `DocumentError` that says where, and caps the document size.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from .errors import LedgerspecError
+
+MAX_DEPTH = 127
+"""Deepest nesting serde_json reads (its recursion limit of 128 rejects the 128th level)."""
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
+"""Default size cap of one document; larger ones are refused before parsing."""
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_RAW_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class DocumentError(LedgerspecError, ValueError):
+    """Text that is not a JSON document serde_json would read."""
+
+    code = "malformed_json"
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        self.line = line
+        self.column = column
+        where = f" (line {line}, column {column})" if line is not None else ""
+        super().__init__(f"{message}{where}")
+
+
+def _reject_constant(name: str) -> Any:
+    raise DocumentError(f"{name} is not valid JSON (serde_json rejects non-finite numbers)")
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise DocumentError(f"number {text[:40]} is out of range for a 64-bit float")
+    return value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_parse_float)
+
+
+def depth(value: Any) -> int:
+    """Nesting depth of a parsed value (a scalar is 0, `[]` is 1)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        current, level = stack.pop()
+        if isinstance(current, dict):
+            current = current.values()
+        elif not isinstance(current, list):
+            continue
+        level += 1
+        deepest = max(deepest, level)
+        stack.extend((item, level) for item in current if isinstance(item, (dict, list)))
+    return deepest
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            if _RAW_SURROGATE.search(current):
+                return True
+        elif isinstance(current, dict):
+            stack.extend(current.keys())
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return False
+
+
+def parse(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Any:
+    """Parse one JSON document as serde_json would, or raise DocumentError."""
+    size = len(text)
+    if size > max_bytes:
+        raise DocumentError(f"document is {size} bytes; the limit is {max_bytes} bytes")
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(f"document is not valid UTF-8 (byte {exc.start})") from None
+    elif _RAW_SURROGATE.search(text):
+        raise DocumentError("document holds a lone UTF-16 surrogate, which is not valid Unicode")
+    try:
+        value = _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"malformed JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise DocumentError(f"document nests deeper than {MAX_DEPTH} levels") from None
+    if text.count("[") + text.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
+        raise DocumentError(f"document nests deeper than {MAX_DEPTH} levels")
+    if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
+        raise DocumentError("document holds a lone UTF-16 surrogate escape, which is not valid Unicode")
+    return value
+
+
+def serialize(value: Any) -> str:
+    """Compact JSON text, non-ASCII kept as is (the form serde_json writes)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

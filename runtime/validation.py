@@ -1,0 +1,226 @@
+"""Validation of documents against the contract, with two interchangeable engines.
+
+`jsonschema-rs` is the fast engine used on hot paths; Python `jsonschema` is the reference engine
+the test suite cross-checks it against. Both report raw errors that are normalised here into
+`Issue`s: inside a tagged union the errors of the variant the document names are reported (not a
+bare "oneOf failed"), so every problem comes with the JSON pointer of the offending value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+import jsonschema_rs
+import referencing
+import referencing.jsonschema
+
+from .contract import INTEGER_LITERAL, Contract
+from .errors import Issue, ValidationError
+from .keywords import RUST_KEYWORDS, PythonValidator
+
+Engine = Literal["rust", "python"]
+RULE_NAMES = {INTEGER_LITERAL: "type"}
+
+
+@dataclass(frozen=True)
+class RawError:
+    """An engine's error in engine-neutral form; `branches` holds per-branch errors of a union."""
+
+    path: tuple[str | int, ...]
+    keyword: str
+    message: str
+    instance: Any
+    union: str | None
+    branches: tuple[tuple[RawError, ...], ...]
+
+
+class Backend(Protocol):
+    """A compiled-validator cache for one engine."""
+
+    def is_valid(self, qualified: str, strict: bool, instance: Any) -> bool: ...
+
+    def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]: ...
+
+
+class RustBackend:
+    """Validators compiled by jsonschema-rs, one per (type, mode), built on first use."""
+
+    def __init__(self, contract: Contract) -> None:
+        self._contract = contract
+        self._registries: dict[bool, Any] = {}
+        self._validators: dict[tuple[str, bool], Any] = {}
+
+    def _validator(self, qualified: str, strict: bool) -> Any:
+        key = (qualified, strict)
+        validator = self._validators.get(key)
+        if validator is None:
+            if strict not in self._registries:
+                self._registries[strict] = jsonschema_rs.Registry(self._contract.resources(strict))
+            validator = jsonschema_rs.validator_for(
+                self._contract.schema(qualified, strict),
+                registry=self._registries[strict],
+                keywords=RUST_KEYWORDS,
+                offline=True,
+            )
+            self._validators[key] = validator
+        return validator
+
+    def is_valid(self, qualified: str, strict: bool, instance: Any) -> bool:
+        return bool(self._validator(qualified, strict).is_valid(instance))
+
+    def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]:
+        return [self._raw(e) for e in self._validator(qualified, strict).iter_errors(instance)]
+
+    def _raw(self, error: Any) -> RawError:
+        keyword = error.schema_path[-1] if error.schema_path else error.kind.name
+        union = None
+        location = error.absolute_keyword_location or ""
+        if keyword == "oneOf" and location.endswith("#/oneOf"):
+            entry = self._contract.by_uri(location)
+            union = entry.qualified if entry else None
+        context = getattr(error.kind, "context", None) or ()
+        return RawError(
+            tuple(error.instance_path),
+            str(keyword),
+            error.message,
+            error.instance,
+            union,
+            tuple(tuple(self._raw(sub) for sub in branch) for branch in context),
+        )
+
+
+def _without_dialect(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema without `$schema`: jsonschema would otherwise switch a `$ref` target back to
+    its stock 2020-12 validator, dropping the ledgerspec keywords."""
+    return {key: value for key, value in schema.items() if key != "$schema"}
+
+
+class PythonBackend:
+    """Validators of the Python `jsonschema` library over a local `referencing` registry."""
+
+    def __init__(self, contract: Contract) -> None:
+        self._contract = contract
+        self._registries: dict[bool, referencing.Registry[Any]] = {}
+        self._validators: dict[tuple[str, bool], Any] = {}
+
+    def _validator(self, qualified: str, strict: bool) -> Any:
+        key = (qualified, strict)
+        validator = self._validators.get(key)
+        if validator is None:
+            if strict not in self._registries:
+                spec = referencing.jsonschema.DRAFT202012
+                resources = [
+                    (uri, spec.create_resource(_without_dialect(schema)))
+                    for uri, schema in self._contract.resources(strict)
+                ]
+                self._registries[strict] = referencing.Registry().with_resources(resources)
+            schema = _without_dialect(self._contract.schema(qualified, strict))
+            validator = PythonValidator(schema, registry=self._registries[strict])
+            self._validators[key] = validator
+        return validator
+
+    def is_valid(self, qualified: str, strict: bool, instance: Any) -> bool:
+        return bool(self._validator(qualified, strict).is_valid(instance))
+
+    def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]:
+        return [self._raw(e) for e in self._validator(qualified, strict).iter_errors(instance)]
+
+    def _raw(self, error: Any) -> RawError:
+        keyword = str(error.validator)
+        union = None
+        branches: tuple[tuple[RawError, ...], ...] = ()
+        if keyword in ("oneOf", "anyOf"):
+            title = error.schema.get("title") if isinstance(error.schema, dict) else None
+            union = title if keyword == "oneOf" and title in self._contract.unions else None
+            count = len(error.validator_value)
+            grouped: list[list[RawError]] = [[] for _ in range(count)]
+            for sub in error.context or ():
+                grouped[sub.relative_schema_path[0]].append(self._raw(sub))
+            branches = tuple(tuple(group) for group in grouped)
+        return RawError(
+            tuple(error.absolute_path), keyword, error.message, error.instance, union, branches
+        )
+
+
+def pointer(path: tuple[str | int, ...]) -> str:
+    """RFC 6901 JSON pointer of a path."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def _lone_surrogate_path(instance: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(instance, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return where
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((key, where))
+                stack.append((item, (*where, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*where, index)) for index, item in enumerate(value))
+    return None
+
+
+class Validator:
+    """Validates documents of any qualified type in reader or strict mode with one engine."""
+
+    def __init__(self, contract: Contract, engine: Engine = "rust") -> None:
+        self.contract = contract
+        self.engine = engine
+        self._backend: Backend = RustBackend(contract) if engine == "rust" else PythonBackend(contract)
+
+    def issues(self, qualified: str, instance: Any, strict: bool = False) -> list[Issue]:
+        """Every problem of `instance` as a `qualified` document; empty when it is valid."""
+        self.contract.entry(qualified)
+        try:
+            if self._backend.is_valid(qualified, strict, instance):
+                return []
+            raw = self._backend.errors(qualified, strict, instance)
+        except UnicodeEncodeError:
+            where = _lone_surrogate_path(instance) or ()
+            return [Issue(pointer(where), "unicode", "string holds a lone UTF-16 surrogate, which is not valid Unicode")]
+        found: dict[tuple[str, str, str], Issue] = {}
+        for error in raw:
+            for issue in self._normalise(error):
+                found.setdefault((issue.path, issue.rule, issue.message), issue)
+        return list(found.values())
+
+    def validate(self, qualified: str, instance: Any, strict: bool = False) -> None:
+        """Raise ValidationError listing every problem unless `instance` is valid."""
+        problems = self.issues(qualified, instance, strict)
+        if problems:
+            raise ValidationError(qualified, problems)
+
+    def _normalise(self, error: RawError) -> Iterator[Issue]:
+        where = pointer(error.path)
+        if error.keyword == "oneOf" and error.union is not None:
+            union = self.contract.unions[error.union]
+            index = union.identify(error.instance)
+            if index is not None and index < len(error.branches) and error.branches[index]:
+                for sub in error.branches[index]:
+                    yield from self._normalise(sub)
+                return
+            names = ", ".join(union.names)
+            how = f"a {union.tag!r} of" if union.tag else "one of"
+            yield Issue(where, "oneOf", f"not a valid {union.qualified}: expected {how} {names}", error.instance)
+            return
+        if error.keyword == "anyOf" and error.branches:
+            informative = [
+                branch for branch in error.branches
+                if not (len(branch) == 1 and branch[0].keyword == "type" and branch[0].path == error.path)
+            ]
+            if len(informative) == 1:
+                for sub in informative[0]:
+                    yield from self._normalise(sub)
+                return
+            if not informative:
+                yield Issue(where, "type", f"{error.instance!r} has none of the allowed types", error.instance)
+                return
+        rule = RULE_NAMES.get(error.keyword, error.keyword)
+        yield Issue(where, rule, error.message, error.instance)
