@@ -15,7 +15,7 @@ from typing import Any
 
 import jsonschema
 
-from ledgerspec import Codec, default_codec
+from ledgerspec import Codec, Contract, default_codec
 from ledgerspec.validation import Validator
 
 from .values import FixtureFile, InvalidCase, ValidCase, format_schema, load_corpus
@@ -82,8 +82,31 @@ class Checker:
         return problems
 
 
-def _coverage(corpus: list[FixtureFile], codec: Codec) -> list[str]:
-    contract = codec.contract
+def file_problems(corpus: list[FixtureFile], contract: Contract) -> list[str]:
+    """Files that break the fixture format, are misnamed, or name an unknown type."""
+    problems = []
+    form = jsonschema.Draft202012Validator(format_schema())
+    for file in corpus:
+        for error in form.iter_errors(file.raw):
+            problems.append(f"{file.path}: format: {error.json_path}: {error.message}")
+        if file.type and file.path.stem != file.type.split(".", 1)[1]:
+            problems.append(f"{file.path}: holds type {file.type}; the file must be named after it")
+        if file.type and file.type not in contract.entries:
+            problems.append(f"{file.path}: unknown type {file.type}")
+    return problems
+
+
+def id_problems(corpus: list[FixtureFile]) -> list[str]:
+    """Fixture ids used twice or not prefixed by their type."""
+    cases = [case for file in corpus for case in (*file.valid, *file.invalid)]
+    counts = Counter(case.id for case in cases)
+    problems = [f"{fixture_id}: id used {count} times" for fixture_id, count in counts.items() if count > 1]
+    problems += [f"{c.id}: id must start with {c.type}/" for c in cases if not c.id.startswith(c.type + "/")]
+    return problems
+
+
+def coverage_problems(corpus: list[FixtureFile], contract: Contract) -> list[str]:
+    """Types without valid or invalid fixtures, union variants and enum values never shown valid."""
     problems = []
     by_type = {f.type: f for f in corpus}
     for name in sorted(contract.entries):
@@ -108,26 +131,14 @@ def _coverage(corpus: list[FixtureFile], codec: Codec) -> list[str]:
 
 def lint(corpus: list[FixtureFile], checker: Checker) -> list[str]:
     """Every problem of the corpus, each prefixed by the file or fixture id it concerns."""
-    problems: list[str] = []
-    form = jsonschema.Draft202012Validator(format_schema())
-    for file in corpus:
-        for error in form.iter_errors(file.raw):
-            problems.append(f"{file.path}: format: {error.json_path}: {error.message}")
-        if file.type and file.path.stem != file.type.split(".", 1)[1]:
-            problems.append(f"{file.path}: holds type {file.type}; the file must be named after it")
-        if file.type and file.type not in checker.codec.contract.entries:
-            problems.append(f"{file.path}: unknown type {file.type}")
+    contract = checker.codec.contract
+    problems = file_problems(corpus, contract)
     if problems:
         return problems
-    ids = Counter(case.id for file in corpus for case in (*file.valid, *file.invalid))
-    problems += [f"{fixture_id}: id used {count} times" for fixture_id, count in ids.items() if count > 1]
+    problems = id_problems(corpus) + coverage_problems(corpus, contract)
     for file in corpus:
-        for case in (*file.valid, *file.invalid):
-            if not case.id.startswith(case.type + "/"):
-                problems.append(f"{case.id}: id must start with {case.type}/")
         problems += [f"{c.id}: {p}" for c in file.valid for p in checker.valid(c)]
         problems += [f"{c.id}: {p}" for c in file.invalid for p in checker.invalid(c)]
-    problems += _coverage(corpus, checker.codec)
     return problems
 
 

@@ -294,7 +294,7 @@ class HookMutationRights:
 
     rights: list[HookMutationRight]
     """
-    Allowed rights, a set (no duplicates).
+    Allowed rights: a BTreeSet, so serde accepts duplicates and writes each right once, in declaration order.
     """
 
 

@@ -3,5 +3,2240 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal, TypeAlias
 
+
+ActorId: TypeAlias = str
+"""
+Identifier of the actor (agent, engine component or human) that performed an action. A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdapterTrace:
+    """
+    Adapter (e.g. a LoRA) that was applied to the base model during a local generation.
+    """
+
+    adapter_id: str
+    """
+    Identifier of the adapter.
+    """
+    adapter_hash: str
+    """
+    Hash of the adapter weights.
+    """
+    merged: bool
+    """
+    Whether the adapter was merged into the base weights.
+    """
+
+
+ApprovalPointId: TypeAlias = str
+"""
+Identifier of an approval point that needs a human decision. A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+ArtifactId: TypeAlias = str
+"""
+Identifier of a governed artifact (adapter, pack, policy, truth file, eval suite). A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArtifactKindOther:
+    """
+    A governed artifact kind not covered by the named ones, written as {"Other": name}.
+    """
+
+    Other: str
+    """
+    Free-form name of the artifact kind (e.g. "lora").
+    """
+
+
+class ArtifactKindUnit(StrEnum):
+    """
+    Named kinds of governed artifact, written as bare strings.
+    """
+
+    Adapter = 'Adapter'
+    Pack = 'Pack'
+    Policy = 'Policy'
+    TruthFile = 'TruthFile'
+    EvalSuite = 'EvalSuite'
+
+
+BackendId: TypeAlias = str
+"""
+Identifier of an inference backend or adapter (e.g. "anthropic", "converge-engine"). A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BudgetResourceOther:
+    """
+    A budget dimension not covered by the named ones, written as {"Other": name}.
+    """
+
+    Other: str
+    """
+    Free-form name of the budget dimension (e.g. "gpu_seconds").
+    """
+
+
+class BudgetResourceUnit(StrEnum):
+    """
+    Named budget dimensions of BudgetResource, written as bare strings; EngineBudget is what the converge engine reports.
+    """
+
+    EngineBudget = 'EngineBudget'
+    Tokens = 'Tokens'
+    Facts = 'Facts'
+    Cycles = 'Cycles'
+    Time = 'Time'
+    Cost = 'Cost'
+
+
+ChainId: TypeAlias = str
+"""
+Identifier of a decision chain (for engine outcomes, the root intent id). A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+ContentHash: TypeAlias = str
+"""
+SHA-256 content hash serialized as 64 hex digits (32 bytes). serde writes lower-case hex and accepts upper-case on input, re-emitting it lower-case; any other length or a non-hex digit is rejected.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContextItem:
+    """
+    Labelled piece of context shown to the human approver of a gate.
+    """
+
+    label: str
+    """
+    Label of the context entry (e.g. "vendor").
+    """
+    value: str
+    """
+    Value of the context entry.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContractResult:
+    """
+    Outcome of one contract (truth) check run against a kernel proposal.
+    """
+
+    name: str
+    """
+    Name of the contract.
+    """
+    passed: bool
+    """
+    Whether the contract passed.
+    """
+    failure_reason: str | None = None
+    """
+    Why the contract failed, when it failed and a reason was given.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContractResultSnapshot:
+    """
+    Snapshot of one contract result recorded in a ProposalValidated event (same shape as ContractResult).
+    """
+
+    name: str
+    """
+    Name of the contract.
+    """
+    passed: bool
+    """
+    Whether the contract passed.
+    """
+    failure_reason: str | None = None
+    """
+    Why the contract failed, when it failed and a reason was given.
+    """
+
+
+CorrelationId: TypeAlias = str
+"""
+Identifier grouping the events of one chain or run (organism uses the formation correlation id). A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+CriterionId: TypeAlias = str
+"""
+Identifier of a convergence criterion the engine evaluates. A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+class DataClassification(StrEnum):
+    """
+    Sensitivity class of the data in a request, used as a routing key to choose backends.
+    """
+
+    Public = 'Public'
+    Internal = 'Internal'
+    Confidential = 'Confidential'
+    Restricted = 'Restricted'
+
+
+class DecisionStep(StrEnum):
+    """
+    Stage of the reasoning loop a proposal, validation, invocation or outcome belongs to (Rust default: Reasoning).
+    """
+
+    Reasoning = 'Reasoning'
+    Evaluation = 'Evaluation'
+    Planning = 'Planning'
+
+
+DomainId: TypeAlias = str
+"""
+Identifier of the domain a hypothesis belongs to (e.g. "market"). A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+class ErrorCategory(StrEnum):
+    """
+    Category of the error that stopped the engine (Rust default: Unknown).
+    """
+
+    Internal = 'Internal'
+    Configuration = 'Configuration'
+    External = 'External'
+    Resource = 'Resource'
+    Unknown = 'Unknown'
+
+
+EventId: TypeAlias = str
+"""
+Unique identifier of one experience event in a ledger (ULID or UUID by convention). A transparent string newtype of converge-pack: serde accepts any string, empty included; stores validate the character set on append.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExecutionEnv:
+    """
+    Execution environment of a local generation (Rust default: cpu / ndarray / f32).
+    """
+
+    device: str
+    """
+    Device the model ran on (e.g. "cpu").
+    """
+    backend: str
+    """
+    Tensor backend used (e.g. "ndarray").
+    """
+    precision: str
+    """
+    Numeric precision used (e.g. "f32").
+    """
+
+
+class ExperienceEventKind(StrEnum):
+    """
+    Kind of an experience event, used to filter queries; one name per ExperienceEvent variant, written as the PascalCase variant name.
+    """
+
+    ProposalCreated = 'ProposalCreated'
+    ProposalValidated = 'ProposalValidated'
+    FactPromoted = 'FactPromoted'
+    RecallExecuted = 'RecallExecuted'
+    ReplayTraceRecorded = 'ReplayTraceRecorded'
+    ReplayabilityDowngraded = 'ReplayabilityDowngraded'
+    ArtifactStateTransitioned = 'ArtifactStateTransitioned'
+    ArtifactRollbackRecorded = 'ArtifactRollbackRecorded'
+    BackendInvoked = 'BackendInvoked'
+    OutcomeRecorded = 'OutcomeRecorded'
+    BudgetExceeded = 'BudgetExceeded'
+    PolicySnapshotCaptured = 'PolicySnapshotCaptured'
+    HypothesisResolved = 'HypothesisResolved'
+    GateDecisionRecorded = 'GateDecisionRecorded'
+
+
+FactId: TypeAlias = str
+"""
+Identifier of a fact promoted into the context. A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+GateId: TypeAlias = str
+"""
+Identifier of a human-in-the-loop gate request (upstream generates "hitl-..." values). A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GateVerdictRejectFields:
+    """
+    Fields of the Reject verdict of a gate decision.
+    """
+
+    reason: str | None = None
+    """
+    Why the proposal was rejected, when given.
+    """
+
+
+class GateVerdictUnit(StrEnum):
+    """
+    Gate verdicts without fields, written as bare strings: the proposal is approved.
+    """
+
+    Approve = 'Approve'
+
+
+class GovernedArtifactState(StrEnum):
+    """
+    Lifecycle state of a governed artifact (Rust default: Draft). serde uses the PascalCase variant names; transitions are not checked on the wire.
+    """
+
+    Draft = 'Draft'
+    Approved = 'Approved'
+    Active = 'Active'
+    Quarantined = 'Quarantined'
+    Deprecated = 'Deprecated'
+    RolledBack = 'RolledBack'
+
+
+class HypothesisOutcome(StrEnum):
+    """
+    Terminal outcome of a tracked hypothesis.
+    """
+
+    Confirmed = 'Confirmed'
+    Falsified = 'Falsified'
+    Superseded = 'Superseded'
+    Unresolved = 'Unresolved'
+
+
+class InvariantClass(StrEnum):
+    """
+    Class of a violated invariant: structural, semantic or acceptance.
+    """
+
+    Structural = 'Structural'
+    Semantic = 'Semantic'
+    Acceptance = 'Acceptance'
+
+
+@dataclass(frozen=True, kw_only=True)
+class KernelPolicy:
+    """
+    Kernel policy: adapter, recall and human-approval settings (Rust default: no adapter, recall off, 5 candidates, min score 0.7, no seed, no human, no truths).
+    """
+
+    recall_enabled: bool
+    """
+    Whether recall is enabled.
+    """
+    recall_max_candidates: int
+    """
+    Maximum number of recall candidates.
+    """
+    recall_min_score: float
+    """
+    Minimum recall score (f32).
+    """
+    requires_human: bool
+    """
+    Whether proposals require human approval.
+    """
+    required_truths: list[str]
+    """
+    Names of the truths every proposal must satisfy.
+    """
+    adapter_id: str | None = None
+    """
+    Adapter to apply, if any.
+    """
+    seed: int | None = None
+    """
+    Fixed sampler seed, if any.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class LifecycleEvent:
+    """
+    One state transition of a governed artifact, with who made it and why.
+    """
+
+    from_state: GovernedArtifactState
+    """
+    State before the transition.
+    """
+    to_state: GovernedArtifactState
+    """
+    State after the transition.
+    """
+    timestamp: str
+    """
+    When the transition happened, as a plain string.
+    """
+    actor: str
+    """
+    Who made the transition, as a plain string.
+    """
+    reason: str
+    """
+    Why the transition was made.
+    """
+    ticket_ref: str | None = None
+    """
+    Change ticket reference, if any.
+    """
+    tenant_id: str | None = None
+    """
+    Tenant concerned, as a plain string, if any.
+    """
+
+
+PolicyId: TypeAlias = str
+"""
+Identifier of a policy whose snapshot is captured for provenance. A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolicySnapshotKernel:
+    """
+    Snapshot of a kernel policy: {"type": "Kernel", "policy": KernelPolicy}.
+    """
+
+    type: Literal['Kernel'] = 'Kernel'
+    """
+    Variant tag: always "Kernel".
+    """
+    policy: KernelPolicy
+    """
+    KernelPolicy in force when the snapshot was taken.
+    """
+
+
+ProposalId: TypeAlias = str
+"""
+Identifier of a kernel proposal. A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+class ProposalKind(StrEnum):
+    """
+    What kind of content a kernel proposal carries (Rust default: Reasoning).
+    """
+
+    Claims = 'Claims'
+    Plan = 'Plan'
+    Classification = 'Classification'
+    Evaluation = 'Evaluation'
+    DraftDocument = 'DraftDocument'
+    Reasoning = 'Reasoning'
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecallBudgets:
+    """
+    Resource budgets of one recall execution (Rust default: 100 ms, 3 embedding calls, 100 tokens per candidate).
+    """
+
+    max_latency_ms: int
+    """
+    Maximum latency in milliseconds.
+    """
+    max_embedding_calls: int
+    """
+    Maximum number of embedding calls.
+    """
+    max_tokens_per_candidate: int
+    """
+    Maximum tokens injected per candidate.
+    """
+
+
+class RecallConsumer(StrEnum):
+    """
+    Component that consumes a recall result (Rust default: Kernel).
+    """
+
+    Kernel = 'Kernel'
+    Analytics = 'Analytics'
+    Trainer = 'Trainer'
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecallQuery:
+    """
+    Query sent to the recall (retrieval) system.
+    """
+
+    query_text: str
+    """
+    Text searched for.
+    """
+    top_k: int
+    """
+    Maximum number of candidates wanted.
+    """
+    step_context: DecisionStep | None = None
+    """
+    Decision step the recall serves, when known.
+    """
+    tenant_scope: str | None = None
+    """
+    Tenant the search is restricted to, as a plain string.
+    """
+
+
+class RecallStopReason(StrEnum):
+    """
+    Why a recall search stopped returning candidates. This is recall's StopReason (converge-core recall.rs), distinct from the engine's converge.StopReason.
+    """
+
+    ReachedTopK = 'ReachedTopK'
+    BudgetExhausted = 'BudgetExhausted'
+    BelowThreshold = 'BelowThreshold'
+    TokenLimitReached = 'TokenLimitReached'
+    LatencyExceeded = 'LatencyExceeded'
+    EmbedderNotDeterministic = 'EmbedderNotDeterministic'
+    TenantScopeMissing = 'TenantScopeMissing'
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecallTrace:
+    """
+    Which recalled candidates were considered and injected into a local generation.
+    """
+
+    corpus_fingerprint: str
+    """
+    Fingerprint of the recall corpus searched.
+    """
+    candidate_ids: list[str]
+    """
+    Identifiers of the candidates considered, in rank order.
+    """
+    candidate_scores: list[float]
+    """
+    Scores of the candidates (f32), parallel to candidate_ids.
+    """
+    injected_count: int
+    """
+    How many candidates were injected into the prompt.
+    """
+
+
+class RecallUse(StrEnum):
+    """
+    Purpose a recall result may be used for: augmenting a runtime prompt or selecting training candidates (Rust default: RuntimeAugmentation).
+    """
+
+    RuntimeAugmentation = 'RuntimeAugmentation'
+    TrainingCandidateSelection = 'TrainingCandidateSelection'
+
+
+class Replayability(StrEnum):
+    """
+    How faithfully a recorded generation can be replayed: bit-exact, best effort, or not at all (the variant named None is the string "None", not null).
+    """
+
+    Deterministic = 'Deterministic'
+    BestEffort = 'BestEffort'
+    None_ = 'None'
+
+
+class ReplayabilityDowngradeReason(StrEnum):
+    """
+    Why the replayability of a trace was downgraded.
+    """
+
+    RecallEmbedderNotDeterministic = 'RecallEmbedderNotDeterministic'
+    RecallCorpusNotContentAddressed = 'RecallCorpusNotContentAddressed'
+    RemoteBackendUsed = 'RemoteBackendUsed'
+    NoSeedProvided = 'NoSeedProvided'
+    MultipleReasons = 'MultipleReasons'
+
+
+class RiskTier(StrEnum):
+    """
+    Risk tier of a request, used as a routing key to choose backends.
+    """
+
+    Low = 'Low'
+    Medium = 'Medium'
+    High = 'High'
+    Critical = 'Critical'
+
+
+class RollbackSeverity(StrEnum):
+    """
+    Severity of the problem that caused a rollback (Rust default: Low).
+    """
+
+    Low = 'Low'
+    Medium = 'Medium'
+    High = 'High'
+    Critical = 'Critical'
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoutingPolicy:
+    """
+    Routing policy choosing a backend per truth, risk tier and data classification (Rust default: empty maps, default backend "local").
+    """
+
+    truth_preferences: dict[str, str]
+    """
+    Preferred backend per truth name.
+    """
+    risk_tier_backends: dict[RiskTier, list[str]]
+    """
+    Allowed backends per risk tier; keys are RiskTier names.
+    """
+    data_classification_backends: dict[DataClassification, list[str]]
+    """
+    Allowed backends per data classification; keys are DataClassification names.
+    """
+    default_backend: str
+    """
+    Backend used when no rule applies.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class SamplerParams:
+    """
+    Sampling parameters of a local generation (Rust default: temperature 0.0, top_p 1.0, no top_k).
+    """
+
+    temperature: float
+    """
+    Sampling temperature (f32).
+    """
+    top_p: float
+    """
+    Nucleus sampling probability mass (f32).
+    """
+    top_k: int | None = None
+    """
+    Top-k cut-off, when used.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonAgentRefusedFields:
+    """
+    Fields of the AgentRefused variant of the engine StopReason. Engine run stopped because an agent refused to act.
+    """
+
+    agent_id: str
+    """
+    Agent (suggestor) that refused, as a plain string.
+    """
+    reason: str
+    """
+    Why the agent refused.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonCriteriaMetFields:
+    """
+    Fields of the CriteriaMet variant of the engine StopReason. Engine run stopped because the listed convergence criteria were met.
+    """
+
+    criteria: list[CriterionId]
+    """
+    Criteria that were satisfied.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonCycleBudgetExhaustedFields:
+    """
+    Fields of the CycleBudgetExhausted variant of the engine StopReason. Engine run stopped because it ran out of cycles.
+    """
+
+    cycles_executed: int
+    """
+    Number of cycles executed before stopping.
+    """
+    limit: int
+    """
+    Configured maximum number of cycles.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonErrorFields:
+    """
+    Fields of the Error variant of the engine StopReason. Engine run stopped on an error.
+    """
+
+    message: str
+    """
+    Error message.
+    """
+    category: ErrorCategory
+    """
+    Category of the error.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonFactBudgetExhaustedFields:
+    """
+    Fields of the FactBudgetExhausted variant of the engine StopReason. Engine run stopped because the context reached its fact limit.
+    """
+
+    facts_count: int
+    """
+    Number of facts in the context when the engine stopped.
+    """
+    limit: int
+    """
+    Configured maximum number of facts.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonHitlGatePendingFields:
+    """
+    Fields of the HitlGatePending variant of the engine StopReason. Engine run paused on a human-in-the-loop gate that is waiting for a decision.
+    """
+
+    gate_id: GateId
+    """
+    Gate waiting for a decision.
+    """
+    proposal_id: ProposalId
+    """
+    Proposal the gate is about.
+    """
+    summary: str
+    """
+    Short summary shown to the human approver.
+    """
+    agent_id: str
+    """
+    Agent that raised the proposal, as a plain string.
+    """
+    cycle: int
+    """
+    Engine cycle in which the gate was raised.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonHumanInterventionRequiredFields:
+    """
+    Fields of the HumanInterventionRequired variant of the engine StopReason. Engine run stopped because some criteria need a human decision at the listed approval points.
+    """
+
+    criteria: list[CriterionId]
+    """
+    Criteria that could not be decided without a human.
+    """
+    approval_refs: list[ApprovalPointId]
+    """
+    Approval points waiting for a human decision.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonInvariantViolatedFields:
+    """
+    Fields of the InvariantViolated variant of the engine StopReason. Engine run stopped because an invariant was violated.
+    """
+
+    class_: InvariantClass
+    """
+    Class of the violated invariant.
+    """
+    name: str
+    """
+    Name of the violated invariant.
+    """
+    reason: str
+    """
+    Human-readable explanation of the violation.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonPromotionRejectedFields:
+    """
+    Fields of the PromotionRejected variant of the engine StopReason. Engine run stopped because a proposal could not be promoted to a fact.
+    """
+
+    proposal_id: ProposalId
+    """
+    Proposal whose promotion was rejected.
+    """
+    reason: str
+    """
+    Why the promotion was rejected.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonTimeBudgetExhaustedFields:
+    """
+    Fields of the TimeBudgetExhausted variant of the engine StopReason. Engine run stopped because it ran out of wall-clock time.
+    """
+
+    duration_ms: int
+    """
+    Elapsed run time in milliseconds.
+    """
+    limit_ms: int
+    """
+    Configured time budget in milliseconds.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonTokenBudgetExhaustedFields:
+    """
+    Fields of the TokenBudgetExhausted variant of the engine StopReason. Engine run stopped because it consumed its token budget.
+    """
+
+    tokens_consumed: int
+    """
+    Tokens consumed when the engine stopped.
+    """
+    limit: int
+    """
+    Configured token budget.
+    """
+
+
+class StopReasonUnit(StrEnum):
+    """
+    Engine stop reasons without fields, written as bare strings: the run converged, or the user cancelled it.
+    """
+
+    Converged = 'Converged'
+    UserCancelled = 'UserCancelled'
+
+
+TenantId: TypeAlias = str
+"""
+Identifier of the tenant an event or query is scoped to. A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+TensionId: TypeAlias = str
+"""
+Identifier of a tension (contradiction) between facts, from converge-core types::tension. A transparent string newtype with no validation in serde.
+"""
+
+
+class TimeoutAction(StrEnum):
+    """
+    What happens to a pending human-in-the-loop gate when its timeout expires.
+    """
+
+    Reject = 'Reject'
+    Approve = 'Approve'
+    Escalate = 'Escalate'
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimeoutPolicy:
+    """
+    How long a gate waits for a human decision and what happens afterwards (Rust default: 1800 seconds, Reject).
+    """
+
+    timeout_secs: int
+    """
+    Seconds to wait for a decision.
+    """
+    action: TimeoutAction
+    """
+    Action taken when the timeout expires.
+    """
+
+
+Timestamp: TypeAlias = str
+"""
+Point in time as an opaque string: ISO-8601 by convention ("1970-01-01T00:00:00Z" is the epoch default), but converge 3.7 writes "<unix secs>Z" and 3.9 "lamport:<n>" from Timestamp::now(). Any string is accepted; no validation.
+"""
+
+
+TraceLinkId: TypeAlias = str
+"""
+Identifier under which a replay trace is recorded and later looked up. A transparent string newtype of converge-pack with no validation in serde.
+"""
+
+
+UnitInterval: TypeAlias = float
+"""
+Finite floating-point number in the inclusive range 0.0..=1.0 (converge-pack 3.9 UnitInterval, a transparent f64 validated on deserialize). Integers are accepted on input and re-emitted as floats.
+"""
+
+
+ArtifactKind: TypeAlias = ArtifactKindUnit | ArtifactKindOther
+"""
+Kind of governed artifact (converge's ArtifactKind). Externally tagged: a bare string for the named kinds, {"Other": name} for any other kind.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArtifactQuery:
+    """
+    Query for governed artifacts: the AND of every filter given.
+    """
+
+    tenant_id: TenantId | None = None
+    """
+    Only artifacts of this tenant, when given.
+    """
+    artifact_id: ArtifactId | None = None
+    """
+    Only this artifact, when given.
+    """
+    kind: ArtifactKind | None = None
+    """
+    Only artifacts of this kind, when given.
+    """
+    state: GovernedArtifactState | None = None
+    """
+    Only artifacts currently in this state, when given.
+    """
+    limit: int | None = None
+    """
+    Maximum number of artifacts returned, when given.
+    """
+
+
+BudgetResource: TypeAlias = BudgetResourceUnit | BudgetResourceOther
+"""
+Budget dimension that was exhausted (seed 001+). Externally tagged: a bare string for the named resources, {"Other": name} for any other one.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CandidateScore:
+    """
+    Score of one recall candidate (HEAD: a UnitInterval).
+    """
+
+    id: str
+    """
+    Identifier of the candidate.
+    """
+    score: UnitInterval
+    """
+    Similarity score in [0, 1].
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventArtifactStateTransitionedFields:
+    """
+    Fields of the ArtifactStateTransitioned experience event. A governed artifact changed lifecycle state.
+    """
+
+    artifact_id: ArtifactId
+    """
+    Artifact that changed state.
+    """
+    artifact_kind: ArtifactKind
+    """
+    Kind of the artifact.
+    """
+    event: LifecycleEvent
+    """
+    Lifecycle transition: from and to state, actor and reason.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventBackendInvokedFields:
+    """
+    Fields of the BackendInvoked experience event. An inference backend was invoked (for audit and latency analysis).
+    """
+
+    backend_name: BackendId
+    """
+    Backend that was invoked.
+    """
+    trace_link_id: TraceLinkId
+    """
+    Trace of the invocation.
+    """
+    step: DecisionStep
+    """
+    Decision step the invocation served.
+    """
+    adapter_id: BackendId | None = None
+    """
+    Adapter used with the backend, if any.
+    """
+    policy_snapshot_hash: ContentHash | None = None
+    """
+    Hash of the policy snapshot in force, if captured.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventBudgetExceededFields:
+    """
+    Fields of the BudgetExceeded experience event. A budget of a chain or run was exceeded.
+    """
+
+    chain_id: ChainId
+    """
+    Chain or run whose budget was exceeded.
+    """
+    resource: BudgetResource
+    """
+    Budget dimension exceeded.
+    """
+    limit: str
+    """
+    Configured limit, as a string (the engine writes the budget kind).
+    """
+    observed: str | None = None
+    """
+    Observed value, as a string, when known.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventFactPromotedFields:
+    """
+    Fields of the FactPromoted experience event. A proposal was promoted into a fact.
+    """
+
+    proposal_id: ProposalId
+    """
+    Proposal that was promoted.
+    """
+    fact_id: FactId
+    """
+    Fact created by the promotion.
+    """
+    promoted_by: ActorId
+    """
+    Who promoted it (the engine writes "agent-<id>", "context-input" or "suggestor-<id>").
+    """
+    reason: str
+    """
+    Why the proposal was promoted.
+    """
+    requires_human: bool
+    """
+    Whether the promotion required human approval.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventHypothesisResolvedFields:
+    """
+    Fields of the HypothesisResolved experience event. A tracked hypothesis reached a terminal outcome (seed 001+).
+    """
+
+    chain_id: ChainId
+    """
+    Chain the hypothesis belongs to.
+    """
+    fact_id: FactId
+    """
+    Fact holding the hypothesis.
+    """
+    domain: DomainId
+    """
+    Domain of the hypothesis.
+    """
+    claim: str
+    """
+    Claim that was tested, as text.
+    """
+    confidence: UnitInterval
+    """
+    Confidence in the outcome, in [0, 1] (HEAD: UnitInterval).
+    """
+    outcome: HypothesisOutcome
+    """
+    Terminal outcome.
+    """
+    formed_cycle: int
+    """
+    Engine cycle in which the hypothesis was formed.
+    """
+    resolved_cycle: int
+    """
+    Engine cycle in which it was resolved.
+    """
+    contradiction_id: TensionId | None = None
+    """
+    Tension that contradicted the hypothesis, if any; omitted from the output when absent.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventProposalValidatedFields:
+    """
+    Fields of the ProposalValidated experience event. A proposal was validated: its contracts and truths were evaluated.
+    """
+
+    proposal_id: ProposalId
+    """
+    Proposal that was validated.
+    """
+    chain_id: ChainId
+    """
+    Chain the proposal belongs to.
+    """
+    step: DecisionStep
+    """
+    Decision step of the validation.
+    """
+    contract_results: list[ContractResultSnapshot]
+    """
+    Result of each contract checked.
+    """
+    all_passed: bool
+    """
+    Whether every contract passed.
+    """
+    validator: ActorId
+    """
+    Who validated the proposal.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventReplayabilityDowngradedFields:
+    """
+    Fields of the ReplayabilityDowngraded experience event. Replayability of a trace was downgraded.
+    """
+
+    trace_link_id: TraceLinkId
+    """
+    Trace whose replayability changed.
+    """
+    from_: Replayability
+    """
+    Replayability before the downgrade.
+    """
+    to: Replayability
+    """
+    Replayability after the downgrade.
+    """
+    reason: ReplayabilityDowngradeReason
+    """
+    Why it was downgraded.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class GateRequest:
+    """
+    Request for a human decision on a proposal, raised by the engine at a human-in-the-loop gate.
+    """
+
+    gate_id: GateId
+    """
+    Identifier of this gate request.
+    """
+    proposal_id: ProposalId
+    """
+    Proposal awaiting the decision.
+    """
+    summary: str
+    """
+    Short summary shown to the approver.
+    """
+    agent_id: str
+    """
+    Agent that raised the proposal, as a plain string.
+    """
+    context_data: list[ContextItem]
+    """
+    Labelled context shown to the approver, in order.
+    """
+    cycle: int
+    """
+    Engine cycle in which the gate was raised.
+    """
+    requested_at: Timestamp
+    """
+    When the request was raised.
+    """
+    timeout: TimeoutPolicy
+    """
+    Timeout policy of the gate.
+    """
+    rationale: str | None = None
+    """
+    Why the agent proposes this, when given.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class GateVerdictReject:
+    """
+    Rejection of the proposal, written as {"Reject": {"reason": ...}}.
+    """
+
+    Reject: GateVerdictRejectFields
+    """
+    Fields of the rejection.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocalReplayTrace:
+    """
+    Everything needed to replay a generation by a local model deterministically.
+    """
+
+    base_model_hash: str
+    """
+    Hash of the base model weights.
+    """
+    tokenizer_hash: str
+    """
+    Hash of the tokenizer.
+    """
+    seed: int
+    """
+    Random seed of the sampler.
+    """
+    sampler: SamplerParams
+    """
+    Sampling parameters.
+    """
+    prompt_version: str
+    """
+    Version of the prompt template.
+    """
+    weights_mutated: bool
+    """
+    Whether the weights were modified during the run.
+    """
+    execution_env: ExecutionEnv
+    """
+    Execution environment.
+    """
+    adapter: AdapterTrace | None = None
+    """
+    Adapter applied to the base model, if any.
+    """
+    recall: RecallTrace | None = None
+    """
+    Recall candidates injected into the prompt, if recall ran.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolicySnapshotRouting:
+    """
+    Snapshot of a routing policy: {"type": "Routing", "policy": RoutingPolicy}.
+    """
+
+    type: Literal['Routing'] = 'Routing'
+    """
+    Variant tag: always "Routing".
+    """
+    policy: RoutingPolicy
+    """
+    RoutingPolicy in force when the snapshot was taken.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecallPolicy:
+    """
+    Recall policy: whether recall runs, its limits, budgets and allowed uses (HEAD / 3.9 shape, with a UnitInterval threshold and prior_weight).
+    """
+
+    enabled: bool
+    """
+    Whether recall is enabled.
+    """
+    max_k_total: int
+    """
+    Maximum number of candidates in total.
+    """
+    max_tokens_injection: int
+    """
+    Maximum number of tokens injected into a prompt.
+    """
+    min_score_threshold: UnitInterval
+    """
+    Minimum score a candidate needs, in [0, 1].
+    """
+    budgets: RecallBudgets
+    """
+    Resource budgets.
+    """
+    allowed_uses: list[RecallUse] = field(
+        default_factory=lambda: [RecallUse.RuntimeAugmentation]
+    )
+    """
+    Uses recall results may be put to; ["RuntimeAugmentation"] when absent on input.
+    """
+    prior_weight: UnitInterval = 1.0
+    """
+    Weight of prior experience in [0, 1] (HEAD only); 1.0 when absent on input.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecallProvenanceEnvelope:
+    """
+    Full provenance of one recall execution: hashes of every input, the policy, what was returned and why the search stopped.
+    """
+
+    query_hash: str
+    """
+    Hash of the query.
+    """
+    embedding_input_hash: str
+    """
+    Hash of the text that was embedded.
+    """
+    embedding_hash: str
+    """
+    Hash of the resulting embedding.
+    """
+    embedder_id: str
+    """
+    Identifier of the embedder.
+    """
+    embedder_settings_hash: str
+    """
+    Hash of the embedder settings.
+    """
+    corpus_fingerprint: str
+    """
+    Fingerprint of the corpus searched.
+    """
+    policy_snapshot_hash: str
+    """
+    Hash of the recall policy in force, as a plain string (not a ContentHash).
+    """
+    candidate_scores: list[CandidateScore]
+    """
+    Scores of the returned candidates, in rank order.
+    """
+    candidates_searched: int
+    """
+    Number of candidates examined.
+    """
+    candidates_returned: int
+    """
+    Number of candidates returned.
+    """
+    latency_ms: int
+    """
+    Recall latency in milliseconds.
+    """
+    timestamp: str
+    """
+    When the recall ran, as a plain string.
+    """
+    purpose: RecallUse = RecallUse.RuntimeAugmentation
+    """
+    What the results are used for; RuntimeAugmentation when absent on input.
+    """
+    consumers: list[RecallConsumer] = field(default_factory=list)
+    """
+    Components consuming the results; empty when absent on input.
+    """
+    stop_reason: RecallStopReason | None = None
+    """
+    Why the search stopped, when recorded (recall's StopReason, not the engine's).
+    """
+    signature: str = 'unsigned'
+    """
+    Signature of the envelope: "unsigned", "sha256:<hash>" or "sig://<key-id>/<signature>"; "unsigned" when absent on input.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteReplayTrace:
+    """
+    Audit record of a generation by a remote provider; replay is at best approximate.
+    """
+
+    provider_name: str
+    """
+    Name of the provider (e.g. "openai").
+    """
+    provider_model_id: str
+    """
+    Provider's model identifier.
+    """
+    request_fingerprint: str
+    """
+    Fingerprint of the request sent.
+    """
+    response_fingerprint: str
+    """
+    Fingerprint of the response received.
+    """
+    temperature: float
+    """
+    Sampling temperature requested (f32).
+    """
+    top_p: float
+    """
+    Nucleus sampling probability mass requested (f32).
+    """
+    max_tokens: int
+    """
+    Maximum number of tokens requested.
+    """
+    provider_metadata: dict[str, str]
+    """
+    Provider-specific metadata (e.g. system_fingerprint); key order is not significant.
+    """
+    retried: bool
+    """
+    Whether the request had to be retried.
+    """
+    retry_reasons: list[str]
+    """
+    Reasons for the retries, in order.
+    """
+    replayability: Replayability
+    """
+    How faithfully this generation can be replayed.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplayTraceLocal(LocalReplayTrace):
+    """
+    Trace of a generation by a local model: the fields of LocalReplayTrace plus "type": "Local".
+    """
+
+    type: Literal['Local'] = 'Local'
+    """
+    Variant tag: always "Local"; the other keys are the fields of LocalReplayTrace.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplayTraceRemote(RemoteReplayTrace):
+    """
+    Trace of a generation by a remote provider: the fields of RemoteReplayTrace plus "type": "Remote".
+    """
+
+    type: Literal['Remote'] = 'Remote'
+    """
+    Variant tag: always "Remote"; the other keys are the fields of RemoteReplayTrace.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class RollbackImpact:
+    """
+    Assessed impact of an artifact rollback. All non-Option fields are required on the wire (the Rust Default is not a serde default).
+    """
+
+    quality_issues: list[str]
+    """
+    Quality problems observed.
+    """
+    invalidates_outputs: bool
+    """
+    Whether outputs produced with the artifact are invalidated.
+    """
+    severity: RollbackSeverity
+    """
+    Severity of the problem.
+    """
+    affected_tenants: list[str]
+    """
+    Tenants affected, as plain strings.
+    """
+    affected_count: int | None = None
+    """
+    Number of affected outputs, when known.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class RollbackRecord:
+    """
+    Record of a governed artifact being rolled back.
+    """
+
+    artifact_id: str
+    """
+    Artifact rolled back, as a plain string.
+    """
+    previous_state: GovernedArtifactState
+    """
+    State the artifact was in before the rollback.
+    """
+    rolled_back_at: str
+    """
+    When the rollback happened, as a plain string.
+    """
+    actor: str
+    """
+    Who performed the rollback.
+    """
+    reason: str
+    """
+    Why the artifact was rolled back.
+    """
+    impact: RollbackImpact
+    """
+    Assessed impact.
+    """
+    incident_ref: str | None = None
+    """
+    Incident reference, if any.
+    """
+    tenant_id: str | None = None
+    """
+    Tenant concerned, as a plain string, if any.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonAgentRefused:
+    """
+    Engine run stopped because an agent refused to act. Written as {"AgentRefused": {fields}}.
+    """
+
+    AgentRefused: StopReasonAgentRefusedFields
+    """
+    Fields of the AgentRefused stop reason.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonCriteriaMet:
+    """
+    Engine run stopped because the listed convergence criteria were met. Written as {"CriteriaMet": {fields}}.
+    """
+
+    CriteriaMet: StopReasonCriteriaMetFields
+    """
+    Fields of the CriteriaMet stop reason.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonCycleBudgetExhausted:
+    """
+    Engine run stopped because it ran out of cycles. Written as {"CycleBudgetExhausted": {fields}}.
+    """
+
+    CycleBudgetExhausted: StopReasonCycleBudgetExhaustedFields
+    """
+    Fields of the CycleBudgetExhausted stop reason.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonError:
+    """
+    Engine run stopped on an error. Written as {"Error": {fields}}.
+    """
+
+    Error: StopReasonErrorFields
+    """
+    Fields of the Error stop reason.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonFactBudgetExhausted:
+    """
+    Engine run stopped because the context reached its fact limit. Written as {"FactBudgetExhausted": {fields}}.
+    """
+
+    FactBudgetExhausted: StopReasonFactBudgetExhaustedFields
+    """
+    Fields of the FactBudgetExhausted stop reason.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonHitlGatePending:
+    """
+    Engine run paused on a human-in-the-loop gate that is waiting for a decision. Written as {"HitlGatePending": {fields}}.
+    """
+
+    HitlGatePending: StopReasonHitlGatePendingFields
+    """
+    Fields of the HitlGatePending stop reason.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonHumanInterventionRequired:
+    """
+    Engine run stopped because some criteria need a human decision at the listed approval points. Written as {"HumanInterventionRequired": {fields}}.
+    """
+
+    HumanInterventionRequired: StopReasonHumanInterventionRequiredFields
+    """
+    Fields of the HumanInterventionRequired stop reason.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonInvariantViolated:
+    """
+    Engine run stopped because an invariant was violated. Written as {"InvariantViolated": {fields}}.
+    """
+
+    InvariantViolated: StopReasonInvariantViolatedFields
+    """
+    Fields of the InvariantViolated stop reason.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonPromotionRejected:
+    """
+    Engine run stopped because a proposal could not be promoted to a fact. Written as {"PromotionRejected": {fields}}.
+    """
+
+    PromotionRejected: StopReasonPromotionRejectedFields
+    """
+    Fields of the PromotionRejected stop reason.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonTimeBudgetExhausted:
+    """
+    Engine run stopped because it ran out of wall-clock time. Written as {"TimeBudgetExhausted": {fields}}.
+    """
+
+    TimeBudgetExhausted: StopReasonTimeBudgetExhaustedFields
+    """
+    Fields of the TimeBudgetExhausted stop reason.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopReasonTokenBudgetExhausted:
+    """
+    Engine run stopped because it consumed its token budget. Written as {"TokenBudgetExhausted": {fields}}.
+    """
+
+    TokenBudgetExhausted: StopReasonTokenBudgetExhaustedFields
+    """
+    Fields of the TokenBudgetExhausted stop reason.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimeRange:
+    """
+    Inclusive time range filter; bounds are compared as strings (ISO-8601 by convention).
+    """
+
+    start: Timestamp | None = None
+    """
+    Earliest occurrence time included, if bounded.
+    """
+    end: Timestamp | None = None
+    """
+    Latest occurrence time included, if bounded.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventQuery:
+    """
+    Query for experience events: the AND of every filter given. kinds is required on the wire (the Rust Default is not a serde default); an empty list means all kinds.
+    """
+
+    kinds: list[ExperienceEventKind]
+    """
+    Only events of these kinds; empty means all kinds.
+    """
+    tenant_id: TenantId | None = None
+    """
+    Only events of this tenant, when given.
+    """
+    time_range: TimeRange | None = None
+    """
+    Only events within this time range, when given.
+    """
+    correlation_id: CorrelationId | None = None
+    """
+    Only events with this correlation id, when given.
+    """
+    chain_id: ChainId | None = None
+    """
+    Only events of this chain, when given.
+    """
+    limit: int | None = None
+    """
+    Maximum number of events returned, when given.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventArtifactRollbackRecordedFields:
+    """
+    Fields of the ArtifactRollbackRecorded experience event. A governed artifact was rolled back.
+    """
+
+    rollback: RollbackRecord
+    """
+    Rollback details: previous state, actor, reason and impact.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventArtifactStateTransitioned:
+    """
+    A governed artifact changed lifecycle state. Written as {"type": "ArtifactStateTransitioned", "data": {fields}}.
+    """
+
+    type: Literal['ArtifactStateTransitioned'] = 'ArtifactStateTransitioned'
+    """
+    Variant tag: always "ArtifactStateTransitioned".
+    """
+    data: ExperienceEventArtifactStateTransitionedFields
+    """
+    Fields of the ArtifactStateTransitioned event.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventBackendInvoked:
+    """
+    An inference backend was invoked (for audit and latency analysis). Written as {"type": "BackendInvoked", "data": {fields}}.
+    """
+
+    type: Literal['BackendInvoked'] = 'BackendInvoked'
+    """
+    Variant tag: always "BackendInvoked".
+    """
+    data: ExperienceEventBackendInvokedFields
+    """
+    Fields of the BackendInvoked event.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventBudgetExceeded:
+    """
+    A budget of a chain or run was exceeded. Written as {"type": "BudgetExceeded", "data": {fields}}.
+    """
+
+    type: Literal['BudgetExceeded'] = 'BudgetExceeded'
+    """
+    Variant tag: always "BudgetExceeded".
+    """
+    data: ExperienceEventBudgetExceededFields
+    """
+    Fields of the BudgetExceeded event.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventFactPromoted:
+    """
+    A proposal was promoted into a fact. Written as {"type": "FactPromoted", "data": {fields}}.
+    """
+
+    type: Literal['FactPromoted'] = 'FactPromoted'
+    """
+    Variant tag: always "FactPromoted".
+    """
+    data: ExperienceEventFactPromotedFields
+    """
+    Fields of the FactPromoted event.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventHypothesisResolved:
+    """
+    A tracked hypothesis reached a terminal outcome (seed 001+). Written as {"type": "HypothesisResolved", "data": {fields}}.
+    """
+
+    type: Literal['HypothesisResolved'] = 'HypothesisResolved'
+    """
+    Variant tag: always "HypothesisResolved".
+    """
+    data: ExperienceEventHypothesisResolvedFields
+    """
+    Fields of the HypothesisResolved event.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventProposalValidated:
+    """
+    A proposal was validated: its contracts and truths were evaluated. Written as {"type": "ProposalValidated", "data": {fields}}.
+    """
+
+    type: Literal['ProposalValidated'] = 'ProposalValidated'
+    """
+    Variant tag: always "ProposalValidated".
+    """
+    data: ExperienceEventProposalValidatedFields
+    """
+    Fields of the ProposalValidated event.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventRecallExecutedFields:
+    """
+    Fields of the RecallExecuted experience event. A recall operation ran; its query and full provenance are recorded.
+    """
+
+    query: RecallQuery
+    """
+    Query that was run.
+    """
+    provenance: RecallProvenanceEnvelope
+    """
+    Provenance of the execution.
+    """
+    trace_link_id: TraceLinkId | None = None
+    """
+    Trace the recall fed into, if any.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventReplayabilityDowngraded:
+    """
+    Replayability of a trace was downgraded. Written as {"type": "ReplayabilityDowngraded", "data": {fields}}.
+    """
+
+    type: Literal['ReplayabilityDowngraded'] = 'ReplayabilityDowngraded'
+    """
+    Variant tag: always "ReplayabilityDowngraded".
+    """
+    data: ExperienceEventReplayabilityDowngradedFields
+    """
+    Fields of the ReplayabilityDowngraded event.
+    """
+
+
+GateVerdict: TypeAlias = GateVerdictUnit | GateVerdictReject
+"""
+Human verdict on a gate: approve, or reject with an optional reason. Externally tagged: "Approve" or {"Reject": {"reason": ...}}.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolicySnapshotRecall:
+    """
+    Snapshot of a recall policy: {"type": "Recall", "policy": RecallPolicy}.
+    """
+
+    type: Literal['Recall'] = 'Recall'
+    """
+    Variant tag: always "Recall".
+    """
+    policy: RecallPolicy
+    """
+    RecallPolicy in force when the snapshot was taken.
+    """
+
+
+ReplayTrace: TypeAlias = ReplayTraceLocal | ReplayTraceRemote
+"""
+Replay trace of one generation, local or remote. Internally tagged on "type": {"type": "Local" | "Remote", ...fields of the trace}.
+"""
+
+
+StopReason: TypeAlias = (
+    StopReasonUnit
+    | StopReasonCriteriaMet
+    | StopReasonHumanInterventionRequired
+    | StopReasonCycleBudgetExhausted
+    | StopReasonFactBudgetExhausted
+    | StopReasonTokenBudgetExhausted
+    | StopReasonTimeBudgetExhausted
+    | StopReasonInvariantViolated
+    | StopReasonPromotionRejected
+    | StopReasonError
+    | StopReasonAgentRefused
+    | StopReasonHitlGatePending
+)
+"""
+Why a converge engine run stopped (converge-core gates::stop::StopReason, the engine's stop reason; recall's is converge.recall.StopReason). Externally tagged, 13 variants: a bare string for Converged and UserCancelled, {"Variant": {fields}} for the others.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventArtifactRollbackRecorded:
+    """
+    A governed artifact was rolled back. Written as {"type": "ArtifactRollbackRecorded", "data": {fields}}.
+    """
+
+    type: Literal['ArtifactRollbackRecorded'] = 'ArtifactRollbackRecorded'
+    """
+    Variant tag: always "ArtifactRollbackRecorded".
+    """
+    data: ExperienceEventArtifactRollbackRecordedFields
+    """
+    Fields of the ArtifactRollbackRecorded event.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventOutcomeRecordedFields:
+    """
+    Fields of the OutcomeRecorded experience event. Outcome of a chain step or engine run was recorded.
+    """
+
+    chain_id: ChainId
+    """
+    Chain the outcome belongs to (the engine writes the root intent id).
+    """
+    step: DecisionStep
+    """
+    Decision step of the outcome (the engine writes Planning).
+    """
+    passed: bool
+    """
+    Whether the step or run succeeded.
+    """
+    stop_reason: StopReason | None = None
+    """
+    Why the engine stopped, when the outcome ends a run.
+    """
+    latency_ms: int | None = None
+    """
+    Latency in milliseconds, when measured.
+    """
+    tokens: int | None = None
+    """
+    Tokens consumed, when measured.
+    """
+    cost_microdollars: int | None = None
+    """
+    Cost in millionths of a dollar, when known.
+    """
+    backend: BackendId | None = None
+    """
+    Backend that produced the outcome, when known.
+    """
+    metadata: dict[str, str] = field(default_factory=dict)
+    """
+    Provider or gateway metadata (e.g. request ids, cost); empty when absent on input and omitted from the output when empty.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventRecallExecuted:
+    """
+    A recall operation ran; its query and full provenance are recorded. Written as {"type": "RecallExecuted", "data": {fields}}.
+    """
+
+    type: Literal['RecallExecuted'] = 'RecallExecuted'
+    """
+    Variant tag: always "RecallExecuted".
+    """
+    data: ExperienceEventRecallExecutedFields
+    """
+    Fields of the RecallExecuted event.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventReplayTraceRecordedFields:
+    """
+    Fields of the ReplayTraceRecorded experience event. A replay trace was recorded as a first-class object, retrievable by its id.
+    """
+
+    trace_link_id: TraceLinkId
+    """
+    Identifier the trace is recorded under.
+    """
+    trace_link: ReplayTrace
+    """
+    Replay trace of the generation, local or remote.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class GateDecision:
+    """
+    Decision a human took on a gate request.
+    """
+
+    gate_id: GateId
+    """
+    Gate request this decision answers.
+    """
+    verdict: GateVerdict
+    """
+    Approve or reject.
+    """
+    decided_by: str
+    """
+    Who decided, as a plain string (e.g. an e-mail address).
+    """
+    decided_at: Timestamp
+    """
+    When the decision was taken.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class KernelProposal:
+    """
+    Proposal produced by the reasoning kernel, with its replay trace and contract results.
+    """
+
+    id: str
+    """
+    Identifier of the proposal (a plain string here, not a ProposalId).
+    """
+    kind: ProposalKind
+    """
+    What kind of content the proposal carries.
+    """
+    payload: str
+    """
+    Proposal content as text.
+    """
+    trace_link: ReplayTrace
+    """
+    How the proposal was generated, for replay.
+    """
+    contract_results: list[ContractResult]
+    """
+    Results of the contracts checked against the proposal.
+    """
+    requires_human: bool
+    """
+    Whether a human must approve the proposal.
+    """
+    structured_payload: Any = None
+    """
+    Structured form of the content, any JSON value, when available.
+    """
+    confidence: float | None = None
+    """
+    Model confidence in the proposal (f32), when given.
+    """
+
+
+PolicySnapshot: TypeAlias = (
+    PolicySnapshotKernel | PolicySnapshotRouting | PolicySnapshotRecall
+)
+"""
+Snapshot of a policy captured for provenance. Adjacently tagged: {"type": "Kernel" | "Routing" | "Recall", "policy": <the policy>}.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventGateDecisionRecordedFields:
+    """
+    Fields of the GateDecisionRecorded experience event. A human decision on a human-in-the-loop gate was recorded, with the request it answers (seed 001+).
+    """
+
+    request: GateRequest
+    """
+    Gate request the decision answers.
+    """
+    decision: GateDecision
+    """
+    Decision the human took on the request.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventOutcomeRecorded:
+    """
+    Outcome of a chain step or engine run was recorded. Written as {"type": "OutcomeRecorded", "data": {fields}}.
+    """
+
+    type: Literal['OutcomeRecorded'] = 'OutcomeRecorded'
+    """
+    Variant tag: always "OutcomeRecorded".
+    """
+    data: ExperienceEventOutcomeRecordedFields
+    """
+    Fields of the OutcomeRecorded event.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventPolicySnapshotCapturedFields:
+    """
+    Fields of the PolicySnapshotCaptured experience event. A policy snapshot was captured for provenance.
+    """
+
+    policy_id: PolicyId
+    """
+    Policy captured.
+    """
+    policy: PolicySnapshot
+    """
+    Snapshot of the policy.
+    """
+    snapshot_hash: ContentHash
+    """
+    Content hash of the snapshot.
+    """
+    captured_by: ActorId
+    """
+    Who captured it.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventProposalCreatedFields:
+    """
+    Fields of the ProposalCreated experience event. A kernel proposal was created.
+    """
+
+    proposal: KernelProposal
+    """
+    Kernel proposal that was created, with its trace and contract results.
+    """
+    chain_id: ChainId
+    """
+    Chain the proposal belongs to.
+    """
+    step: DecisionStep
+    """
+    Decision step that produced it.
+    """
+    policy_snapshot_hash: ContentHash | None = None
+    """
+    Hash of the policy snapshot in force, if captured.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventReplayTraceRecorded:
+    """
+    A replay trace was recorded as a first-class object, retrievable by its id. Written as {"type": "ReplayTraceRecorded", "data": {fields}}.
+    """
+
+    type: Literal['ReplayTraceRecorded'] = 'ReplayTraceRecorded'
+    """
+    Variant tag: always "ReplayTraceRecorded".
+    """
+    data: ExperienceEventReplayTraceRecordedFields
+    """
+    Fields of the ReplayTraceRecorded event.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventGateDecisionRecorded:
+    """
+    A human decision on a human-in-the-loop gate was recorded, with the request it answers (seed 001+). Written as {"type": "GateDecisionRecorded", "data": {fields}}.
+    """
+
+    type: Literal['GateDecisionRecorded'] = 'GateDecisionRecorded'
+    """
+    Variant tag: always "GateDecisionRecorded".
+    """
+    data: ExperienceEventGateDecisionRecordedFields
+    """
+    Fields of the GateDecisionRecorded event.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventPolicySnapshotCaptured:
+    """
+    A policy snapshot was captured for provenance. Written as {"type": "PolicySnapshotCaptured", "data": {fields}}.
+    """
+
+    type: Literal['PolicySnapshotCaptured'] = 'PolicySnapshotCaptured'
+    """
+    Variant tag: always "PolicySnapshotCaptured".
+    """
+    data: ExperienceEventPolicySnapshotCapturedFields
+    """
+    Fields of the PolicySnapshotCaptured event.
+    """
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventProposalCreated:
+    """
+    A kernel proposal was created. Written as {"type": "ProposalCreated", "data": {fields}}.
+    """
+
+    type: Literal['ProposalCreated'] = 'ProposalCreated'
+    """
+    Variant tag: always "ProposalCreated".
+    """
+    data: ExperienceEventProposalCreatedFields
+    """
+    Fields of the ProposalCreated event.
+    """
+
+
+ExperienceEvent: TypeAlias = (
+    ExperienceEventProposalCreated
+    | ExperienceEventProposalValidated
+    | ExperienceEventFactPromoted
+    | ExperienceEventRecallExecuted
+    | ExperienceEventReplayTraceRecorded
+    | ExperienceEventReplayabilityDowngraded
+    | ExperienceEventArtifactStateTransitioned
+    | ExperienceEventArtifactRollbackRecorded
+    | ExperienceEventBackendInvoked
+    | ExperienceEventOutcomeRecorded
+    | ExperienceEventBudgetExceeded
+    | ExperienceEventPolicySnapshotCaptured
+    | ExperienceEventHypothesisResolved
+    | ExperienceEventGateDecisionRecorded
+)
+"""
+Typed payload of an experience event (14 variants). Adjacently tagged: {"type": "<Variant>", "data": {fields}}; every variant is a struct variant, so "data" is always an object.
+"""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperienceEventEnvelope:
+    """
+    Append-only ledger entry of converge: stable metadata (id, time, tenant, correlation) around a typed experience event. Stores index envelopes, not raw payloads.
+    """
+
+    event_id: EventId
+    """
+    Unique identifier of the event.
+    """
+    occurred_at: Timestamp
+    """
+    When the event occurred.
+    """
+    event: ExperienceEvent
+    """
+    Typed event payload (adjacently tagged ExperienceEvent).
+    """
+    tenant_id: TenantId | None = None
+    """
+    Tenant scope, if any.
+    """
+    correlation_id: CorrelationId | None = None
+    """
+    Correlation id grouping a chain or run, if any.
+    """

@@ -7,7 +7,7 @@ Nothing here names a contract type. Every hook comes from what the schemas say:
   variant class;
 - `format: float` marks f32 values, rounded the way serde stores them;
 - `x-canonical` marks values serde re-emits in a canonical form (lowercase hex, hyphenated UUID,
-  a `Duration` whose nanos carried into secs).
+  a `Duration` whose nanos carried into secs, a `BTreeSet` sorted and deduplicated).
 Input is validated against the schema before it is structured, so structuring never guesses.
 """
 
@@ -119,13 +119,18 @@ class Codec:
         conv = self.converter
         conv.register_structure_hook_func(lambda t: self._union_name(t) is not None, self._structure_union)
         conv.register_structure_hook(Any, lambda value, _: value)
-        conv.register_unstructure_hook_func(
-            lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda member: member.value
-        )
-        for name, entry in self.contract.entries.items():
-            obj = self.types[name]
-            if isinstance(obj, type) and dataclasses.is_dataclass(obj) and self._names.get(obj) == name:
-                self._register_struct(entry, obj)
+        owned = [(entry, self.types[name]) for name, entry in self.contract.entries.items()
+                 if self._names.get(self.types[name]) == name]
+        # Enums first: cattrs captures each field's hook when it generates a struct's functions.
+        # A StrEnum must dispatch by class, or cattrs would dump members as the plain str base.
+        for _, obj in owned:
+            if not dataclasses.is_dataclass(obj):
+                conv.register_unstructure_hook(obj, lambda member: member.value)
+        # Struct hooks are built lazily by factories, so a struct nested in another gets these
+        # hooks whatever the order in which cattrs first meets them.
+        self._structs = {obj: entry for entry, obj in owned if dataclasses.is_dataclass(obj)}
+        conv.register_structure_hook_factory(lambda t: t in self._structs, self._structure_fn)
+        conv.register_unstructure_hook_factory(lambda t: t in self._structs, self._unstructure_fn)
         for name, entry in self.contract.entries.items():
             special = self._value_hooks(entry.schema, entry.uri)
             obj = self.types[name]
@@ -157,39 +162,51 @@ class Codec:
                 own += [p for p in self._properties(base) if p[0] not in {k for k, _, _ in own}]
         return own
 
-    def _register_struct(self, entry: TypeEntry, cls: type) -> None:
+    def _struct_plan(self, cls: type) -> tuple[TypeEntry, list[tuple[str, Schema, str]]]:
+        entry = self._structs[cls]
         props = self._properties(entry)
-        attrs = [f.name for f in dataclasses.fields(cls)]
-        wanted = [python_name(key) for key, _, _ in props]
-        if sorted(attrs) != sorted(wanted):
+        attrs = sorted(f.name for f in dataclasses.fields(cls))
+        wanted = sorted(python_name(key) for key, _, _ in props)
+        if attrs != wanted:
             raise TypeError(f"{entry.qualified}: model fields {attrs} do not match schema keys {wanted}")
-        load_overrides: dict[str, Any] = {}
-        dump_overrides: dict[str, Any] = {}
+        return entry, props
+
+    def _structure_fn(self, cls: type) -> Callable[[Any, Any], Any]:
+        entry, props = self._struct_plan(cls)
+        overrides: dict[str, Any] = {}
         for key, prop, base in props:
-            attr = python_name(key)
             hooks = self._value_hooks(prop, base)
             load = (lambda value, _, hook=hooks[0]: hook(value)) if hooks else None
-            load_overrides[attr] = override(rename=key, struct_hook=load)
-            dump_overrides[attr] = override(
-                rename=key,
-                omit_if_default=SKIP in prop,
-                unstruct_hook=hooks[1] if hooks else None,
-            )
-        structure = make_dict_structure_fn(cls, self.converter, **load_overrides)  # type: ignore[arg-type]
+            overrides[python_name(key)] = override(rename=key, struct_hook=load)
+        structure = make_dict_structure_fn(cls, self.converter, **overrides)  # type: ignore[arg-type]
         if entry.schema.get("x-canonical") == "duration":
-            plain = structure
-            structure = lambda data, t, plain=plain: carry_duration(plain(data, t))  # noqa: E731
-        unstructure = make_dict_unstructure_fn(cls, self.converter, **dump_overrides)  # type: ignore[arg-type]
+            return lambda data, t: carry_duration(structure(data, t))
+        return structure
+
+    def _unstructure_fn(self, cls: type) -> Hook:
+        _, props = self._struct_plan(cls)
+        overrides: dict[str, Any] = {}
+        for key, prop, base in props:
+            hooks = self._value_hooks(prop, base)
+            overrides[python_name(key)] = override(
+                rename=key, omit_if_default=SKIP in prop, unstruct_hook=hooks[1] if hooks else None
+            )
+        unstructure = make_dict_unstructure_fn(cls, self.converter, **overrides)  # type: ignore[arg-type]
         order = [key for key, _, _ in props]
-        if [python_name(k) for k in order] != attrs:
-            plain_dump = unstructure
+        if [python_name(key) for key in order] == [f.name for f in dataclasses.fields(cls)]:
+            return unstructure
+        # serde writes declaration order (an internal tag first); the generator puts required
+        # fields before defaulted ones, so restore the schema's order.
+        return lambda obj: (lambda out: {key: out[key] for key in order if key in out})(unstructure(obj))
 
-            def unstructure(obj: Any, plain_dump: Hook = plain_dump, order: list[str] = order) -> Any:
-                out = plain_dump(obj)
-                return {key: out[key] for key in order if key in out}
-
-        self.converter.register_structure_hook(cls, structure)
-        self.converter.register_unstructure_hook(cls, unstructure)
+    def _order(self, schema: Schema, base: str) -> Hook:
+        """Sort key of a value the way Rust's `Ord` orders it: enum values by declaration."""
+        target = self.contract.by_uri(urljoin(base, schema.get("$ref", ""))) if "$ref" in schema else None
+        values = (target.schema if target else schema).get("enum")
+        if values:
+            position = {value: index for index, value in enumerate(values)}
+            return lambda value: position[getattr(value, "value", value)]
+        return lambda value: value
 
     def _value_hooks(self, schema: Schema, base: str) -> tuple[Hook, Hook] | None:
         """(load, dump) functions a value needs beyond its annotation, from its schema."""
@@ -213,6 +230,10 @@ class Codec:
                 return (lambda v: None if v is None else f32(v)), (lambda v: None if v is None else f32(v))
             return f32, f32
         items = schema.get("items")
+        if schema.get("x-canonical") == "set" and isinstance(items, dict):
+            rank = self._order(items, base)
+            canonical_set: Hook = lambda values: sorted(set(values), key=rank)  # noqa: E731
+            return canonical_set, canonical_set
         if schema.get("type") == "array" and isinstance(items, dict):
             hooks = self._value_hooks(items, base)
             if hooks is not None:

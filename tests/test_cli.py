@@ -1,0 +1,117 @@
+"""The `ledgerspec` command line, in process and as the installed console script."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ledgerspec.cli import main
+
+ENVELOPE = '{"event_id":"e1","occurred_at":"1970-01-01T00:00:00Z","tenant_id":null,"correlation_id":null,"event":{"type":"BudgetExceeded","data":{"chain_id":"c","resource":"Cycles","limit":"5","observed":null}}}'
+
+
+def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    if stdin is not None:
+        import sys
+
+        real = sys.stdin
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode()))
+        try:
+            code = main(list(argv), out, err)
+        finally:
+            sys.stdin = real
+    else:
+        code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_types_lists_qualified_names() -> None:
+    code, out, _ = run("types", "--namespace", "converge")
+    names = out.split()
+    assert code == 0 and "converge.ExperienceEventEnvelope" in names and "converge.recall.StopReason" in names
+    assert all(name.startswith("converge.") for name in names)
+
+
+def test_validate_jsonl_reports_every_document(tmp_path: Path) -> None:
+    lines = [ENVELOPE, '{"event_id": 5}', "not json", "", '[1, NaN]', ENVELOPE]
+    (tmp_path / "events.jsonl").write_text("\n".join(lines) + "\n")
+    code, out, _ = run("validate", "--type", "converge.ExperienceEventEnvelope", "--format", "json", str(tmp_path / "events.jsonl"))
+    results = [json.loads(line) for line in out.splitlines()]
+    assert code == 1
+    assert [(r["line"], r["valid"]) for r in results] == [(1, True), (2, False), (3, False), (5, False), (6, True)]
+    assert {"path": "/event_id", "rule": "type"}.items() <= results[1]["errors"][0].items() or any(
+        e["path"] == "/event_id" and e["rule"] == "type" for e in results[1]["errors"]
+    )
+    assert results[2]["errors"][0]["rule"] == "malformed_json"
+    assert "NaN" in results[3]["errors"][0]["message"]
+
+
+def test_validate_text_output_names_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text(ENVELOPE + "\n" + '{"event_id": "x"}\n')
+    code, out, err = run("validate", "--type", "converge.ExperienceEventEnvelope", str(tmp_path / "a.jsonl"))
+    assert code == 1
+    assert f"INVALID  {tmp_path / 'a.jsonl'}:2" in out
+    assert "[required]" in out and "2 document(s): 1 valid, 1 invalid" in err
+
+
+def test_validate_strict_flag() -> None:
+    document = ENVELOPE[:-1] + ',"extra":1}'
+    assert run("validate", "--type", "converge.ExperienceEventEnvelope", "-", stdin=document)[0] == 0
+    code, out, _ = run("validate", "--type", "converge.ExperienceEventEnvelope", "--strict", "-", stdin=document)
+    assert code == 1 and "unevaluatedProperties" in out
+
+
+def test_unknown_type_is_a_usage_error() -> None:
+    code, _, err = run("validate", "--type", "converge.Nope", "-", stdin="{}")
+    assert code == 2 and "unknown type 'converge.Nope'" in err
+
+
+def test_missing_file_is_a_usage_error_but_others_are_checked(tmp_path: Path) -> None:
+    (tmp_path / "ok.json").write_text(ENVELOPE)
+    code, out, err = run("validate", "--type", "converge.ExperienceEventEnvelope", str(tmp_path / "missing.json"), str(tmp_path / "ok.json"))
+    assert code == 2 and "cannot read" in err and "ok  " in out
+
+
+def test_oversized_document_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "big.json").write_text('{"event_id": "' + "x" * 2000 + '"}')
+    code, out, _ = run("validate", "--type", "converge.ExperienceEventEnvelope", "--max-bytes", "1000", "--format", "json", str(tmp_path / "big.json"))
+    assert code == 1 and "limit is 1000 bytes" in json.loads(out)["errors"][0]["message"]
+
+
+def test_roundtrip_prints_serde_output_and_error_lines() -> None:
+    sparse = '{"event_id":"e1","occurred_at":"1970-01-01T00:00:00Z","event":{"type":"BudgetExceeded","data":{"chain_id":"c","resource":"Cycles","limit":"5","observed":null}},"unknown":true}'
+    code, out, _ = run("roundtrip", "--type", "converge.ExperienceEventEnvelope", "-", stdin=sparse + "\n{}\n")
+    first, second = out.splitlines()
+    assert code == 1
+    assert first == ENVELOPE
+    assert json.loads(second)["errors"][0]["rule"] == "required"
+
+
+def test_schema_prints_type_strict_form_and_bundle() -> None:
+    code, out, _ = run("schema", "--type", "mfm.DependencyEdge")
+    assert code == 0 and json.loads(out)["title"] == "mfm.DependencyEdge"
+    strict = json.loads(run("schema", "--type", "mfm.DependencyEdge", "--strict")[1])
+    assert strict["unevaluatedProperties"] is False
+    bundle = json.loads(run("schema", "--bundle")[1])
+    assert "mfm.DependencyEdge" in bundle["$defs"]
+    refs = [v for v in json.dumps(bundle).split('"$ref": ')[1:]]
+    assert refs and all(ref.startswith('"#/$defs/') for ref in refs)
+
+
+def test_help_on_every_command() -> None:
+    for command in ("types", "validate", "roundtrip", "schema"):
+        code, out, _ = run(command, "--help")
+        assert code == 0 and "usage: ledgerspec" in out
+
+
+@pytest.mark.skipif(shutil.which("ledgerspec") is None, reason="console script not on PATH")
+def test_console_script_is_installed() -> None:
+    done = subprocess.run(["ledgerspec", "validate", "--type", "converge.ExperienceEventEnvelope", "-"],
+                          input=ENVELOPE, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -1,0 +1,59 @@
+"""JSON text is read exactly as serde_json reads it, and everything else is refused clearly."""
+
+from __future__ import annotations
+
+import pytest
+
+from ledgerspec.jsontext import MAX_DEPTH, DocumentError, depth, parse, serialize
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"a": NaN}', "NaN is not valid JSON"),
+        ('[Infinity]', "Infinity is not valid JSON"),
+        ('[-Infinity]', "-Infinity is not valid JSON"),
+        ('[1e400]', "out of range"),
+        ('{"a": "\\ud800"}', "lone UTF-16 surrogate"),
+        ('{"a": "\\udc00x"}', "lone UTF-16 surrogate"),
+        ('{"a": 1,}', "malformed JSON"),
+        ('{"a": 1} {"b": 2}', "malformed JSON: Extra data"),
+        ('', "malformed JSON"),
+    ],
+)
+def test_rejects_what_serde_json_rejects(text: str, message: str) -> None:
+    with pytest.raises(DocumentError, match=message):
+        parse(text)
+
+
+def test_surrogate_pairs_are_fine() -> None:
+    assert parse('"\\ud83d\\ude00"') == "\U0001F600"
+
+
+def test_error_has_line_and_column() -> None:
+    with pytest.raises(DocumentError) as caught:
+        parse('{\n  "a": tru\n}')
+    assert (caught.value.line, caught.value.column) == (2, 8)
+
+
+def test_depth_limit_matches_serde_json() -> None:
+    assert depth(parse("[" * MAX_DEPTH + "]" * MAX_DEPTH)) == 127
+    with pytest.raises(DocumentError, match="deeper than 127"):
+        parse("[" * 128 + "]" * 128)
+    with pytest.raises(DocumentError, match="deeper than 127"):
+        parse('{"a":' * 10_000 + "1" + "}" * 10_000)
+
+
+def test_size_limit() -> None:
+    with pytest.raises(DocumentError, match="limit is 10"):
+        parse(b'"' + b"x" * 20 + b'"', max_bytes=10)
+
+
+def test_invalid_utf8_bytes() -> None:
+    with pytest.raises(DocumentError, match="not valid UTF-8"):
+        parse(b'"\xff"')
+
+
+def test_u64_integers_stay_exact() -> None:
+    assert parse("18446744073709551615") == 18446744073709551615
+    assert serialize([18446744073709551615, 1.0, "é\n"]) == '[18446744073709551615,1.0,"é\\n"]'
