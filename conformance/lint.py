@@ -57,7 +57,7 @@ class Checker:
             problems.append(f"dump(load(document)) is {dumped!r}, serde writes {case.expected!r}")
         elif self.codec.load(case.type, dumped) != model:
             problems.append("load(dump(model)) differs from the model")
-        if not self.engines["rust"].issues(case.type, dumped, strict=True) == []:
+        if self.engines["rust"].issues(case.type, dumped, strict=True):
             problems.append("serde's output breaks the strict (writer) contract")
         return problems
 
@@ -78,7 +78,9 @@ class Checker:
             if missing:
                 problems.append(f"{name} validator does not report {sorted(missing)}; it reports {sorted(found)}")
         if reported.get("rust") != reported.get("python"):
-            problems.append(f"validators disagree: rust {sorted(reported['rust'])}, python {sorted(reported['python'])}")
+            problems.append(
+                f"validators disagree: rust {sorted(reported['rust'])}, python {sorted(reported['python'])}"
+            )
         return problems
 
 
@@ -98,7 +100,7 @@ def file_problems(corpus: list[FixtureFile], contract: Contract) -> list[str]:
 
 def id_problems(corpus: list[FixtureFile]) -> list[str]:
     """Fixture ids used twice or not prefixed by their type."""
-    cases = [case for file in corpus for case in (*file.valid, *file.invalid)]
+    cases: list[ValidCase | InvalidCase] = [*(c for f in corpus for c in f.valid), *(c for f in corpus for c in f.invalid)]
     counts = Counter(case.id for case in cases)
     problems = [f"{fixture_id}: id used {count} times" for fixture_id, count in counts.items() if count > 1]
     problems += [f"{c.id}: id must start with {c.type}/" for c in cases if not c.id.startswith(c.type + "/")]

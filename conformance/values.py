@@ -65,7 +65,11 @@ def _parse(path: Path, raw: Any) -> FixtureFile:
     )
     invalid = tuple(
         InvalidCase(
-            c["id"], type_name, c["description"], c["document"], c.get("mode", "reader"),
+            c["id"],
+            type_name,
+            c["description"],
+            c["document"],
+            c.get("mode", "reader"),
             tuple((e["path"], e["rule"]) for e in c["errors"]),
         )
         for c in raw.get("invalid", ())

@@ -22,16 +22,35 @@ from .jsontext import DocumentError, parse, serialize
 from .validation import Validator
 
 __all__ = [
-    "Codec", "Contract", "DocumentError", "Issue", "LedgerspecError", "UnknownTypeError",
-    "ValidationError", "Validator", "default_codec", "dump", "dumps", "load", "loads",
-    "type_names", "validate",
+    "Codec",
+    "Contract",
+    "DocumentError",
+    "Issue",
+    "LedgerspecError",
+    "UnknownTypeError",
+    "ValidationError",
+    "Validator",
+    "default_codec",
+    "default_validator",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+    "type_names",
+    "validate",
 ]
+
+
+@cache
+def default_validator() -> Validator:
+    """The fast (jsonschema-rs) validator over the shipped contract, built once on first use."""
+    return Validator(shipped())
 
 
 @cache
 def default_codec() -> Codec:
     """The codec over the shipped contract, built once on first use."""
-    return Codec(shipped())
+    return Codec(shipped(), default_validator())
 
 
 def type_names(namespace: str | None = None) -> list[str]:
@@ -42,7 +61,7 @@ def type_names(namespace: str | None = None) -> list[str]:
 
 def validate(type_name: str, data: Any, strict: bool = False) -> None:
     """Raise ValidationError unless `data` is a valid `type_name` document (reader or strict)."""
-    default_codec().validator.validate(shipped().entry(type_name).qualified, data, strict)
+    default_validator().validate(type_name, data, strict)
 
 
 def load(type_: Any, data: Any, strict: bool = False) -> Any:

@@ -17,8 +17,10 @@ import dataclasses
 import enum
 import importlib
 import keyword
+import math
 import struct
 import uuid
+from functools import partial
 from collections.abc import Callable
 from types import NoneType, UnionType
 from typing import Any, get_args
@@ -36,13 +38,29 @@ Hook = Callable[[Any], Any]
 NANOS_PER_SEC = 1_000_000_000
 
 
+F32_MAX = 3.4028234663852886e38
+F32_OVERFLOW = 3.4028235677973366e38
+"""f32::MAX plus half an ulp: from here on, Rust's `as f32` gives infinity."""
+
+
+def _as_f32(value: float) -> float:
+    """`value` rounded to the nearest f32 as Rust's `as f32` does (Python's struct refuses the
+    values between f32::MAX and F32_OVERFLOW that round down to f32::MAX)."""
+    if abs(value) >= F32_OVERFLOW:
+        return math.copysign(math.inf, value)
+    if abs(value) > F32_MAX:
+        return math.copysign(F32_MAX, value)
+    stored: float = struct.unpack("<f", struct.pack("<f", value))[0]
+    return stored
+
+
 def f32(value: float) -> float:
     """The f64 that serde prints for `value` stored as an f32 (shortest round-trip digits)."""
-    stored: float = struct.unpack("<f", struct.pack("<f", value))[0]
+    stored = _as_f32(value)
     for digits in range(1, 10):
-        text = f"{stored:.{digits}g}"
-        if struct.unpack("<f", struct.pack("<f", float(text)))[0] == stored:
-            return float(text)
+        shortest = float(f"{stored:.{digits}g}")
+        if _as_f32(shortest) == stored:
+            return shortest
     return stored
 
 
@@ -76,8 +94,7 @@ class Codec:
         self.converter = cattrs.Converter(detailed_validation=False)
         modules = {ns: importlib.import_module(f"ledgerspec.models.{ns}") for ns in ("converge", "mfm", "agentsdk")}
         self.types: dict[str, Any] = {
-            name: getattr(modules[entry.namespace], entry.class_name)
-            for name, entry in contract.entries.items()
+            name: getattr(modules[entry.namespace], entry.class_name) for name, entry in contract.entries.items()
         }
         self._names: dict[Any, str] = {}
         for name, obj in self.types.items():
@@ -119,8 +136,11 @@ class Codec:
         conv = self.converter
         conv.register_structure_hook_func(lambda t: self._union_name(t) is not None, self._structure_union)
         conv.register_structure_hook(Any, lambda value, _: value)
-        owned = [(entry, self.types[name]) for name, entry in self.contract.entries.items()
-                 if self._names.get(self.types[name]) == name]
+        owned = [
+            (entry, self.types[name])
+            for name, entry in self.contract.entries.items()
+            if self._names.get(self.types[name]) == name
+        ]
         # Enums first: cattrs captures each field's hook when it generates a struct's functions.
         # A StrEnum must dispatch by class, or cattrs would dump members as the plain str base.
         for _, obj in owned:
@@ -134,7 +154,10 @@ class Codec:
         for name, entry in self.contract.entries.items():
             special = self._value_hooks(entry.schema, entry.uri)
             obj = self.types[name]
-            self._top[name] = special[0] if special else (lambda data, t=obj: conv.structure(data, t))
+            self._top[name] = special[0] if special else partial(self._structure_as, obj)
+
+    def _structure_as(self, annotation: Any, data: Any) -> Any:
+        return self.converter.structure(data, annotation)
 
     def _union_name(self, annotation: Any) -> str | None:
         if not isinstance(annotation, UnionType):
@@ -157,7 +180,8 @@ class Codec:
         """(wire key, property schema, base URI) of a struct: own properties, then allOf bases'."""
         own = [(key, prop, entry.uri) for key, prop in entry.schema.get("properties", {}).items()]
         for member in entry.schema.get("allOf", []):
-            base = self.contract.by_uri(urljoin(entry.uri, member.get("$ref", "")))
+            ref = member.get("$ref")
+            base = self.contract.by_uri(urljoin(entry.uri, ref)) if isinstance(ref, str) else None
             if base is not None:
                 own += [p for p in self._properties(base) if p[0] not in {k for k, _, _ in own}]
         return own
@@ -178,7 +202,7 @@ class Codec:
             hooks = self._value_hooks(prop, base)
             load = (lambda value, _, hook=hooks[0]: hook(value)) if hooks else None
             overrides[python_name(key)] = override(rename=key, struct_hook=load)
-        structure = make_dict_structure_fn(cls, self.converter, **overrides)  # type: ignore[arg-type]
+        structure: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, self.converter, **overrides)
         if entry.schema.get("x-canonical") == "duration":
             return lambda data, t: carry_duration(structure(data, t))
         return structure
@@ -191,7 +215,7 @@ class Codec:
             overrides[python_name(key)] = override(
                 rename=key, omit_if_default=SKIP in prop, unstruct_hook=hooks[1] if hooks else None
             )
-        unstructure = make_dict_unstructure_fn(cls, self.converter, **overrides)  # type: ignore[arg-type]
+        unstructure: Hook = make_dict_unstructure_fn(cls, self.converter, **overrides)
         order = [key for key, _, _ in props]
         if [python_name(key) for key in order] == [f.name for f in dataclasses.fields(cls)]:
             return unstructure
@@ -240,4 +264,3 @@ class Codec:
                 load, dump = hooks
                 return (lambda vs: [load(v) for v in vs]), (lambda vs: [dump(v) for v in vs])
         return None
-

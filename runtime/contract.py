@@ -113,9 +113,7 @@ class Contract:
     def __post_init__(self) -> None:
         self._uris = by_uri(self.entries)
         self.unions = {
-            name: _union(entry, self._uris)
-            for name, entry in self.entries.items()
-            if "oneOf" in entry.schema
+            name: _union(entry, self._uris) for name, entry in self.entries.items() if "oneOf" in entry.schema
         }
 
     def entry(self, qualified: str) -> TypeEntry:
@@ -157,7 +155,8 @@ class Contract:
         # `allOf: [{$ref}]`; the inner struct is inlined open so the variant can close over both.
         for node in walk(form):
             for index, member in enumerate(node.get("allOf", [])):
-                target = self.by_uri(urljoin(entry.uri, member.get("$ref", "")))
+                ref = member.get("$ref")
+                target = self.by_uri(urljoin(entry.uri, ref)) if isinstance(ref, str) else None
                 if target is not None and "properties" in target.schema:
                     inlined = rewrite_refs(target.schema, target.uri, lambda ref: ref)
                     inlined.pop("$id", None)

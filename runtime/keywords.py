@@ -62,7 +62,7 @@ class MaxUtf8Bytes:
             raise ValueError(problem)
 
 
-RUST_KEYWORDS = {INTEGER_LITERAL: IntegerLiteral, MAX_BYTES: MaxUtf8Bytes}
+RUST_KEYWORDS: dict[str, Any] = {INTEGER_LITERAL: IntegerLiteral, MAX_BYTES: MaxUtf8Bytes}
 
 
 @cache
@@ -90,7 +90,7 @@ def _max_bytes(validator: Any, limit: int, instance: Any, schema: Any) -> Iterat
         yield jsonschema.ValidationError(problem)
 
 
-PythonValidator: Any = jsonschema.validators.extend(
+PythonValidator: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
     validators={"pattern": _pattern, INTEGER_LITERAL: _integer_literal, MAX_BYTES: _max_bytes},
 )

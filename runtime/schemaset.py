@@ -21,8 +21,18 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 Schema = dict[str, Any]
 
 # Keywords whose value is one subschema, a list of them, or a map of them (2020-12 applicators).
-_ONE = ("items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems",
-        "propertyNames", "contains", "not", "if", "then", "else")
+_ONE = (
+    "items",
+    "additionalProperties",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "propertyNames",
+    "contains",
+    "not",
+    "if",
+    "then",
+    "else",
+)
 _LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MAP = ("properties", "patternProperties", "dependentSchemas", "$defs")
 
@@ -106,9 +116,7 @@ def load_dir(root: Path) -> dict[str, TypeEntry]:
             if schema.get("$id") != entry.uri:
                 raise SchemaSetError(f"{path}: $id must be {entry.uri!r}, found {schema.get('$id')!r}")
             if schema.get("title") != entry.qualified:
-                raise SchemaSetError(
-                    f"{path}: title must be {entry.qualified!r}, found {schema.get('title')!r}"
-                )
+                raise SchemaSetError(f"{path}: title must be {entry.qualified!r}, found {schema.get('title')!r}")
             entries[entry.qualified] = entry
     if not found_any:
         raise SchemaSetError(f"{root}: no schema files under {', '.join(NAMESPACES)}/")
@@ -131,6 +139,25 @@ def rewrite_refs(schema: Schema, base_uri: str, target: Callable[[str], str]) ->
         if isinstance(ref, str):
             node["$ref"] = target(urljoin(base_uri, ref))
     return result
+
+
+def closure(entries: Mapping[str, TypeEntry], roots: list[str]) -> set[str]:
+    """Qualified names of `roots` and of every type they reference, transitively."""
+    uris = by_uri(entries)
+    seen: set[str] = set()
+    pending = list(roots)
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        entry = entries[name]
+        for node in walk(entry.schema):
+            ref = node.get("$ref")
+            target = uris.get(urljoin(entry.uri, ref)) if isinstance(ref, str) else None
+            if target is not None:
+                pending.append(target.qualified)
+    return seen
 
 
 def bundle(

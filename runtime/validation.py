@@ -8,7 +8,7 @@ bare "oneOf failed"), so every problem comes with the JSON pointer of the offend
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -39,7 +39,7 @@ class RawError:
 class Backend(Protocol):
     """A compiled-validator cache for one engine."""
 
-    def is_valid(self, qualified: str, strict: bool, instance: Any) -> bool: ...
+    def checker(self, qualified: str, strict: bool) -> Callable[[Any], bool]: ...
 
     def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]: ...
 
@@ -67,8 +67,8 @@ class RustBackend:
             self._validators[key] = validator
         return validator
 
-    def is_valid(self, qualified: str, strict: bool, instance: Any) -> bool:
-        return bool(self._validator(qualified, strict).is_valid(instance))
+    def checker(self, qualified: str, strict: bool) -> Callable[[Any], bool]:
+        return self._validator(qualified, strict).is_valid  # type: ignore[no-any-return]
 
     def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]:
         return [self._raw(e) for e in self._validator(qualified, strict).iter_errors(instance)]
@@ -121,8 +121,8 @@ class PythonBackend:
             self._validators[key] = validator
         return validator
 
-    def is_valid(self, qualified: str, strict: bool, instance: Any) -> bool:
-        return bool(self._validator(qualified, strict).is_valid(instance))
+    def checker(self, qualified: str, strict: bool) -> Callable[[Any], bool]:
+        return self._validator(qualified, strict).is_valid  # type: ignore[no-any-return]
 
     def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]:
         return [self._raw(e) for e in self._validator(qualified, strict).iter_errors(instance)]
@@ -139,9 +139,7 @@ class PythonBackend:
             for sub in error.context or ():
                 grouped[sub.relative_schema_path[0]].append(self._raw(sub))
             branches = tuple(tuple(group) for group in grouped)
-        return RawError(
-            tuple(error.absolute_path), keyword, error.message, error.instance, union, branches
-        )
+        return RawError(tuple(error.absolute_path), keyword, error.message, error.instance, union, branches)
 
 
 def pointer(path: tuple[str | int, ...]) -> str:
@@ -174,17 +172,26 @@ class Validator:
         self.contract = contract
         self.engine = engine
         self._backend: Backend = RustBackend(contract) if engine == "rust" else PythonBackend(contract)
+        self._checks: dict[tuple[str, bool], Any] = {}
+
+    def _check(self, qualified: str, strict: bool) -> Any:
+        """The compiled yes/no check of one type and mode (UnknownTypeError for a bad name)."""
+        self.contract.entry(qualified)
+        check = self._checks[(qualified, strict)] = self._backend.checker(qualified, strict)
+        return check
 
     def issues(self, qualified: str, instance: Any, strict: bool = False) -> list[Issue]:
         """Every problem of `instance` as a `qualified` document; empty when it is valid."""
-        self.contract.entry(qualified)
+        check = self._checks.get((qualified, strict)) or self._check(qualified, strict)
         try:
-            if self._backend.is_valid(qualified, strict, instance):
+            if check(instance):
                 return []
             raw = self._backend.errors(qualified, strict, instance)
         except UnicodeEncodeError:
             where = _lone_surrogate_path(instance) or ()
-            return [Issue(pointer(where), "unicode", "string holds a lone UTF-16 surrogate, which is not valid Unicode")]
+            return [
+                Issue(pointer(where), "unicode", "string holds a lone UTF-16 surrogate, which is not valid Unicode")
+            ]
         found: dict[tuple[str, str, str], Issue] = {}
         for error in raw:
             for issue in self._normalise(error):
@@ -212,7 +219,8 @@ class Validator:
             return
         if error.keyword == "anyOf" and error.branches:
             informative = [
-                branch for branch in error.branches
+                branch
+                for branch in error.branches
                 if not (len(branch) == 1 and branch[0].keyword == "type" and branch[0].path == error.path)
             ]
             if len(informative) == 1:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
+import sys
 from pathlib import Path
-
-import pytest
 
 from ledgerspec.cli import main
 
@@ -18,8 +16,6 @@ ENVELOPE = '{"event_id":"e1","occurred_at":"1970-01-01T00:00:00Z","tenant_id":nu
 def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     if stdin is not None:
-        import sys
-
         real = sys.stdin
         sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode()))
         try:
@@ -39,9 +35,11 @@ def test_types_lists_qualified_names() -> None:
 
 
 def test_validate_jsonl_reports_every_document(tmp_path: Path) -> None:
-    lines = [ENVELOPE, '{"event_id": 5}', "not json", "", '[1, NaN]', ENVELOPE]
+    lines = [ENVELOPE, '{"event_id": 5}', "not json", "", "[1, NaN]", ENVELOPE]
     (tmp_path / "events.jsonl").write_text("\n".join(lines) + "\n")
-    code, out, _ = run("validate", "--type", "converge.ExperienceEventEnvelope", "--format", "json", str(tmp_path / "events.jsonl"))
+    code, out, _ = run(
+        "validate", "--type", "converge.ExperienceEventEnvelope", "--format", "json", str(tmp_path / "events.jsonl")
+    )
     results = [json.loads(line) for line in out.splitlines()]
     assert code == 1
     assert [(r["line"], r["valid"]) for r in results] == [(1, True), (2, False), (3, False), (5, False), (6, True)]
@@ -74,13 +72,28 @@ def test_unknown_type_is_a_usage_error() -> None:
 
 def test_missing_file_is_a_usage_error_but_others_are_checked(tmp_path: Path) -> None:
     (tmp_path / "ok.json").write_text(ENVELOPE)
-    code, out, err = run("validate", "--type", "converge.ExperienceEventEnvelope", str(tmp_path / "missing.json"), str(tmp_path / "ok.json"))
+    code, out, err = run(
+        "validate",
+        "--type",
+        "converge.ExperienceEventEnvelope",
+        str(tmp_path / "missing.json"),
+        str(tmp_path / "ok.json"),
+    )
     assert code == 2 and "cannot read" in err and "ok  " in out
 
 
 def test_oversized_document_is_refused(tmp_path: Path) -> None:
     (tmp_path / "big.json").write_text('{"event_id": "' + "x" * 2000 + '"}')
-    code, out, _ = run("validate", "--type", "converge.ExperienceEventEnvelope", "--max-bytes", "1000", "--format", "json", str(tmp_path / "big.json"))
+    code, out, _ = run(
+        "validate",
+        "--type",
+        "converge.ExperienceEventEnvelope",
+        "--max-bytes",
+        "1000",
+        "--format",
+        "json",
+        str(tmp_path / "big.json"),
+    )
     assert code == 1 and "limit is 1000 bytes" in json.loads(out)["errors"][0]["message"]
 
 
@@ -110,8 +123,13 @@ def test_help_on_every_command() -> None:
         assert code == 0 and "usage: ledgerspec" in out
 
 
-@pytest.mark.skipif(shutil.which("ledgerspec") is None, reason="console script not on PATH")
 def test_console_script_is_installed() -> None:
-    done = subprocess.run(["ledgerspec", "validate", "--type", "converge.ExperienceEventEnvelope", "-"],
-                          input=ENVELOPE, capture_output=True, text=True, check=False)
+    script = Path(sys.executable).with_name("ledgerspec")
+    done = subprocess.run(
+        [str(script), "validate", "--type", "converge.ExperienceEventEnvelope", "-"],
+        input=ENVELOPE,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr

@@ -11,14 +11,14 @@ from ledgerspec.jsontext import MAX_DEPTH, DocumentError, depth, parse, serializ
     ("text", "message"),
     [
         ('{"a": NaN}', "NaN is not valid JSON"),
-        ('[Infinity]', "Infinity is not valid JSON"),
-        ('[-Infinity]', "-Infinity is not valid JSON"),
-        ('[1e400]', "out of range"),
+        ("[Infinity]", "Infinity is not valid JSON"),
+        ("[-Infinity]", "-Infinity is not valid JSON"),
+        ("[1e400]", "out of range"),
         ('{"a": "\\ud800"}', "lone UTF-16 surrogate"),
         ('{"a": "\\udc00x"}', "lone UTF-16 surrogate"),
         ('{"a": 1,}', "malformed JSON"),
         ('{"a": 1} {"b": 2}', "malformed JSON: Extra data"),
-        ('', "malformed JSON"),
+        ("", "malformed JSON"),
     ],
 )
 def test_rejects_what_serde_json_rejects(text: str, message: str) -> None:
@@ -27,7 +27,7 @@ def test_rejects_what_serde_json_rejects(text: str, message: str) -> None:
 
 
 def test_surrogate_pairs_are_fine() -> None:
-    assert parse('"\\ud83d\\ude00"') == "\U0001F600"
+    assert parse('"\\ud83d\\ude00"') == "\U0001f600"
 
 
 def test_error_has_line_and_column() -> None:

@@ -60,8 +60,14 @@ def test_agentsdk_refs_and_ids(upstream: Path, codec: Codec) -> None:
     for key, kind in kinds.items():
         assert same_json(codec.dump(codec.load(f"agentsdk.{kind}", refs[key])), refs[key])
     ids = json.loads((upstream / "agent-sdk-core" / "ids__typed-ids.json").read_text())
-    id_types = {"agent_id": "AgentId", "event_cursor": "EventCursorId", "event_id": "EventId",
-                "journal_cursor": "JournalCursor", "run_id": "RunId", "trace_id": "TraceId"}
+    id_types = {
+        "agent_id": "AgentId",
+        "event_cursor": "EventCursorId",
+        "event_id": "EventId",
+        "journal_cursor": "JournalCursor",
+        "run_id": "RunId",
+        "trace_id": "TraceId",
+    }
     for key, kind in id_types.items():
         assert codec.load(f"agentsdk.{kind}", ids[key]) == ids[key]
 
@@ -75,8 +81,14 @@ def test_agentsdk_class_enums_match_upstream_order(upstream: Path, codec: Codec)
 # The two HookSpec serializations of the reference (section 4.5), byte for byte, and their hashes:
 # the first hash is the upstream sidecar fixture's content_hash, the second was computed upstream.
 SPECS = [
-    ('{"hook_id":"audit.before_context","point":"before_context_assembly","source":"in_process","ordering":{"phase":"normal","order":100},"execution":{"mode":"non_blocking","queue":{"capacity":64,"terminal_reserve":4},"overflow":"drop_observe_only"},"timeout":{"timeout_ms":250},"failure":"fail_open_observe_only","mutation_rights":{"rights":["observe"]},"privacy":"envelope_and_redacted_summary","policy_ref":{"kind":"runtime_package","id":"policy.hooks.observe"},"executor_ref":"executor.audit.before_context"}', None),
-    ('{"hook_id":"audit.before_tool","point":"before_tool_call","source":"in_process","ordering":{"phase":"normal","order":100},"execution":{"mode":"blocking"},"timeout":{"timeout_ms":250},"failure":"deny","mutation_rights":{"rights":["observe","deny"]},"privacy":"envelope_and_redacted_summary","policy_ref":{"kind":"runtime_package","id":"policy.hooks.before_tool"},"executor_ref":"executor.audit.before_tool"}', "sha256:4a4800aa75c28f06eb3657d099da99a9e7365ae431ce2fefffec065d8f20640a"),
+    (
+        '{"hook_id":"audit.before_context","point":"before_context_assembly","source":"in_process","ordering":{"phase":"normal","order":100},"execution":{"mode":"non_blocking","queue":{"capacity":64,"terminal_reserve":4},"overflow":"drop_observe_only"},"timeout":{"timeout_ms":250},"failure":"fail_open_observe_only","mutation_rights":{"rights":["observe"]},"privacy":"envelope_and_redacted_summary","policy_ref":{"kind":"runtime_package","id":"policy.hooks.observe"},"executor_ref":"executor.audit.before_context"}',
+        None,
+    ),
+    (
+        '{"hook_id":"audit.before_tool","point":"before_tool_call","source":"in_process","ordering":{"phase":"normal","order":100},"execution":{"mode":"blocking"},"timeout":{"timeout_ms":250},"failure":"deny","mutation_rights":{"rights":["observe","deny"]},"privacy":"envelope_and_redacted_summary","policy_ref":{"kind":"runtime_package","id":"policy.hooks.before_tool"},"executor_ref":"executor.audit.before_tool"}',
+        "sha256:4a4800aa75c28f06eb3657d099da99a9e7365ae431ce2fefffec065d8f20640a",
+    ),
 ]
 
 

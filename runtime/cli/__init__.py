@@ -7,6 +7,7 @@ option, unreadable file).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -14,10 +15,11 @@ from importlib.metadata import version
 from typing import Any, TextIO
 
 from .. import default_codec, type_names
+from ..conformance.lint import main as lint_main
 from ..contract import shipped
 from ..errors import UnknownTypeError, ValidationError
 from ..jsontext import MAX_DOCUMENT_BYTES, serialize
-from ..schemaset import NAMESPACES, bundle
+from ..schemaset import NAMESPACES, bundle, closure
 from .inputs import Document, UnreadableInput, read_documents
 
 OK, INVALID, USAGE = 0, 1, 2
@@ -101,13 +103,21 @@ def cmd_roundtrip(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     contract = shipped()
     if args.bundle:
-        document = bundle(contract.entries)
+        names = closure(contract.entries, [args.type]) if args.type else set(contract.entries)
+        document = bundle(contract.entries, include=lambda entry: entry.qualified in names)
+        if args.type:
+            document["$ref"] = f"#/$defs/{args.type}"
     elif args.strict:
         document = contract.schema(args.type, strict=True)
     else:
         document = contract.entry(args.type).schema
     out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return OK
+
+
+def cmd_fixtures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with contextlib.redirect_stdout(out):
+        return INVALID if lint_main([args.dir] if args.dir else []) else OK
 
 
 def _known_type(name: str) -> str:
@@ -126,26 +136,53 @@ def build_parser() -> argparse.ArgumentParser:
     types.set_defaults(run=cmd_types)
 
     def documents(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--type", required=True, metavar="T", help="qualified type name, e.g. converge.ExperienceEventEnvelope")
-        sub.add_argument("--strict", action="store_true", help="apply the strict (writer) contract: no unknown keys, every always-written key present")
-        sub.add_argument("--max-bytes", type=int, default=MAX_DOCUMENT_BYTES, help=f"size limit of one document (default {MAX_DOCUMENT_BYTES})")
-        sub.add_argument("files", nargs="*", metavar="FILE", help=".json (one document), .jsonl or - (one per line); default: standard input")
+        sub.add_argument(
+            "--type", required=True, metavar="T", help="qualified type name, e.g. converge.ExperienceEventEnvelope"
+        )
+        sub.add_argument(
+            "--strict",
+            action="store_true",
+            help="apply the strict (writer) contract: no unknown keys, every always-written key present",
+        )
+        sub.add_argument(
+            "--max-bytes",
+            type=int,
+            default=MAX_DOCUMENT_BYTES,
+            help=f"size limit of one document (default {MAX_DOCUMENT_BYTES})",
+        )
+        sub.add_argument(
+            "files",
+            nargs="*",
+            metavar="FILE",
+            help=".json (one document), .jsonl or - (one per line); default: standard input",
+        )
 
     validate = commands.add_parser("validate", help="check documents against a type's schema")
     documents(validate)
-    validate.add_argument("--format", choices=["text", "json"], default="text", help="text for people, json: one JSON line per document")
+    validate.add_argument(
+        "--format", choices=["text", "json"], default="text", help="text for people, json: one JSON line per document"
+    )
     validate.set_defaults(run=cmd_validate)
 
-    roundtrip = commands.add_parser("roundtrip", help="load each document into its model and print serde's re-serialization")
+    roundtrip = commands.add_parser(
+        "roundtrip", help="load each document into its model and print serde's re-serialization"
+    )
     documents(roundtrip)
     roundtrip.set_defaults(run=cmd_roundtrip)
 
     schema = commands.add_parser("schema", help="print a type's schema, or one self-contained bundle of all")
-    which = schema.add_mutually_exclusive_group(required=True)
-    which.add_argument("--type", metavar="T", help="qualified type name")
-    which.add_argument("--bundle", action="store_true", help="every schema in one document, references local")
+    schema.add_argument("--type", metavar="T", help="qualified type name")
+    schema.add_argument(
+        "--bundle",
+        action="store_true",
+        help="one self-contained document with local references: of --type and every type it reaches, or of all types",
+    )
     schema.add_argument("--strict", action="store_true", help="print the derived strict (writer) form of --type")
     schema.set_defaults(run=cmd_schema)
+
+    fixtures = commands.add_parser("fixtures", help="check the golden value fixtures (shipped ones by default)")
+    fixtures.add_argument("dir", nargs="?", help="a fixture tree laid out as fixtures/values/<namespace>/<type>.json")
+    fixtures.set_defaults(run=cmd_fixtures)
     return parser
 
 
@@ -154,11 +191,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     out, err = out or sys.stdout, err or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
         if getattr(args, "type", None) is not None:
             _known_type(args.type)
-        if args.command == "schema" and args.strict and args.bundle:
-            parser.error("--strict applies to --type, not --bundle")
+        if args.command == "schema" and not (args.type or args.bundle):
+            parser.error("schema needs --type T, --bundle, or both")
+        if args.command == "schema" and args.strict and (args.bundle or not args.type):
+            parser.error("--strict prints the strict form of one --type, not a bundle")
         return int(args.run(args, out, err))
     except UnknownTypeError as exc:
         err.write(f"ledgerspec: {exc}\n")
@@ -167,4 +207,3 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return int(exc.code or 0) if isinstance(exc.code, int) else USAGE
     except BrokenPipeError:
         return OK
-

@@ -1,0 +1,1 @@
+"""Throughput benchmarks of ledgerspec against jsonschema-rs, jsonschema and pydantic (`nox -s bench`)."""
