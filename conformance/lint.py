@@ -100,7 +100,8 @@ def file_problems(corpus: list[FixtureFile], contract: Contract) -> list[str]:
 
 def id_problems(corpus: list[FixtureFile]) -> list[str]:
     """Fixture ids used twice or not prefixed by their type."""
-    cases: list[ValidCase | InvalidCase] = [*(c for f in corpus for c in f.valid), *(c for f in corpus for c in f.invalid)]
+    cases: list[ValidCase | InvalidCase] = [c for f in corpus for c in f.valid]
+    cases += [c for f in corpus for c in f.invalid]
     counts = Counter(case.id for case in cases)
     problems = [f"{fixture_id}: id used {count} times" for fixture_id, count in counts.items() if count > 1]
     problems += [f"{c.id}: id must start with {c.type}/" for c in cases if not c.id.startswith(c.type + "/")]

@@ -18,7 +18,7 @@ from typing import Any
 from .codec import Codec
 from .contract import Contract, shipped
 from .errors import Issue, LedgerspecError, UnknownTypeError, ValidationError
-from .jsontext import DocumentError, parse, serialize
+from .jsontext import DocumentError, parse_document, serialize
 from .validation import Validator
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "loads",
     "type_names",
     "validate",
+    "validate_json",
 ]
 
 
@@ -64,6 +65,12 @@ def validate(type_name: str, data: Any, strict: bool = False) -> None:
     default_validator().validate(type_name, data, strict)
 
 
+def validate_json(type_name: str, text: str | bytes, strict: bool = False) -> None:
+    """Parse JSON text as serde_json would and validate it; DocumentError or ValidationError."""
+    value, integral_floats = parse_document(text)
+    default_validator().validate(type_name, value, strict, integer_literals=integral_floats)
+
+
 def load(type_: Any, data: Any, strict: bool = False) -> Any:
     """Validate `data` and build the model of `type_` (qualified name or generated class)."""
     return default_codec().load(type_, data, strict)
@@ -71,7 +78,8 @@ def load(type_: Any, data: Any, strict: bool = False) -> Any:
 
 def loads(type_: Any, text: str | bytes, strict: bool = False) -> Any:
     """Parse JSON text as serde_json would, then `load` it."""
-    return default_codec().load(type_, parse(text), strict)
+    value, integral_floats = parse_document(text)
+    return default_codec().load(type_, value, strict, integer_literals=integral_floats)
 
 
 def dump(obj: Any) -> Any:

@@ -20,8 +20,8 @@ import keyword
 import math
 import struct
 import uuid
-from functools import partial
 from collections.abc import Callable
+from functools import partial
 from types import NoneType, UnionType
 from typing import Any, get_args
 from urllib.parse import urljoin
@@ -80,6 +80,10 @@ def carry_duration(value: Any) -> Any:
 SCALAR_CANONICAL: dict[str, Hook] = {"lowercase": str.lower, "uuid": canonical_uuid}
 
 
+def _call_hook(hook: Callable[[Any, Any], Any], annotation: Any, data: Any) -> Any:
+    return hook(data, annotation)
+
+
 def python_name(wire: str) -> str:
     """Attribute name the generator gives a wire key (keywords get a trailing underscore)."""
     return f"{wire}_" if keyword.iskeyword(wire) else wire
@@ -117,12 +121,15 @@ class Codec:
         except (KeyError, TypeError):
             raise UnknownTypeError(f"{type_or_name!r} is not a generated ledgerspec model") from None
 
-    def load(self, type_or_name: Any, data: Any, strict: bool = False) -> Any:
-        """Validate `data` as the given type and build its model; ValidationError lists every problem."""
+    def load(self, type_or_name: Any, data: Any, strict: bool = False, integer_literals: bool = True) -> Any:
+        """Validate `data` as the given type and build its model; ValidationError lists every problem.
+
+        `integer_literals=False` is for data parsed from text with no integral float literal
+        (see `Validator.issues`)."""
         name = self.qualified(type_or_name)
-        self.validator.validate(name, data, strict)
+        self.validator.validate(name, data, strict, integer_literals)
         try:
-            return self._top[name](data)
+            return self._loader(name)(data)
         except (OverflowError, ValueError) as exc:
             raise ValidationError(name, [Issue("", "format", str(exc), data)]) from None
 
@@ -134,7 +141,7 @@ class Codec:
 
     def _register(self) -> None:
         conv = self.converter
-        conv.register_structure_hook_func(lambda t: self._union_name(t) is not None, self._structure_union)
+        conv.register_structure_hook_factory(lambda t: self._union_name(t) is not None, self._union_structure_fn)
         conv.register_structure_hook(Any, lambda value, _: value)
         owned = [
             (entry, self.types[name])
@@ -151,13 +158,20 @@ class Codec:
         self._structs = {obj: entry for entry, obj in owned if dataclasses.is_dataclass(obj)}
         conv.register_structure_hook_factory(lambda t: t in self._structs, self._structure_fn)
         conv.register_unstructure_hook_factory(lambda t: t in self._structs, self._unstructure_fn)
-        for name, entry in self.contract.entries.items():
-            special = self._value_hooks(entry.schema, entry.uri)
-            obj = self.types[name]
-            self._top[name] = special[0] if special else partial(self._structure_as, obj)
 
-    def _structure_as(self, annotation: Any, data: Any) -> Any:
-        return self.converter.structure(data, annotation)
+    def _loader(self, name: str) -> Hook:
+        """The function that builds the model of a valid `name` document, made on first use."""
+        loader = self._top.get(name)
+        if loader is None:
+            entry, obj = self.contract.entry(name), self.types[name]
+            special = self._value_hooks(entry.schema, entry.uri)
+            if special is not None:
+                loader = special[0]
+            else:
+                hook = self.converter.get_structure_hook(obj)
+                loader = partial(_call_hook, hook, obj)
+            self._top[name] = loader
+        return loader
 
     def _union_name(self, annotation: Any) -> str | None:
         if not isinstance(annotation, UnionType):
@@ -165,16 +179,21 @@ class Codec:
         members = frozenset(arg for arg in get_args(annotation) if arg is not NoneType)
         return self._unions.get(members)
 
-    def _structure_union(self, data: Any, annotation: Any) -> Any:
-        if data is None:
-            return None
+    def _union_structure_fn(self, annotation: Any) -> Callable[[Any, Any], Any]:
+        """Structure hook of a union (or an optional one): pick the variant by its tag."""
         name = self._union_name(annotation)
         assert name is not None
         union = self.contract.unions[name]
-        index = union.identify(data)
-        if index is None:
-            raise ValueError(f"value names no variant of {name}")
-        return self._top[union.variants[index]](data)
+
+        def structure(data: Any, _: Any) -> Any:
+            if data is None:
+                return None
+            index = union.identify(data)
+            if index is None:
+                raise ValueError(f"value names no variant of {name}")
+            return self._loader(union.variants[index])(data)
+
+        return structure
 
     def _properties(self, entry: TypeEntry) -> list[tuple[str, Schema, str]]:
         """(wire key, property schema, base URI) of a struct: own properties, then allOf bases'."""

@@ -107,7 +107,7 @@ class Contract:
 
     entries: dict[str, TypeEntry]
     _uris: dict[str, TypeEntry] = field(init=False)
-    _forms: dict[tuple[str, bool], Schema] = field(init=False, default_factory=dict)
+    _forms: dict[tuple[str, bool, bool], Schema] = field(init=False, default_factory=dict)
     unions: dict[str, Union] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -133,19 +133,22 @@ class Contract:
         """The entry whose `$id` is `uri` (fragment ignored)."""
         return self._uris.get(uri.split("#", 1)[0])
 
-    def schema(self, qualified: str, strict: bool = False) -> Schema:
-        """The validation form of a type's schema: reader (open) or strict (writer)."""
-        key = (qualified, strict)
+    def schema(self, qualified: str, strict: bool = False, integer_literals: bool = True) -> Schema:
+        """The validation form of a type's schema: reader (open) or strict (writer), with the
+        integer-literal rule marked (the default) or left out (for documents known to hold no
+        integral float literal)."""
+        key = (qualified, strict, integer_literals)
         if key not in self._forms:
             entry = self.entry(qualified)
             form = self._strict_form(entry) if strict else copy.deepcopy(entry.schema)
-            _mark_integers(form)
+            if integer_literals:
+                _mark_integers(form)
             self._forms[key] = form
         return self._forms[key]
 
-    def resources(self, strict: bool) -> list[tuple[str, Schema]]:
-        """(URI, schema) pairs of every type in one mode, for a validator registry."""
-        return [(entry.uri, self.schema(name, strict)) for name, entry in self.entries.items()]
+    def resources(self, strict: bool, integer_literals: bool = True) -> list[tuple[str, Schema]]:
+        """(URI, schema) pairs of every type in one form, for a validator registry."""
+        return [(e.uri, self.schema(name, strict, integer_literals)) for name, e in self.entries.items()]
 
     def _strict_form(self, entry: TypeEntry) -> Schema:
         form = copy.deepcopy(entry.schema)

@@ -39,36 +39,37 @@ class RawError:
 class Backend(Protocol):
     """A compiled-validator cache for one engine."""
 
-    def checker(self, qualified: str, strict: bool) -> Callable[[Any], bool]: ...
+    def checker(self, qualified: str, strict: bool, integer_literals: bool) -> Callable[[Any], bool]: ...
 
     def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]: ...
 
 
 class RustBackend:
-    """Validators compiled by jsonschema-rs, one per (type, mode), built on first use."""
+    """Validators compiled by jsonschema-rs, one per (type, mode, form), built on first use."""
 
     def __init__(self, contract: Contract) -> None:
         self._contract = contract
-        self._registries: dict[bool, Any] = {}
-        self._validators: dict[tuple[str, bool], Any] = {}
+        self._registries: dict[tuple[bool, bool], Any] = {}
+        self._validators: dict[tuple[str, bool, bool], Any] = {}
 
-    def _validator(self, qualified: str, strict: bool) -> Any:
-        key = (qualified, strict)
+    def _validator(self, qualified: str, strict: bool, integer_literals: bool = True) -> Any:
+        key = (qualified, strict, integer_literals)
         validator = self._validators.get(key)
         if validator is None:
-            if strict not in self._registries:
-                self._registries[strict] = jsonschema_rs.Registry(self._contract.resources(strict))
+            form = (strict, integer_literals)
+            if form not in self._registries:
+                self._registries[form] = jsonschema_rs.Registry(self._contract.resources(*form))
             validator = jsonschema_rs.validator_for(
-                self._contract.schema(qualified, strict),
-                registry=self._registries[strict],
+                self._contract.schema(qualified, *form),
+                registry=self._registries[form],
                 keywords=RUST_KEYWORDS,
                 offline=True,
             )
             self._validators[key] = validator
         return validator
 
-    def checker(self, qualified: str, strict: bool) -> Callable[[Any], bool]:
-        return self._validator(qualified, strict).is_valid  # type: ignore[no-any-return]
+    def checker(self, qualified: str, strict: bool, integer_literals: bool) -> Callable[[Any], bool]:
+        return self._validator(qualified, strict, integer_literals).is_valid  # type: ignore[no-any-return]
 
     def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]:
         return [self._raw(e) for e in self._validator(qualified, strict).iter_errors(instance)]
@@ -121,7 +122,7 @@ class PythonBackend:
             self._validators[key] = validator
         return validator
 
-    def checker(self, qualified: str, strict: bool) -> Callable[[Any], bool]:
+    def checker(self, qualified: str, strict: bool, integer_literals: bool) -> Callable[[Any], bool]:
         return self._validator(qualified, strict).is_valid  # type: ignore[no-any-return]
 
     def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]:
@@ -172,17 +173,23 @@ class Validator:
         self.contract = contract
         self.engine = engine
         self._backend: Backend = RustBackend(contract) if engine == "rust" else PythonBackend(contract)
-        self._checks: dict[tuple[str, bool], Any] = {}
+        self._checks: dict[tuple[str, bool, bool], Callable[[Any], bool]] = {}
 
-    def _check(self, qualified: str, strict: bool) -> Any:
-        """The compiled yes/no check of one type and mode (UnknownTypeError for a bad name)."""
+    def _check(self, qualified: str, strict: bool, integer_literals: bool) -> Callable[[Any], bool]:
+        """The compiled yes/no check of one type and form (UnknownTypeError for a bad name)."""
         self.contract.entry(qualified)
-        check = self._checks[(qualified, strict)] = self._backend.checker(qualified, strict)
+        check = self._backend.checker(qualified, strict, integer_literals)
+        self._checks[(qualified, strict, integer_literals)] = check
         return check
 
-    def issues(self, qualified: str, instance: Any, strict: bool = False) -> list[Issue]:
-        """Every problem of `instance` as a `qualified` document; empty when it is valid."""
-        check = self._checks.get((qualified, strict)) or self._check(qualified, strict)
+    def issues(self, qualified: str, instance: Any, strict: bool = False, integer_literals: bool = True) -> list[Issue]:
+        """Every problem of `instance` as a `qualified` document; empty when it is valid.
+
+        `integer_literals=False` says the instance holds no integral float (it was parsed from
+        text without one, see `jsontext.parse_document`), so the yes/no check may skip that rule.
+        """
+        key = (qualified, strict, integer_literals)
+        check = self._checks.get(key) or self._check(*key)
         try:
             if check(instance):
                 return []
@@ -198,9 +205,9 @@ class Validator:
                 found.setdefault((issue.path, issue.rule, issue.message), issue)
         return list(found.values())
 
-    def validate(self, qualified: str, instance: Any, strict: bool = False) -> None:
+    def validate(self, qualified: str, instance: Any, strict: bool = False, integer_literals: bool = True) -> None:
         """Raise ValidationError listing every problem unless `instance` is valid."""
-        problems = self.issues(qualified, instance, strict)
+        problems = self.issues(qualified, instance, strict, integer_literals)
         if problems:
             raise ValidationError(qualified, problems)
 

@@ -187,3 +187,14 @@ def test_unknown_type_suggests_close_names(codec: Codec) -> None:
 def test_keyword_field_names_map_to_wire_keys() -> None:
     edge = ledgerspec.load("mfm.DependencyEdge", {"from": "m.main.a", "to": "m.main.b"})
     assert edge.from_ == "m.main.a"
+
+
+def test_text_path_keeps_the_integer_literal_rule() -> None:
+    # No integral float literal: the fast check may skip the rule; with one, it must not.
+    good = '{"run_id":"0f8fad5b-d9cb-469f-a165-70867728950e","seq":1,"ts_millis":null,"event":{"Domain":{"name":"n","payload":1.5,"payload_ref":null}}}'
+    ledgerspec.validate_json("mfm.EventEnvelope", good)
+    with pytest.raises(ValidationError) as caught:
+        ledgerspec.validate_json("mfm.EventEnvelope", good.replace('"seq":1', '"seq":1.0'))
+    assert [(i.path, i.rule) for i in caught.value.issues] == [("/seq", "type")]
+    with pytest.raises(ValidationError):
+        ledgerspec.loads("mfm.EventEnvelope", good.replace('"seq":1', '"seq":1e0'))

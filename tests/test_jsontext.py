@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledgerspec.jsontext import MAX_DEPTH, DocumentError, depth, parse, serialize
+from ledgerspec.jsontext import MAX_DEPTH, DocumentError, depth, parse, parse_document, serialize
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,11 @@ def test_invalid_utf8_bytes() -> None:
 def test_u64_integers_stay_exact() -> None:
     assert parse("18446744073709551615") == 18446744073709551615
     assert serialize([18446744073709551615, 1.0, "é\n"]) == '[18446744073709551615,1.0,"é\\n"]'
+    assert serialize({"big": 2**70}) == '{"big":1180591620717411303424}'
+
+
+@pytest.mark.parametrize(
+    ("text", "integral"), [("[1, 2.5]", False), ("[1.0]", True), ("[2e3]", True), ('"1.0"', False)]
+)
+def test_parse_document_reports_integral_float_literals(text: str, integral: bool) -> None:
+    assert parse_document(text)[1] is integral
