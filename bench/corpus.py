@@ -18,7 +18,7 @@ def fixture_documents() -> list[tuple[str, Any]]:
 
 def envelopes(count: int, seed: int = 7) -> list[dict[str, Any]]:
     """`count` envelopes cycling through every ExperienceEvent variant of the golden fixtures,
-    with fresh ids, tenants, correlations and timestamps (0.3-1.5 KB of JSON each)."""
+    with fresh ids, tenants, correlations and timestamps (about 430 bytes of JSON on average)."""
     events = [
         case.document
         for file in load_corpus()

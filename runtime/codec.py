@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable
 from functools import partial
 from types import NoneType, UnionType
-from typing import Any, get_args
+from typing import Any, get_args, get_type_hints
 from urllib.parse import urljoin
 
 import cattrs
@@ -82,6 +82,55 @@ SCALAR_CANONICAL: dict[str, Hook] = {"lowercase": str.lower, "uuid": canonical_u
 
 def _call_hook(hook: Callable[[Any, Any], Any], annotation: Any, data: Any) -> Any:
     return hook(data, annotation)
+
+
+StructureHook = Callable[[Any, Any], Any]
+
+
+def _same(value: Any, _: Any) -> Any:
+    return value
+
+
+def _float(value: Any, _: Any) -> float:
+    return float(value)
+
+
+def _copy_list(values: Any, _: Any) -> Any:
+    return list(values)
+
+
+def _copy_dict(values: Any, _: Any) -> Any:
+    return dict(values)
+
+
+def plain_hook(annotation: Any) -> StructureHook | None:
+    """A fast cattrs structure hook for an annotation made only of JSON scalars, lists and maps.
+
+    Input is validated before it is structured, so such values need no checks: strings, integers
+    and booleans are taken as they are, floats are made floats (serde reads `1` as `1.0`), lists
+    and maps are copied. None for any other annotation."""
+    if annotation in (str, int, bool, Any):
+        return _same
+    if annotation is float:
+        return _float
+    args = get_args(annotation)
+    if isinstance(annotation, UnionType) and len(args) == 2 and NoneType in args:
+        inner = plain_hook(next(arg for arg in args if arg is not NoneType))
+        if inner is None or inner is _same:
+            return inner
+        return lambda value, t: None if value is None else inner(value, t)
+    origin = getattr(annotation, "__origin__", None)
+    if origin is list:
+        item = plain_hook(args[0])
+        if item is _same:
+            return _copy_list
+        return None if item is None else (lambda values, t: [item(value, t) for value in values])
+    if origin is dict and args[0] is str:
+        item = plain_hook(args[1])
+        if item is _same:
+            return _copy_dict
+        return None if item is None else (lambda values, t: {k: item(v, t) for k, v in values.items()})
+    return None
 
 
 def python_name(wire: str) -> str:
@@ -216,11 +265,15 @@ class Codec:
 
     def _structure_fn(self, cls: type) -> Callable[[Any, Any], Any]:
         entry, props = self._struct_plan(cls)
+        hints = get_type_hints(cls)
         overrides: dict[str, Any] = {}
         for key, prop, base in props:
             hooks = self._value_hooks(prop, base)
-            load = (lambda value, _, hook=hooks[0]: hook(value)) if hooks else None
-            overrides[python_name(key)] = override(rename=key, struct_hook=load)
+            if hooks:
+                struct_hook: StructureHook | None = lambda value, _, hook=hooks[0]: hook(value)  # noqa: E731
+            else:
+                struct_hook = plain_hook(hints[python_name(key)])
+            overrides[python_name(key)] = override(rename=key, struct_hook=struct_hook)
         structure: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, self.converter, **overrides)
         if entry.schema.get("x-canonical") == "duration":
             return lambda data, t: carry_duration(structure(data, t))

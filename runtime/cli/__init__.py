@@ -10,7 +10,7 @@ import argparse
 import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib.metadata import version
 from typing import Any, TextIO
 
@@ -51,11 +51,21 @@ class Reporter:
             self.err.write(f"{total} document(s): {self.counts['valid']} valid, {self.counts['invalid']} invalid\n")
 
 
-def _problems(doc: Document, type_name: str, strict: bool) -> list[dict[str, Any]]:
-    if doc.error is not None:
-        return [{"path": "", "rule": doc.error.code, "message": str(doc.error)}]
-    codec = default_codec()
-    return [issue.as_dict() for issue in codec.validator.issues(type_name, doc.value, strict)]
+def _readable(args: argparse.Namespace, err: TextIO, usage: list[str]) -> Iterator[Document]:
+    """The documents of the command's inputs; an unreadable input is reported and noted in `usage`."""
+    for doc in read_documents(args.files, args.max_bytes):
+        if isinstance(doc, UnreadableInput):
+            err.write(f"ledgerspec: {doc}\n")
+            usage.append(str(doc))
+        else:
+            yield doc
+
+
+def _unparsed(doc: Document) -> list[dict[str, Any]]:
+    """The error of a document that is not JSON serde would read (empty when it parsed)."""
+    if doc.error is None:
+        return []
+    return [{"path": "", "rule": doc.error.code, "message": str(doc.error)}]
 
 
 def cmd_types(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -65,39 +75,31 @@ def cmd_types(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    validator = default_codec().validator
     reporter = Reporter(args.format, out, err)
-    status = OK
-    for doc in read_documents(args.files, args.max_bytes):
-        if isinstance(doc, UnreadableInput):
-            err.write(f"ledgerspec: {doc}\n")
-            status = USAGE
-            continue
-        reporter.result(doc, _problems(doc, args.type, args.strict))
+    usage: list[str] = []
+    for doc in _readable(args, err, usage):
+        problems = _unparsed(doc) or [i.as_dict() for i in validator.issues(args.type, doc.value, args.strict)]
+        reporter.result(doc, problems)
     reporter.summary()
-    return status if status != OK else (INVALID if reporter.counts["invalid"] else OK)
+    return USAGE if usage else (INVALID if reporter.counts["invalid"] else OK)
 
 
 def cmd_roundtrip(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     codec = default_codec()
+    usage: list[str] = []
     status = OK
-    for doc in read_documents(args.files, args.max_bytes):
-        if isinstance(doc, UnreadableInput):
-            err.write(f"ledgerspec: {doc}\n")
-            status = USAGE
-            continue
-        try:
-            if doc.error is not None:
-                raise doc.error
-            out.write(serialize(codec.dump(codec.load(args.type, doc.value, args.strict))) + "\n")
-        except ValidationError as exc:
-            errors = [issue.as_dict() for issue in exc.issues]
-            out.write(serialize({"index": doc.index, "source": doc.source, "line": doc.line, "errors": errors}) + "\n")
-            status = status or INVALID
-        except ValueError as exc:
-            error = {"path": "", "rule": getattr(exc, "code", "invalid_input"), "message": str(exc)}
-            out.write(serialize({"index": doc.index, "source": doc.source, "line": doc.line, "errors": [error]}) + "\n")
-            status = status or INVALID
-    return status
+    for doc in _readable(args, err, usage):
+        problems = _unparsed(doc)
+        if not problems:
+            try:
+                out.write(serialize(codec.dump(codec.load(args.type, doc.value, args.strict))) + "\n")
+                continue
+            except ValidationError as exc:
+                problems = [issue.as_dict() for issue in exc.issues]
+        out.write(serialize({"index": doc.index, "source": doc.source, "line": doc.line, "errors": problems}) + "\n")
+        status = INVALID
+    return USAGE if usage else status
 
 
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
