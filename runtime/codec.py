@@ -103,6 +103,18 @@ def _copy_dict(values: Any, _: Any) -> Any:
     return dict(values)
 
 
+def _optional(inner: StructureHook) -> StructureHook:
+    return lambda value, t: None if value is None else inner(value, t)
+
+
+def _each(item: StructureHook) -> StructureHook:
+    return lambda values, t: [item(value, t) for value in values]
+
+
+def _each_value(item: StructureHook) -> StructureHook:
+    return lambda values, t: {key: item(value, t) for key, value in values.items()}
+
+
 def plain_hook(annotation: Any) -> StructureHook | None:
     """A fast cattrs structure hook for an annotation made only of JSON scalars, lists and maps.
 
@@ -114,22 +126,16 @@ def plain_hook(annotation: Any) -> StructureHook | None:
     if annotation is float:
         return _float
     args = get_args(annotation)
+    origin = getattr(annotation, "__origin__", None)
     if isinstance(annotation, UnionType) and len(args) == 2 and NoneType in args:
         inner = plain_hook(next(arg for arg in args if arg is not NoneType))
-        if inner is None or inner is _same:
-            return inner
-        return lambda value, t: None if value is None else inner(value, t)
-    origin = getattr(annotation, "__origin__", None)
+        return inner if inner is None or inner is _same else _optional(inner)
     if origin is list:
         item = plain_hook(args[0])
-        if item is _same:
-            return _copy_list
-        return None if item is None else (lambda values, t: [item(value, t) for value in values])
+        return _copy_list if item is _same else (None if item is None else _each(item))
     if origin is dict and args[0] is str:
         item = plain_hook(args[1])
-        if item is _same:
-            return _copy_dict
-        return None if item is None else (lambda values, t: {k: item(v, t) for k, v in values.items()})
+        return _copy_dict if item is _same else (None if item is None else _each_value(item))
     return None
 
 

@@ -14,8 +14,9 @@ from collections.abc import Iterator, Sequence
 from importlib.metadata import version
 from typing import Any, TextIO
 
+from ledgerspec.conformance.lint import main as lint_main
+
 from .. import default_codec, type_names
-from ..conformance.lint import main as lint_main
 from ..contract import shipped
 from ..errors import UnknownTypeError, ValidationError
 from ..jsontext import MAX_DOCUMENT_BYTES, serialize
