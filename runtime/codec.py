@@ -31,7 +31,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from .contract import SKIP, Contract
 from .errors import Issue, UnknownTypeError, ValidationError
-from .schemaset import Schema, TypeEntry
+from .schemaset import NAMESPACES, Schema, TypeEntry
 from .validation import Validator
 
 Hook = Callable[[Any], Any]
@@ -151,7 +151,7 @@ class Codec:
         self.contract = contract
         self.validator = validator or Validator(contract)
         self.converter = cattrs.Converter(detailed_validation=False)
-        modules = {ns: importlib.import_module(f"ledgerspec.models.{ns}") for ns in ("converge", "mfm", "agentsdk")}
+        modules = {ns: importlib.import_module(f"ledgerspec.models.{ns}") for ns in NAMESPACES}
         self.types: dict[str, Any] = {
             name: getattr(modules[entry.namespace], entry.class_name) for name, entry in contract.entries.items()
         }

@@ -73,19 +73,21 @@ def depth(value: Any) -> int:
     return deepest
 
 
-def _has_lone_surrogate(value: Any) -> bool:
-    stack = [value]
+def lone_surrogate_path(value: Any) -> tuple[str | int, ...] | None:
+    """Path of the first string (key or value) holding a lone UTF-16 surrogate, or None."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
     while stack:
-        current = stack.pop()
+        current, where = stack.pop()
         if isinstance(current, str):
             if _RAW_SURROGATE.search(current):
-                return True
+                return where
         elif isinstance(current, dict):
-            stack.extend(current.keys())
-            stack.extend(current.values())
+            for key, item in current.items():
+                stack.append((key, where))
+                stack.append((item, (*where, key)))
         elif isinstance(current, list):
-            stack.extend(current)
-    return False
+            stack.extend((item, (*where, index)) for index, item in enumerate(current))
+    return None
 
 
 def parse(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Any:
@@ -116,7 +118,7 @@ def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> tu
         raise DocumentError(f"document nests deeper than {MAX_DEPTH} levels") from None
     if text.count("[") + text.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
         raise DocumentError(f"document nests deeper than {MAX_DEPTH} levels")
-    if "\\u" in text and _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text) and lone_surrogate_path(value) is not None:
         raise DocumentError("document holds a lone UTF-16 surrogate escape, which is not valid Unicode")
     return value, bool(_SEEN.integral_float)
 

@@ -18,6 +18,7 @@ import referencing.jsonschema
 
 from .contract import INTEGER_LITERAL, Contract
 from .errors import Issue, ValidationError
+from .jsontext import lone_surrogate_path
 from .keywords import RUST_KEYWORDS, PythonValidator
 
 Engine = Literal["rust", "python"]
@@ -148,24 +149,6 @@ def pointer(path: tuple[str | int, ...]) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
-def _lone_surrogate_path(instance: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(instance, path)]
-    while stack:
-        value, where = stack.pop()
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                return where
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                stack.append((key, where))
-                stack.append((item, (*where, key)))
-        elif isinstance(value, list):
-            stack.extend((item, (*where, index)) for index, item in enumerate(value))
-    return None
-
-
 class Validator:
     """Validates documents of any qualified type in reader or strict mode with one engine."""
 
@@ -195,7 +178,7 @@ class Validator:
                 return []
             raw = self._backend.errors(qualified, strict, instance)
         except UnicodeEncodeError:
-            where = _lone_surrogate_path(instance) or ()
+            where = lone_surrogate_path(instance) or ()
             return [
                 Issue(pointer(where), "unicode", "string holds a lone UTF-16 surrogate, which is not valid Unicode")
             ]

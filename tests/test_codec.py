@@ -198,3 +198,9 @@ def test_text_path_keeps_the_integer_literal_rule() -> None:
     assert [(i.path, i.rule) for i in caught.value.issues] == [("/seq", "type")]
     with pytest.raises(ValidationError):
         ledgerspec.loads("mfm.EventEnvelope", good.replace('"seq":1', '"seq":1e0'))
+
+
+def test_lone_surrogate_in_a_python_value_is_reported_with_its_path() -> None:
+    with pytest.raises(ValidationError) as caught:
+        ledgerspec.validate("mfm.DependencyEdge", {"from": "m.main.a", "to": "bad\ud800"})
+    assert [(i.path, i.rule) for i in caught.value.issues] == [("/to", "unicode")]
