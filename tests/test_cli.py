@@ -133,3 +133,38 @@ def test_console_script_is_installed() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_hostile_documents_get_errors_and_the_rest_is_still_checked(tmp_path: Path) -> None:
+    deep = '{"a":' * 10_000 + "1" + "}" * 10_000
+    huge = '{"event_id":"' + "x" * (17 * 1024 * 1024) + '"}'
+    lines = [ENVELOPE, deep, "[1, 2]", huge, '{"seq": 18446744073709551616}', '{"x": "\\udc00"}', ENVELOPE]
+    (tmp_path / "hostile.jsonl").write_text("\n".join(lines) + "\n")
+    (tmp_path / "big.json").write_text('"' + "y" * (50 * 1024 * 1024) + '"')
+    code, out, err = run(
+        "validate",
+        "--type",
+        "converge.ExperienceEventEnvelope",
+        "--format",
+        "json",
+        str(tmp_path / "hostile.jsonl"),
+        str(tmp_path / "big.json"),
+    )
+    results = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and "Traceback" not in out + err
+    assert [(r["line"], r["valid"]) for r in results] == [
+        (1, True),
+        (2, False),
+        (3, False),
+        (4, False),
+        (5, False),
+        (6, False),
+        (7, True),
+        (None, False),
+    ]
+    messages = [r["errors"][0]["message"] for r in results if not r["valid"]]
+    assert "deeper than 127 levels" in messages[0]
+    assert results[2]["errors"][0] == {"path": "", "rule": "type", "message": results[2]["errors"][0]["message"]}
+    assert "limit is 16777216 bytes" in messages[2]
+    assert "lone UTF-16 surrogate" in messages[4]
+    assert results[7]["source"].endswith("big.json") and "limit is 16777216 bytes" in messages[5]
