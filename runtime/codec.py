@@ -64,6 +64,11 @@ def f32(value: float) -> float:
     return stored
 
 
+def _or_none(hook: Hook) -> Hook:
+    """`hook` for a value that may also be null."""
+    return lambda value: None if value is None else hook(value)
+
+
 def canonical_uuid(value: str) -> str:
     """The lowercase hyphenated form `uuid` serializes any accepted UUID spelling to."""
     return str(uuid.UUID(value))
@@ -297,9 +302,14 @@ class Codec:
         order = [key for key, _, _ in props]
         if [python_name(key) for key in order] == [f.name for f in dataclasses.fields(cls)]:
             return unstructure
+
         # serde writes declaration order (an internal tag first); the generator puts required
         # fields before defaulted ones, so restore the schema's order.
-        return lambda obj: (lambda out: {key: out[key] for key in order if key in out})(unstructure(obj))
+        def in_declaration_order(obj: Any) -> Any:
+            out = unstructure(obj)
+            return {key: out[key] for key in order if key in out}
+
+        return in_declaration_order
 
     def _order(self, schema: Schema, base: str) -> Hook:
         """Sort key of a value the way Rust's `Ord` orders it: enum values by declaration."""
@@ -318,8 +328,7 @@ class Codec:
             hooks = self._value_hooks(inner, base)
             if hooks is None:
                 return None
-            load, dump = hooks
-            return (lambda v: None if v is None else load(v)), (lambda v: None if v is None else dump(v))
+            return _or_none(hooks[0]), _or_none(hooks[1])
         ref = schema.get("$ref")
         if ref is not None:
             target = self.contract.by_uri(urljoin(base, ref))
@@ -328,9 +337,8 @@ class Codec:
         if canonical is not None:
             return canonical, canonical
         if schema.get("format") == "float":
-            if schema.get("type") == ["number", "null"]:
-                return (lambda v: None if v is None else f32(v)), (lambda v: None if v is None else f32(v))
-            return f32, f32
+            rounded = _or_none(f32) if schema.get("type") == ["number", "null"] else f32
+            return rounded, rounded
         items = schema.get("items")
         if schema.get("x-canonical") == "set" and isinstance(items, dict):
             rank = self._order(items, base)
