@@ -1,0 +1,302 @@
+"""Canonical JSON bytes: RFC 8785 (JCS), plus the exact serializer `mfm` shares.
+
+`jcs(value)` writes a Python JSON value (dict with str keys, list/tuple, str, int, float, bool,
+None) as RFC 8785 bytes: object keys sorted by UTF-16 code units, no whitespace, UTF-8, strings
+escaped as RFC 8785 says (which is also serde_json's escaping), numbers in ECMAScript
+`Number.prototype.toString` form.
+
+One documented extension: a Python `int` is written with its exact digits at any magnitude (u64
+fields are common here; up to Python's int-to-str limit, 4300 digits by default), where RFC 8785
+would route |n| > 2^53-1 through an IEEE-754 double. `bool` is not treated as an int.
+
+Speed: a value of exact built-in types is written by orjson, whose key order (code points),
+compact layout and string escaping equal RFC 8785 unless some character is >= U+10000; its floats
+are first swapped for `orjson.Fragment`s holding their ECMAScript text. orjson refuses non-str
+keys, lone surrogates and integers beyond 64 bits. Everything else (a subclass, an unsupported
+type, NaN, an astral character in the output, anything orjson refused) goes through
+`write_exact`, a small pure-Python serializer that applies every rule itself and names the JSON
+pointer of the first bad value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from json.encoder import encode_basestring
+from typing import Any
+
+import orjson
+
+from .errors import InvalidInputError
+
+__all__ = [
+    "CanonicalError",
+    "Rules",
+    "es_number",
+    "jcs",
+    "jcs_and_floats",
+    "jcs_text",
+    "json_pointer",
+    "plain_bytes",
+    "write_exact",
+]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_UTF8 = re.compile(b"[\xf0-\xf4]")  # lead bytes of 4-byte UTF-8 sequences
+
+
+class CanonicalError(InvalidInputError):
+    """A value with no canonical JSON form; `pointer` is the JSON pointer of the bad value."""
+
+    def __init__(self, pointer: str, problem: str) -> None:
+        self.pointer = pointer
+        self.problem = problem
+        super().__init__(f"{pointer or '/'}: {problem}")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What `write_exact` does where canonical forms differ.
+
+    `utf16_keys`: sort keys by UTF-16 code units (RFC 8785) rather than by code points (Rust
+    `String` order). `float_error`: raise this for any float instead of writing it as an
+    ECMAScript number. `int_range`: (lowest, highest) integer accepted; others raise `float_error`
+    (serde_json holds integers beyond i64/u64 as floats).
+    """
+
+    utf16_keys: bool = True
+    float_error: type[CanonicalError] | None = None
+    int_range: tuple[int, int] | None = None
+
+
+JCS = Rules()
+"""RFC 8785 rules (plus exact integers)."""
+
+_PLAIN, _FLOAT, _OTHER = 0, 1, 2
+_MAX_FAST_DEPTH = 255  # orjson's own limit; deeper (or self-containing) values go to write_exact
+
+
+def _scan(value: Any) -> int:
+    """_PLAIN if `value` holds only exact dict/list/tuple/str/int/bool/None, _FLOAT at the first
+    float, _OTHER at the first value of any other type (subclasses included) or past orjson's depth."""
+    level = [value]
+    for _ in range(_MAX_FAST_DEPTH + 1):
+        inner = []
+        for item in level:
+            kind = type(item)
+            if kind is str or kind is int or kind is bool or item is None:
+                continue
+            if kind is dict:
+                inner.extend(item.values())
+            elif kind is list or kind is tuple:
+                inner.extend(item)
+            else:
+                return _FLOAT if kind is float else _OTHER
+        if not inner:
+            return _PLAIN
+        level = inner
+    return _OTHER
+
+
+def plain_bytes(value: Any) -> bytes | None:
+    """Compact JSON of a plain, float-free value with keys in code-point order, or None.
+
+    None when `value` holds a float or anything but exact dict/list/tuple/str/int/bool/None, or
+    when orjson refuses it (a non-str key, a lone surrogate, an integer beyond i64/u64, deep
+    nesting). Callers then use `write_exact`, which gives the answer or the precise error.
+    """
+    if _scan(value) != _PLAIN:
+        return None
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return None
+
+
+class _NotPlain(Exception):
+    """A value `_with_fragments` leaves to `write_exact`."""
+
+
+def _with_fragments(value: Any) -> Any:
+    """Copy of a value with every float replaced by its ECMAScript text as an orjson.Fragment."""
+    kind = type(value)
+    if kind is dict:
+        return {key: item if type(item) is str else _with_fragments(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [item if type(item) is str else _with_fragments(item) for item in value]
+    if kind is float and math.isfinite(value):
+        return orjson.Fragment(es_number(value))
+    if kind is int or kind is bool or value is None:
+        return value
+    raise _NotPlain
+
+
+def jcs_and_floats(value: Any) -> tuple[bytes, bool]:
+    """RFC 8785 bytes of `value`, and whether it held any float at all (then validators that
+    look for floats in integer positions can be skipped when it is False).
+
+    The flag is free: the fast path looks at every value's type anyway. Raises `CanonicalError`
+    (naming the JSON pointer) for NaN/infinity, non-str keys, lone surrogates and unsupported types.
+    """
+    kind = _scan(value)
+    if kind != _OTHER:
+        try:
+            out = orjson.dumps(value if kind == _PLAIN else _with_fragments(value), option=orjson.OPT_SORT_KEYS)
+        except (orjson.JSONEncodeError, _NotPlain, RecursionError):
+            pass
+        else:
+            if out.isascii() or not _ASTRAL_UTF8.search(out):  # else key order may differ from UTF-16 order
+                return out, kind == _FLOAT
+    text, floats = write_exact(value, JCS)
+    return text.encode(), floats
+
+
+def jcs(value: Any) -> bytes:
+    """RFC 8785 (JCS) bytes of a JSON value; see the module docstring for the int extension."""
+    return jcs_and_floats(value)[0]
+
+
+def jcs_text(value: Any) -> str:
+    """RFC 8785 canonical form of `value` as a str (`jcs(value)` decoded)."""
+    return jcs_and_floats(value)[0].decode()
+
+
+def es_number(number: float) -> str:
+    """A finite float as ECMAScript `Number.prototype.toString` writes it (RFC 8785 section 3.2.2.3).
+
+    Python's `repr` and ECMAScript both pick the shortest digit string that reads back as the same
+    double; only the layout differs: ECMAScript uses exponent form from `1e+21` up and below
+    `1e-6`, writes integral values without `.0`, and writes -0 as `0`.
+    """
+    if not math.isfinite(number):
+        raise ValueError(f"{number!r} is not a finite number")
+    if number == 0:
+        return "0"
+    text = repr(number)
+    if "e" not in text:  # repr is positional for 1e-4 <= |number| < 1e16, as ECMAScript is there
+        return text[:-2] if text.endswith(".0") else text
+    sign = "-" if number < 0 else ""
+    mantissa, _, exponent = text.lstrip("-").partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).rstrip("0")
+    point = len(whole) + int(exponent)  # |number| = 0.<digits> * 10**point; repr has one digit before "."
+    if len(digits) <= point <= 21:
+        return sign + digits + "0" * (point - len(digits))
+    if 0 < point <= 21:
+        return f"{sign}{digits[:point]}.{digits[point:]}"
+    if -6 < point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    head = digits[0] if len(digits) == 1 else f"{digits[0]}.{digits[1:]}"
+    return f"{sign}{head}e{'+' if point > 1 else '-'}{abs(point - 1)}"
+
+
+class _Bad(Exception):
+    """Raised inside the writer; collects the path on the way out."""
+
+    def __init__(self, error: type[CanonicalError], problem: str) -> None:
+        self.error = error
+        self.problem = problem
+        self.path: list[str | int] = []
+
+    def to_error(self) -> CanonicalError:
+        return self.error(json_pointer(reversed(self.path)), self.problem)
+
+
+def json_pointer(path: Iterable[str | int]) -> str:
+    """RFC 6901 pointer of a path (`~` and `/` escaped; lone surrogates shown as `\\udxxx`)."""
+    text = "".join("/" + str(s).replace("~", "~0").replace("/", "~1") for s in path)
+    return text.encode("utf-8", "backslashreplace").decode()
+
+
+def _utf16(key: str) -> bytes:
+    return key.encode("utf-16-be", "surrogatepass")  # a lone surrogate is reported by _quote
+
+
+def _quote(text: str, what: str = "string") -> str:
+    if not text.isascii() and (bad := _SURROGATE.search(text)):
+        raise _Bad(CanonicalError, f"{what} holds a lone UTF-16 surrogate U+{ord(bad.group()):04X}")
+    return encode_basestring(text)
+
+
+def write_exact(value: Any, rules: Rules) -> tuple[str, bool]:
+    """Canonical JSON text of `value` under `rules`, and whether it held a float (slow, exact).
+
+    Raises `CanonicalError` (or `rules.float_error`) naming the JSON pointer of the bad value.
+    """
+    out: list[str] = []
+    floats = False
+
+    def write(item: Any) -> None:
+        nonlocal floats
+        kind = type(item)
+        if kind is str:
+            out.append(_quote(item))
+        elif item is None or kind is bool:
+            out.append("null" if item is None else "true" if item else "false")
+        elif isinstance(item, dict):
+            for key in item:
+                if not isinstance(key, str):
+                    raise _Bad(CanonicalError, f"object key {key!r} ({type(key).__name__}) is not a string")
+            keys = sorted(item)
+            if rules.utf16_keys and _ASTRAL.search("".join(keys)):
+                keys.sort(key=_utf16)
+            separator = "{"
+            for key in keys:
+                out.append(f"{separator}{_quote(key, 'object key')}:")
+                separator = ","
+                member = item[key]
+                if type(member) is str:
+                    try:
+                        out.append(_quote(member))
+                    except _Bad as bad:
+                        bad.path.append(key)
+                        raise
+                    continue
+                try:
+                    write(member)
+                except _Bad as bad:
+                    bad.path.append(key)
+                    raise
+            out.append("}" if keys else "{}")  # "{" went out with the first key, if any
+        elif isinstance(item, (list, tuple)):
+            separator = "["
+            for index, element in enumerate(item):
+                out.append(separator)
+                separator = ","
+                try:
+                    write(element)
+                except _Bad as bad:
+                    bad.path.append(index)
+                    raise
+            out.append("]" if item else "[]")  # likewise "["
+        elif isinstance(item, str):
+            out.append(_quote(item))
+        elif isinstance(item, int):
+            if rules.int_range and not rules.int_range[0] <= item <= rules.int_range[1]:
+                problem = f"integer of {item.bit_length()} bits is out of range (serde_json holds it as a float)"
+                raise _Bad(rules.float_error or CanonicalError, problem)
+            try:
+                out.append(int.__repr__(item))
+            except ValueError:  # beyond sys.get_int_max_str_digits()
+                raise _Bad(CanonicalError, f"integer of {item.bit_length()} bits is too long to write") from None
+        elif isinstance(item, float):
+            floats = True
+            if rules.float_error is not None:
+                raise _Bad(rules.float_error, f"float {item!r} is not allowed")
+            if not math.isfinite(item):
+                name = "NaN" if item != item else ("Infinity" if item > 0 else "-Infinity")
+                raise _Bad(CanonicalError, f"{name} is not JSON")
+            out.append(es_number(item))
+        else:
+            raise _Bad(CanonicalError, f"{type(item).__name__} is not a JSON value")
+
+    try:
+        write(value)
+    except _Bad as bad:
+        raise bad.to_error() from None
+    except RecursionError:
+        raise CanonicalError("", "value nests too deeply (or contains itself)") from None
+    return "".join(out), floats
