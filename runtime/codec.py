@@ -193,6 +193,11 @@ class Codec:
         except (OverflowError, ValueError) as exc:
             raise ValidationError(name, [Issue("", "format", str(exc), data)]) from None
 
+    def build(self, type_or_name: Any, data: Any) -> Any:
+        """Build the model of data already known to be valid, skipping validation: for stores
+        reading back documents they validated when writing them."""
+        return self._loader(self.qualified(type_or_name))(data)
+
     def dump(self, obj: Any) -> Any:
         """The JSON value serde writes for `obj` (keys in declaration order, skipped keys omitted)."""
         return self.converter.unstructure(obj)

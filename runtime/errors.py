@@ -1,15 +1,36 @@
-"""The error types every ledgerspec entry point raises, each with a stable machine code."""
+"""The error types every ledgerspec entry point raises, each with a stable machine code.
+
+Codes are part of the contract (the conformance suite and the CLI's JSON output carry them):
+`invalid_input`, `invalid_query`, `storage`, `not_found`, `concurrency`, `conflict`,
+`corruption`, plus `unknown_type` for a qualified name no schema defines.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 
 class LedgerspecError(Exception):
     """Base of every error ledgerspec raises on purpose; `code` is stable for machines."""
 
     code = "ledgerspec"
+    where: str | None = None
+    """Which document of a batch or input the error is about (`document 3`, `events.jsonl:7`)."""
+
+    def located(self, where: str) -> Self:
+        """The same error, saying which document it is about."""
+        self.where = where
+        return self
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{self.where}: {message}" if self.where else message
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form: the machine code, the message and, when known, the document."""
+        found = {"code": self.code, "message": str(self)}
+        return found if self.where is None else {**found, "where": self.where}
 
 
 class UnknownTypeError(LedgerspecError, KeyError):
@@ -19,6 +40,48 @@ class UnknownTypeError(LedgerspecError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class InvalidInputError(LedgerspecError, ValueError):
+    """A document or argument that breaks a rule; nothing was written."""
+
+    code = "invalid_input"
+
+
+class InvalidQueryError(LedgerspecError, ValueError):
+    """A query that cannot be answered as asked (a bad filter or range)."""
+
+    code = "invalid_query"
+
+
+class StorageError(LedgerspecError):
+    """The storage engine failed (I/O, a locked or read-only file, a newer file format)."""
+
+    code = "storage"
+
+
+class NotFoundError(LedgerspecError, LookupError):
+    """Something asked for by id is not stored."""
+
+    code = "not_found"
+
+
+class ConcurrencyError(LedgerspecError):
+    """Another writer got there first (a stale expected sequence number); nothing was written."""
+
+    code = "concurrency"
+
+
+class ConflictError(LedgerspecError):
+    """An id already stored with different content; the ledger keeps the first one."""
+
+    code = "conflict"
+
+
+class CorruptionError(LedgerspecError):
+    """Stored bytes no longer match their hash: the ledger was changed outside ledgerspec."""
+
+    code = "corruption"
 
 
 @dataclass(frozen=True)
@@ -35,10 +98,8 @@ class Issue:
         return {"path": self.path, "rule": self.rule, "message": self.message}
 
 
-class ValidationError(LedgerspecError, ValueError):
+class ValidationError(InvalidInputError):
     """A document that breaks its contract; carries every problem found, not just the first."""
-
-    code = "invalid_input"
 
     def __init__(self, type_name: str, issues: list[Issue]) -> None:
         self.type_name = type_name
@@ -46,3 +107,6 @@ class ValidationError(LedgerspecError, ValueError):
         lines = [f"{len(self.issues)} problem(s) in {type_name} document:"]
         lines += [f"  {issue.path or '/'}: [{issue.rule}] {issue.message}" for issue in self.issues]
         super().__init__("\n".join(lines))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "type": self.type_name, "issues": [i.as_dict() for i in self.issues]}

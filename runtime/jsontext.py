@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from .errors import LedgerspecError
+from .errors import InvalidInputError
 
 MAX_DEPTH = 127
 """Deepest nesting serde_json reads (its recursion limit of 128 rejects the 128th level)."""
@@ -26,10 +26,10 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _RAW_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class DocumentError(LedgerspecError, ValueError):
+class DocumentError(InvalidInputError):
     """Text that is not a JSON document serde_json would read."""
 
-    code = "malformed_json"
+    rule = "malformed_json"
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
         self.line = line

@@ -1,0 +1,75 @@
+"""mfm-machine's content-addressed artifact store on SQLite: `ArtifactStore`."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ledgerspec.models import mfm
+
+from ..errors import CorruptionError, InvalidInputError, NotFoundError
+from .connection import LedgerFile, Row
+from .documents import Documents
+from .envelope_rules import kind_text
+from .schema import ARTIFACTS
+
+KIND = "mfm.ArtifactKind"
+
+
+def artifact_key(artifact_id: Any) -> str:
+    """An artifact id argument, checked to be a string."""
+    if not isinstance(artifact_id, str):
+        raise InvalidInputError(f"artifact id must be a string, got {type(artifact_id).__name__}")
+    return artifact_id
+
+
+COLUMNS = ("artifact_id", "kind", "size")
+CHECKED_COLUMNS = ("artifact_id", "size")
+"""The columns `verify` can re-derive from the bytes (the kind is not part of them)."""
+
+
+def artifact_columns(content: bytes) -> tuple[str, int]:
+    """The columns of an artifact that follow from its bytes, in `CHECKED_COLUMNS` order."""
+    return hashlib.sha256(content).hexdigest(), len(content)
+
+
+class SqliteArtifactStore:
+    """The artifacts of one SQLite file, keyed by the SHA-256 of their bytes (mfm's rule: the
+    kind is not part of the identity; the first kind stored is kept)."""
+
+    def __init__(self, file: LedgerFile, documents: Documents) -> None:
+        self._file = file
+        self._documents = documents
+
+    def put(self, kind: mfm.ArtifactKind, data: bytes) -> str:
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise InvalidInputError(f"artifact data must be bytes, got {type(data).__name__}")
+        codec = self._documents.codec
+        value = codec.dump(kind)
+        codec.validator.validate(KIND, value)
+        content = bytes(data)
+        digest = hashlib.sha256(content).digest()
+        artifact_id = digest.hex()
+        with self._file.write() as conn:
+            row = conn.execute(f"SELECT hash FROM {ARTIFACTS.table} WHERE artifact_id = ?", (artifact_id,)).fetchone()
+            if row is not None:
+                if bytes(row[0]) != digest:
+                    raise CorruptionError(f"artifact {artifact_id} is stored with a hash that does not match its id")
+                return artifact_id
+            row = Row((artifact_id, kind_text(value), len(content)), content, digest)
+            self._file.append_rows(ARTIFACTS, COLUMNS, [row])
+        return artifact_id
+
+    def get(self, artifact_id: str) -> bytes:
+        key = artifact_key(artifact_id)
+        rows = self._file.read(f"SELECT document FROM {ARTIFACTS.table} WHERE artifact_id = ?", (key,))
+        if not rows:
+            raise NotFoundError(f"artifact {key[:80]!r} is not stored")
+        content = bytes(rows[0][0])
+        if hashlib.sha256(content).hexdigest() != key:
+            raise CorruptionError(f"artifact {key}: the stored bytes no longer hash to its id")
+        return content
+
+    def exists(self, artifact_id: str) -> bool:
+        key = artifact_key(artifact_id)
+        return bool(self._file.read(f"SELECT 1 FROM {ARTIFACTS.table} WHERE artifact_id = ?", (key,)))

@@ -1,0 +1,80 @@
+"""The write side shared by every ledger: turn what a caller hands a store (a generated model or
+a parsed JSON object) into a checked document and its canonical bytes.
+
+A store keeps the bytes it received, canonicalised (RFC 8785), so keys from a newer writer
+survive and two writers of the same content produce the same hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, is_dataclass
+from typing import Any
+
+from ..canonical import jcs_and_floats
+from ..codec import Codec
+from ..errors import InvalidInputError
+from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, depth
+from .connection import Row
+
+U63 = 2**63 - 1
+"""Largest sequence number SQLite's 64-bit signed integers hold (serde's u64 goes to 2^64-1)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A checked document: the JSON object, its canonical bytes and their SHA-256."""
+
+    value: dict[str, Any]
+    data: bytes
+    digest: bytes
+
+    def row(self, *columns: Any) -> Row:
+        """The table row of this document with its metadata columns."""
+        return Row(columns, self.data, self.digest)
+
+
+class Documents:
+    """Checks documents of the ledger types against the contract (reader or strict form)."""
+
+    def __init__(self, codec: Codec, strict: bool, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
+        self.codec = codec
+        self.strict = strict
+        self.max_bytes = max_bytes
+
+    def check(self, type_name: str, given: Any) -> Document:
+        """The checked document of `given` (a model of `type_name` or a JSON object); raises
+        InvalidInputError (ValidationError for schema problems) naming what is wrong."""
+        if is_dataclass(given) and not isinstance(given, type):
+            value = self.codec.dump(given)
+        elif isinstance(given, Mapping):
+            value = given if isinstance(given, dict) else dict(given)
+        else:
+            raise InvalidInputError(f"expected a {type_name} model or a JSON object, got {type(given).__name__}")
+        try:
+            data, floats = jcs_and_floats(value)
+        except RecursionError:
+            raise InvalidInputError(f"document nests deeper than {MAX_DEPTH} levels") from None
+        if len(data) > self.max_bytes:
+            raise InvalidInputError(f"document is {len(data)} bytes canonical; the limit is {self.max_bytes} bytes")
+        if data.count(b"[") + data.count(b"{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
+            raise InvalidInputError(f"document nests deeper than {MAX_DEPTH} levels")
+        self.codec.validator.validate(type_name, value, self.strict, integer_literals=floats)
+        return Document(value, data, hashlib.sha256(data).digest())
+
+
+def sequence_number(name: str, value: Any, minimum: int = 0) -> int:
+    """An integer argument such as `expected_seq`, checked to fit the store."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(f"{name} must be an integer, got {value!r}")
+    if not minimum <= value <= U63:
+        raise InvalidInputError(f"{name} is {value}; it must be between {minimum} and {U63}")
+    return value
+
+
+def stored_integer(name: str, value: int) -> int:
+    """An integer from a document that becomes a column, refused beyond SQLite's range."""
+    if value > U63:
+        raise InvalidInputError(f"{name} is {value}; this store holds at most {U63}")
+    return value

@@ -1,0 +1,225 @@
+"""converge's experience ledger on SQLite: `ExperienceStore`, optionally scoped to one tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import orjson
+
+from ledgerspec.models import converge
+
+from ..clock import Clock, format_timestamp
+from ..errors import ConflictError, InvalidInputError, InvalidQueryError, LedgerspecError
+from .connection import LedgerFile, Row
+from .documents import U63, Document, Documents
+from .envelope_rules import COLUMNS, check_envelope, envelope_columns, kind_text
+from .protocols import Envelope
+from .schema import ARTIFACT_INDEX, EXPERIENCE, TIME_INDEX
+
+ENVELOPE = "converge.ExperienceEventEnvelope"
+TRANSITION_PREFIX = "artifact-transition:"
+"""Event ids the store assigns to the transitions it records (`artifact-transition:<seq>`)."""
+_LOOKUP_CHUNK = 500
+
+
+class SqliteExperienceStore:
+    """The experience ledger of one SQLite file. With `tenant` set, a view that reads and writes
+    only that tenant's envelopes, whatever query or envelope it is given."""
+
+    def __init__(self, file: LedgerFile, documents: Documents, clock: Clock, tenant: str | None = None) -> None:
+        self._file = file
+        self._documents = documents
+        self._clock = clock
+        self.tenant = tenant
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _check(self, given: Envelope) -> Document:
+        document = self._documents.check(ENVELOPE, given)
+        check_envelope(document.value)
+        if self.tenant is not None and document.value.get("tenant_id") != self.tenant:
+            raise InvalidInputError(
+                f"tenant_id is {document.value.get('tenant_id')!r}; this store is scoped to tenant {self.tenant!r}"
+            )
+        return document
+
+    def append_event(self, envelope: Envelope) -> None:
+        self.append_events([envelope])
+
+    def append_events(self, envelopes: Sequence[Envelope]) -> None:
+        documents = []
+        for index, given in enumerate(envelopes):
+            try:
+                documents.append(self._check(given))
+            except LedgerspecError as exc:
+                raise exc.located(f"envelope {index}") from None
+        with self._file.write():
+            self._append(documents)
+
+    def _append(self, documents: Sequence[Document]) -> None:
+        """Insert the documents not stored yet; an id stored with other bytes is a conflict."""
+        ids = [d.value["event_id"] for d in documents]
+        known = self._stored_hashes(ids)
+        fresh: list[Row] = []
+        for index, (event_id, document) in enumerate(zip(ids, documents, strict=True)):
+            digest = known.get(event_id)
+            if digest is None:
+                known[event_id] = document.digest
+                fresh.append(document.row(*envelope_columns(document.value)))
+            elif digest != document.digest:
+                raise ConflictError(
+                    f"event_id {event_id!r} is already stored with different content; the ledger keeps the first"
+                ).located(f"envelope {index}")
+        self._file.append_rows(EXPERIENCE, COLUMNS, fresh)
+
+    def _stored_hashes(self, ids: Sequence[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), _LOOKUP_CHUNK):
+            chunk = unique[start : start + _LOOKUP_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._file.conn.execute(
+                f"SELECT event_id, hash FROM {EXPERIENCE.table} WHERE event_id IN ({marks})", chunk
+            )
+            found.update((event_id, bytes(digest)) for event_id, digest in rows)
+        return found
+
+    def write_artifact_state_transition(
+        self, artifact_id: str, kind: converge.ArtifactKind, event: converge.LifecycleEvent
+    ) -> None:
+        codec = self._documents.codec
+        data = {"artifact_id": artifact_id, "artifact_kind": codec.dump(kind), "event": codec.dump(event)}
+        with self._file.write() as conn:
+            (last,) = conn.execute(f"SELECT coalesce(max(seq), 0) FROM {EXPERIENCE.table}").fetchone()
+            envelope = {
+                "event_id": f"{TRANSITION_PREFIX}{last + 1}",
+                "occurred_at": format_timestamp(self._clock()),
+                "tenant_id": self.tenant,
+                "correlation_id": None,
+                "event": {"type": "ArtifactStateTransitioned", "data": data},
+            }
+            self._append([self._check(envelope)])
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _envelopes(self, sql: str, params: Sequence[Any]) -> list[converge.ExperienceEventEnvelope]:
+        build = self._documents.codec.build
+        return [build(ENVELOPE, orjson.loads(document)) for (document,) in self._file.read(sql, params)]
+
+    def _tenant_clause(self, requested: str | None) -> tuple[list[str], list[Any]] | None:
+        """The tenant condition of a query; None when the view's tenant excludes every row."""
+        if self.tenant is not None and requested is not None and requested != self.tenant:
+            return None
+        tenant = self.tenant if self.tenant is not None else requested
+        return (["tenant_id = ?"], [tenant]) if tenant is not None else ([], [])
+
+    def _checked(self, type_name: str, query: Any) -> dict[str, Any]:
+        codec = self._documents.codec
+        if not isinstance(query, getattr(converge, type_name.split(".", 1)[1])):
+            raise InvalidQueryError(f"expected a {type_name}, got {type(query).__name__}")
+        value: dict[str, Any] = codec.dump(query)
+        issues = codec.validator.issues(type_name, value)
+        if issues:
+            detail = "; ".join(f"{issue.path or '/'}: {issue.message}" for issue in issues)
+            raise InvalidQueryError(f"invalid {type_name}: {detail}")
+        return value
+
+    def query_events(self, query: converge.EventQuery) -> list[converge.ExperienceEventEnvelope]:
+        sql, params = self.event_sql(query)
+        return [] if sql is None else self._envelopes(sql, params)
+
+    def event_sql(self, query: converge.EventQuery) -> tuple[str | None, list[Any]]:
+        """The SQL of an EventQuery (None when it can match nothing), for `query_events` and for
+        `EXPLAIN QUERY PLAN` checks."""
+        value = self._checked("converge.EventQuery", query)
+        tenant = self._tenant_clause(value.get("tenant_id"))
+        limit = value.get("limit")
+        if tenant is None or limit == 0:
+            return None, []
+        clauses, params = tenant
+        for column in ("correlation_id", "chain_id"):
+            if value.get(column) is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value[column])
+        kinds = list(dict.fromkeys(value.get("kinds") or ()))
+        if len(kinds) == 1:
+            clauses.append("kind = ?")
+        elif kinds:
+            clauses.append(f"kind IN ({','.join('?' * len(kinds))})")
+        params.extend(kinds)
+        window = value.get("time_range") or {}
+        for bound, operator in (("start", ">="), ("end", "<=")):
+            if window.get(bound) is not None:
+                clauses.append(f"occurred_at {operator} ?")
+                params.append(window[bound])
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        # With only a time window the planner would rather walk the whole table in seq order
+        # than sort the window's rows; the window is the smaller set, so name its index.
+        only_time = clauses and all(c.startswith("occurred_at") for c in clauses)
+        source = f"{EXPERIENCE.table} INDEXED BY {TIME_INDEX}" if only_time else EXPERIENCE.table
+        sql = f"SELECT document FROM {source}{where} ORDER BY seq"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(min(limit, U63))
+        return sql, params
+
+    def get_trace_link(self, trace_link_id: str) -> converge.ReplayTrace | None:
+        if not isinstance(trace_link_id, str):
+            raise InvalidQueryError(f"trace_link_id must be a string, got {type(trace_link_id).__name__}")
+        tenant = self._tenant_clause(None)
+        assert tenant is not None
+        clauses, params = tenant
+        where = " AND ".join(["trace_link_id = ?", *clauses])
+        rows = self._file.read(
+            f"SELECT document FROM {EXPERIENCE.table} WHERE {where} ORDER BY seq DESC LIMIT 1",
+            [trace_link_id, *params],
+        )
+        if not rows:
+            return None
+        trace = orjson.loads(rows[0][0])["event"]["data"]["trace_link"]
+        return self._documents.codec.build("converge.ReplayTrace", trace)  # type: ignore[no-any-return]
+
+    def query_artifacts(self, query: converge.ArtifactQuery) -> list[converge.ExperienceEventEnvelope]:
+        sql, params = self.artifact_sql(query)
+        return [] if sql is None else self._envelopes(sql, params)
+
+    def artifact_sql(self, query: converge.ArtifactQuery) -> tuple[str | None, list[Any]]:
+        """The SQL of an ArtifactQuery: the latest transition per (tenant, artifact), filtered."""
+        value = self._checked("converge.ArtifactQuery", query)
+        tenant = self._tenant_clause(value.get("tenant_id"))
+        limit = value.get("limit")
+        if tenant is None or limit == 0:
+            return None, []
+        tenant_clauses, params = tenant
+        clauses = ["e.artifact_id IS NOT NULL", *(f"e.{c}" for c in tenant_clauses)]
+
+        # Transitions are a small share of the ledger: walk their partial index, never the table.
+        def transitions(alias: str) -> str:
+            return f"{EXPERIENCE.table} {alias} INDEXED BY {ARTIFACT_INDEX}"
+
+        if value.get("artifact_id") is not None:
+            clauses.append("e.artifact_id = ?")
+            params.append(value["artifact_id"])
+        clauses.append(
+            f"e.seq = (SELECT max(x.seq) FROM {transitions('x')} "
+            "WHERE x.artifact_id = e.artifact_id AND x.tenant_id IS e.tenant_id)"
+        )
+        if value.get("kind") is not None:
+            clauses.append("e.artifact_kind = ?")
+            params.append(kind_text(value["kind"]))
+        if value.get("state") is not None:
+            clauses.append("e.artifact_state = ?")
+            params.append(value["state"])
+        sql = f"SELECT e.document FROM {transitions('e')} WHERE {' AND '.join(clauses)} ORDER BY e.seq"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(min(limit, U63))
+        return sql, params
+
+    def documents(self) -> Iterator[bytes]:
+        """Every stored document (canonical bytes) in this store's scope, in append order."""
+        tenant = self._tenant_clause(None)
+        assert tenant is not None
+        clauses, params = tenant
+        return self._file.documents(EXPERIENCE, " AND ".join(clauses), params)

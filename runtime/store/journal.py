@@ -1,0 +1,119 @@
+"""agent-sdk's run journal on SQLite: `JournalStore`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import orjson
+
+from ledgerspec.models import agentsdk
+
+from ..errors import ConcurrencyError, ConflictError, InvalidInputError, LedgerspecError
+from .connection import LedgerFile
+from .documents import U63, Document, Documents, sequence_number, stored_integer
+from .protocols import Record
+from .schema import JOURNAL
+
+RECORD = "agentsdk.JournalRecord"
+COLUMNS = ("run_id", "journal_seq", "record_id", "record_kind", "idempotency_key", "dedupe_key")
+SCHEMA_VERSION = 1
+"""The only `journal_schema_version` agent-sdk 0.1.0-alpha.4 writes (its file store rejects others)."""
+
+
+def record_columns(value: dict[str, Any]) -> tuple[Any, ...]:
+    """The metadata columns of a valid JournalRecord, in `COLUMNS` order."""
+    return tuple(value.get(column) for column in COLUMNS)
+
+
+def cursor(journal_seq: int) -> str:
+    """The cursor returned for a record: `journal.<seq>`, as agent-sdk's journal returns."""
+    return f"journal.{journal_seq}"
+
+
+class SqliteJournalStore:
+    """The run journals of one SQLite file."""
+
+    def __init__(self, file: LedgerFile, documents: Documents) -> None:
+        self._file = file
+        self._documents = documents
+
+    def _check(self, given: Record) -> Document:
+        document = self._documents.check(RECORD, given)
+        value = document.value
+        if value["journal_schema_version"] != SCHEMA_VERSION:
+            raise InvalidInputError(
+                f"journal_schema_version is {value['journal_schema_version']}; "
+                f"this store reads version {SCHEMA_VERSION}"
+            )
+        stored_integer("journal_seq", value["journal_seq"])
+        return document
+
+    def append(self, record: Record) -> str:
+        return self.append_all([record])[0]
+
+    def append_all(self, records: Sequence[Record]) -> list[str]:
+        """Append records in order, all or nothing; return their cursors (see `append`)."""
+        documents = []
+        for index, given in enumerate(records):
+            try:
+                documents.append(self._check(given))
+            except LedgerspecError as exc:
+                raise exc.located(f"record {index}") from None
+        cursors = []
+        with self._file.write():
+            for index, document in enumerate(documents):
+                try:
+                    cursors.append(self._append(document))
+                except LedgerspecError as exc:
+                    raise exc.located(f"record {index}") from None
+        return cursors
+
+    def _append(self, document: Document) -> str:
+        value = document.value
+        run, seq = value["run_id"], value["journal_seq"]
+        conn = self._file.conn
+        stored = conn.execute(
+            f"SELECT journal_seq, hash FROM {JOURNAL.table} WHERE run_id = ? AND record_id = ?",
+            (run, value["record_id"]),
+        ).fetchone()
+        if stored is not None:
+            if bytes(stored[1]) != document.digest:
+                raise ConflictError(
+                    f"record_id {value['record_id']!r} is already journaled for run {run!r} "
+                    f"(journal_seq {stored[0]}) with different content"
+                )
+            return cursor(stored[0])
+        for key in ("idempotency_key", "dedupe_key"):
+            if value.get(key) is not None:
+                duplicate = conn.execute(
+                    f"SELECT journal_seq FROM {JOURNAL.table} WHERE run_id = ? AND {key} = ?", (run, value[key])
+                ).fetchone()
+                if duplicate is not None:
+                    return cursor(duplicate[0])
+        (last,) = conn.execute(
+            f"SELECT coalesce(max(journal_seq), 0) FROM {JOURNAL.table} WHERE run_id = ?", (run,)
+        ).fetchone()
+        if seq <= last:
+            raise ConcurrencyError(f"run {run!r}: journal_seq {seq} is already written; the next is {last + 1}")
+        if seq != last + 1:
+            raise InvalidInputError(f"run {run!r}: journal_seq {seq} leaves a gap; the next is {last + 1}")
+        self._file.append_rows(JOURNAL, COLUMNS, [document.row(*record_columns(value))])
+        return cursor(seq)
+
+    def read(self, run_id: str, from_seq: int = 1, to_seq: int | None = None) -> list[agentsdk.JournalRecord]:
+        if not isinstance(run_id, str):
+            raise InvalidInputError(f"run_id must be a string, got {type(run_id).__name__}")
+        low = sequence_number("from_seq", from_seq)
+        high = U63 if to_seq is None else sequence_number("to_seq", to_seq)
+        rows = self._file.read(
+            f"SELECT document FROM {JOURNAL.table} "
+            "WHERE run_id = ? AND journal_seq BETWEEN ? AND ? ORDER BY journal_seq",
+            (run_id, low, high),
+        )
+        build = self._documents.codec.build
+        return [build(RECORD, orjson.loads(document)) for (document,) in rows]
+
+    def documents(self) -> Iterator[bytes]:
+        """Every stored record document, in append order."""
+        return self._file.documents(JOURNAL)

@@ -1,0 +1,112 @@
+"""mfm-machine's run event streams on SQLite: `RunEventStore`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import orjson
+
+from ledgerspec.models import mfm
+
+from ..errors import ConcurrencyError, InvalidInputError, LedgerspecError
+from .connection import LedgerFile
+from .documents import U63, Document, Documents, sequence_number, stored_integer
+from .protocols import RunEvent
+from .schema import RUN_EVENTS
+
+EVENT = "mfm.EventEnvelope"
+COLUMNS = ("run_id", "seq", "kind", "ts_millis")
+
+
+def event_columns(value: dict[str, Any]) -> tuple[Any, ...]:
+    """The metadata columns of a valid EventEnvelope, in `COLUMNS` order."""
+    millis = value.get("ts_millis")
+    return (
+        str(uuid.UUID(value["run_id"])),
+        value["seq"],
+        event_kind(value["event"]),
+        None if millis is None else min(millis, U63),
+    )
+
+
+def event_kind(event: dict[str, Any]) -> str:
+    """The column form of an mfm Event: `Kernel.<variant>` or `Domain.<name>`."""
+    if "Kernel" in event:
+        kernel = event["Kernel"]
+        return f"Kernel.{next(iter(kernel))}" if isinstance(kernel, dict) else f"Kernel.{kernel}"
+    return f"Domain.{event['Domain']['name']}"
+
+
+class SqliteRunEventStore:
+    """The run event streams of one SQLite file."""
+
+    def __init__(self, file: LedgerFile, documents: Documents) -> None:
+        self._file = file
+        self._documents = documents
+
+    def run_key(self, run_id: Any) -> str:
+        """A run id (any form serde reads: `mfm.RunId`) in the form serde writes, lowercase
+        hyphenated, so every form of one UUID names the same run."""
+        if not isinstance(run_id, str) or self._documents.codec.validator.issues("mfm.RunId", run_id):
+            raise InvalidInputError(f"run_id {str(run_id)[:60]!r} is not a UUID in a form serde reads")
+        return str(uuid.UUID(run_id))
+
+    def _head(self, run: str) -> int:
+        (head,) = self._file.conn.execute(
+            f"SELECT coalesce(max(seq), 0) FROM {RUN_EVENTS.table} WHERE run_id = ?", (run,)
+        ).fetchone()
+        return int(head)
+
+    def head_seq(self, run_id: str) -> int:
+        run = self.run_key(run_id)
+        with self._file.translated():
+            return self._head(run)
+
+    def _check(self, run: str, expected_seq: int, events: Sequence[RunEvent]) -> list[Document]:
+        documents = []
+        for index, given in enumerate(events):
+            try:
+                document = self._documents.check(EVENT, given)
+                value = document.value
+                if self.run_key(value["run_id"]) != run:
+                    raise InvalidInputError(f"run_id is {value['run_id']!r}; this append is for run {run!r}")
+                want = expected_seq + index + 1
+                if value["seq"] != want:
+                    raise InvalidInputError(
+                        f"seq is {value['seq']}; expected {want} (expected_seq {expected_seq} + {index + 1})"
+                    )
+                stored_integer("seq", value["seq"])
+                documents.append(document)
+            except LedgerspecError as exc:
+                raise exc.located(f"event {index}") from None
+        return documents
+
+    def append(self, run_id: str, expected_seq: int, events: Sequence[RunEvent]) -> int:
+        run = self.run_key(run_id)
+        expected_seq = sequence_number("expected_seq", expected_seq)
+        documents = self._check(run, expected_seq, events)
+        with self._file.write():
+            head = self._head(run)
+            if head != expected_seq:
+                raise ConcurrencyError(
+                    f"run {run}: head seq is {head}, not the expected {expected_seq}; nothing was written"
+                )
+            self._file.append_rows(RUN_EVENTS, COLUMNS, [d.row(*event_columns(d.value)) for d in documents])
+        return expected_seq + len(documents)
+
+    def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> list[mfm.EventEnvelope]:
+        run = self.run_key(run_id)
+        low = max(sequence_number("from_seq", from_seq), 1)
+        high = U63 if to_seq is None else sequence_number("to_seq", to_seq)
+        rows = self._file.read(
+            f"SELECT document FROM {RUN_EVENTS.table} WHERE run_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+            (run, low, high),
+        )
+        build = self._documents.codec.build
+        return [build(EVENT, orjson.loads(document)) for (document,) in rows]
+
+    def documents(self) -> Iterator[bytes]:
+        """Every stored event document, in append order."""
+        return self._file.documents(RUN_EVENTS)

@@ -1,0 +1,203 @@
+"""The SQLite file format of the reference store: its tables, indexes and triggers, created and
+migrated with sqlite-utils.
+
+A file records its format version in `ledgerspec_schema`. Opening a file applies the migrations it
+lacks, in order, each in its own transaction; a file written by a newer ledgerspec (a version this
+code does not know) is refused rather than guessed at.
+
+Every ledger table has the same tail: `document` (the canonical bytes received), `hash` (their
+SHA-256) and `chain` (SHA-256 of the previous row's `chain` and this row's `hash`), so one walk
+proves a table untouched (`SqliteStore.verify`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from ..errors import StorageError
+
+VERSION_TABLE = "ledgerspec_schema"
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """One append-only table: its name, the column that orders its rows (the hash chain runs in
+    that order) and the columns that identify a row in errors and `verify` reports."""
+
+    table: str
+    order: str
+    key: tuple[str, ...]
+
+
+EXPERIENCE = Ledger("experience_events", "seq", ("event_id",))
+RUN_EVENTS = Ledger("run_events", "id", ("run_id", "seq"))
+ARTIFACTS = Ledger("artifacts", "id", ("artifact_id",))
+JOURNAL = Ledger("journal_records", "id", ("run_id", "journal_seq"))
+LEDGERS = (EXPERIENCE, RUN_EVENTS, ARTIFACTS, JOURNAL)
+
+TIME_INDEX = "idx_experience_time"
+ARTIFACT_INDEX = "idx_experience_artifact"
+TRACE_INDEX = "idx_experience_trace"
+
+_TAIL = {"document": bytes, "hash": bytes, "chain": bytes}
+_TAIL_NOT_NULL = set(_TAIL)
+
+
+def _create_experience(db: Database) -> None:
+    table = db.table(EXPERIENCE.table)
+    table.create(
+        {
+            "seq": int,
+            "event_id": str,
+            "kind": str,
+            "tenant_id": str,
+            "correlation_id": str,
+            "chain_id": str,
+            "occurred_at": str,
+            "trace_link_id": str,
+            "artifact_id": str,
+            "artifact_kind": str,
+            "artifact_state": str,
+            **_TAIL,
+        },
+        pk="seq",
+        not_null={"event_id", "kind", "occurred_at", *_TAIL_NOT_NULL},
+    )
+    table.create_index(["event_id"], unique=True)
+    # One index per filter, each ending in `seq`, so a filtered query reads matches in append
+    # order and stops at its limit; tenant-scoped views get tenant-leading pairs.
+    for columns in (
+        ["tenant_id", "seq"],
+        ["tenant_id", "kind", "seq"],
+        ["tenant_id", "occurred_at"],
+        ["correlation_id", "seq"],
+        ["chain_id", "seq"],
+        ["kind", "seq"],
+    ):
+        table.create_index(columns)
+    table.create_index(["occurred_at"], index_name=TIME_INDEX)
+    for name, column in ((TRACE_INDEX, "trace_link_id"), (ARTIFACT_INDEX, "artifact_id")):
+        db.execute(f"CREATE INDEX {name} ON {EXPERIENCE.table}({column}, seq) WHERE {column} IS NOT NULL")
+
+
+def _create_run_events(db: Database) -> None:
+    table = db.table(RUN_EVENTS.table)
+    table.create(
+        {"id": int, "run_id": str, "seq": int, "kind": str, "ts_millis": int, **_TAIL},
+        pk="id",
+        not_null={"run_id", "seq", "kind", *_TAIL_NOT_NULL},
+    )
+    table.create_index(["run_id", "seq"], unique=True)
+
+
+def _create_artifacts(db: Database) -> None:
+    table = db.table(ARTIFACTS.table)
+    table.create(
+        {"id": int, "artifact_id": str, "kind": str, "size": int, **_TAIL},
+        pk="id",
+        not_null={"artifact_id", "kind", "size", *_TAIL_NOT_NULL},
+    )
+    table.create_index(["artifact_id"], unique=True)
+
+
+def _create_journal(db: Database) -> None:
+    table = db.table(JOURNAL.table)
+    table.create(
+        {
+            "id": int,
+            "run_id": str,
+            "journal_seq": int,
+            "record_id": str,
+            "record_kind": str,
+            "idempotency_key": str,
+            "dedupe_key": str,
+            **_TAIL,
+        },
+        pk="id",
+        not_null={"run_id", "journal_seq", "record_id", "record_kind", *_TAIL_NOT_NULL},
+    )
+    table.create_index(["run_id", "journal_seq"], unique=True)
+    table.create_index(["run_id", "record_id"])
+    db.execute(
+        f"CREATE INDEX idx_journal_idempotency ON {JOURNAL.table}(run_id, idempotency_key) "
+        "WHERE idempotency_key IS NOT NULL"
+    )
+    db.execute(f"CREATE INDEX idx_journal_dedupe ON {JOURNAL.table}(run_id, dedupe_key) WHERE dedupe_key IS NOT NULL")
+
+
+def _append_only(db: Database) -> None:
+    """Triggers that make every ledger table append-only inside the database itself: no UPDATE, no
+    DELETE, and no INSERT over an existing row (`INSERT OR REPLACE` deletes the old row without
+    firing DELETE triggers unless the connection turned recursive triggers on)."""
+    for ledger in LEDGERS:
+        refuse = "BEGIN SELECT RAISE(ABORT, 'ledgerspec: {table} is append-only ({what} refused)'); END"
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {ledger.table}_no_{action.lower()} BEFORE {action} ON {ledger.table} "
+                + refuse.format(table=ledger.table, what=action)
+            )
+        taken = " AND ".join(f"{column} = NEW.{column}" for column in ledger.key)
+        db.execute(
+            f"CREATE TRIGGER {ledger.table}_no_replace BEFORE INSERT ON {ledger.table} "
+            f"WHEN EXISTS (SELECT 1 FROM {ledger.table} WHERE {ledger.order} = NEW.{ledger.order}) "
+            f"OR EXISTS (SELECT 1 FROM {ledger.table} WHERE {taken}) "
+            + refuse.format(table=ledger.table, what="INSERT over an existing row")
+        )
+
+
+def _version_1(db: Database) -> None:
+    """The four ledgers, their indexes and the append-only triggers."""
+    _create_experience(db)
+    _create_run_events(db)
+    _create_artifacts(db)
+    _create_journal(db)
+    _append_only(db)
+
+
+Migration = Callable[[Database], None]
+MIGRATIONS: tuple[Migration, ...] = (_version_1,)
+"""Migration `i` brings a file from version `i` to `i + 1`; the current version is their count."""
+
+
+def file_version(db: Database) -> int:
+    """The format version a file records (0 for a file ledgerspec never initialised)."""
+    if not db.table(VERSION_TABLE).exists():
+        return 0
+    row = db.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the file to the newest version, one transaction per step; return that version.
+
+    The version is re-read under the write lock, so processes opening an old file together
+    migrate it once."""
+    conn = db.conn
+    while True:
+        current = file_version(db)
+        if current > len(migrations):
+            raise StorageError(
+                f"{_name(db)} has ledger format version {current}, newer than this ledgerspec knows "
+                f"({len(migrations)}); upgrade ledgerspec to open it"
+            )
+        if current == len(migrations):
+            return current
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if file_version(db) == current:
+                if current == 0:
+                    db.table(VERSION_TABLE).create({"version": int}, pk="version")
+                migrations[current](db)
+                conn.execute(f"INSERT INTO {VERSION_TABLE}(version) VALUES (?)", (current + 1,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _name(db: Database) -> str:
+    row = db.execute("PRAGMA database_list").fetchone()
+    return str(row[2] or "the ledger file")

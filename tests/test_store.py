@@ -1,0 +1,456 @@
+"""The reference SQLite store against DESIGN.md section 5 and the upstream semantics of the
+wire-format reference (section 5 and 2.13): one test per rule."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from ledger_documents import RUN, envelope, journal_record, lifecycle, run_event, trace
+
+from ledgerspec import ValidationError
+from ledgerspec.errors import (
+    ConcurrencyError,
+    ConflictError,
+    CorruptionError,
+    InvalidInputError,
+    InvalidQueryError,
+    NotFoundError,
+)
+from ledgerspec.models import converge
+from ledgerspec.store import ArtifactStore, ExperienceStore, JournalStore, RunEventStore, SqliteStore
+from ledgerspec.store.experience import SqliteExperienceStore
+
+Q = converge.EventQuery
+K = converge.ExperienceEventKind
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SqliteStore:
+    fixed = datetime(2026, 11, 22, 10, 0, 0, 123456, tzinfo=UTC)
+    with SqliteStore(tmp_path / "ledger.db", clock=lambda: fixed) as opened:
+        yield opened
+
+
+def ids(envelopes: list[converge.ExperienceEventEnvelope]) -> list[str]:
+    return [e.event_id for e in envelopes]
+
+
+def test_sqlite_store_implements_the_four_protocols(store: SqliteStore) -> None:
+    assert isinstance(store.experience, ExperienceStore)
+    assert isinstance(store.for_tenant("t"), ExperienceStore)
+    assert isinstance(store.runs, RunEventStore)
+    assert isinstance(store.artifacts, ArtifactStore)
+    assert isinstance(store.journal, JournalStore)
+
+
+# -- experience: appends ----------------------------------------------------------------------
+
+
+def test_unknown_keys_survive_in_the_stored_canonical_bytes(store: SqliteStore) -> None:
+    doc = envelope("e1") | {"zz_future": {"b": 1, "a": [1.5, "x"]}}
+    store.experience.append_event(doc)
+    (stored,) = list(store.experience.documents())
+    # RFC 8785 by hand: keys sorted, no whitespace, 1.5 as ECMAScript prints it.
+    assert stored.endswith(b',"tenant_id":"tenant-a","zz_future":{"a":[1.5,"x"],"b":1}}')
+    assert stored.startswith(b'{"correlation_id":"corr-1","event":{"data":{"chain_id":"chain-1",')
+
+
+def test_same_id_same_content_is_a_no_op_and_different_content_a_conflict(store: SqliteStore) -> None:
+    store.experience.append_event(envelope("e1"))
+    store.experience.append_event(envelope("e1"))
+    reordered = dict(reversed(list(envelope("e1").items())))  # same canonical bytes
+    store.experience.append_events([reordered, envelope("e2")])
+    assert ids(store.experience.query_events(Q(kinds=[]))) == ["e1", "e2"]
+    with pytest.raises(ConflictError, match="event_id 'e1'") as caught:
+        store.experience.append_events([envelope("e3"), envelope("e1", at="2026-01-21T12:00:01Z")])
+    assert caught.value.code == "conflict" and caught.value.where == "envelope 1"
+    assert ids(store.experience.query_events(Q(kinds=[]))) == ["e1", "e2"]
+
+
+def test_a_model_and_its_json_object_store_the_same_bytes(store: SqliteStore, codec) -> None:
+    model = codec.load("converge.ExperienceEventEnvelope", envelope("e1"))
+    store.experience.append_event(model)
+    store.experience.append_event(envelope("e1"))  # no conflict: the same canonical document
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("event_id", "", "event_id must not be empty"),
+        ("event_id", "has space", "'has space' has ' ' at offset 3"),
+        ("event_id", "x" * 257, "257 bytes long; at most 256"),
+        ("tenant_id", "tenant/a", "tenant_id 'tenant/a' has '/'"),
+        ("correlation_id", "é", "correlation_id 'é' has 'é'"),
+        ("occurred_at", "", "occurred_at must not be empty"),
+        ("occurred_at", "9" * 65, "occurred_at is 65 bytes long; at most 64"),
+    ],
+)
+def test_envelope_id_rules(store: SqliteStore, field: str, value: str, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message) as caught:
+        store.experience.append_event(envelope("e1") | {field: value})
+    assert caught.value.code == "invalid_input"
+    assert list(store.experience.documents()) == []
+
+
+def test_ids_allow_the_colon_of_formation_ids_and_256_bytes(store: SqliteStore) -> None:
+    store.experience.append_event(envelope("formation:corr-2:0"))
+    store.experience.append_event(envelope("a" * 256, tenant="T.a_b-c:1"))
+    assert len(list(store.experience.documents())) == 2
+
+
+def test_schema_invalid_envelope_reports_the_pointer(store: SqliteStore) -> None:
+    bad = envelope("e1")
+    bad["event"]["data"]["resource"] = "Bananas"
+    with pytest.raises(ValidationError) as caught:
+        store.experience.append_events([envelope("e0"), bad])
+    assert caught.value.where == "envelope 1"
+    assert [issue.path for issue in caught.value.issues] == ["/event/data/resource"]
+    assert list(store.experience.documents()) == []
+
+
+def test_strict_store_rejects_unknown_keys(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "strict.db", strict=True) as strict:
+        with pytest.raises(ValidationError, match="zz"):
+            strict.experience.append_event(envelope("e1") | {"zz": 1})
+        strict.experience.append_event(envelope("e1"))
+
+
+def test_float_literal_in_an_integer_position_is_refused(store: SqliteStore) -> None:
+    doc = envelope("e1", "HypothesisResolved")
+    doc["event"]["data"]["formed_cycle"] = 1.0
+    with pytest.raises(ValidationError, match="formed_cycle"):
+        store.experience.append_event(doc)
+
+
+def test_not_a_document(store: SqliteStore) -> None:
+    with pytest.raises(InvalidInputError, match="got list"):
+        store.experience.append_event([1, 2])  # type: ignore[arg-type]
+
+
+# -- experience: queries ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def populated(store: SqliteStore) -> SqliteStore:
+    store.experience.append_events(
+        [
+            envelope("e1", "BudgetExceeded", tenant="a", correlation="c1", chain="ch1", at="2026-01-01T00:00:00Z"),
+            envelope("e2", "HypothesisResolved", tenant="b", correlation="c1", chain="ch1", at="2026-01-02T00:00:00Z"),
+            envelope("e3", "OutcomeRecorded", tenant="a", correlation="c2", chain="ch2", at="2026-01-03T00:00:00Z"),
+            envelope("e4", "FactPromoted", tenant=None, correlation=None, at="2026-01-04T00:00:00Z"),
+            envelope("e5", "ProposalValidated", tenant="a", correlation="c1", chain="ch1", at="2026-01-02T00:00:00Z"),
+            envelope("e6", "BackendInvoked", tenant="a", correlation="c1", at="lamport:7"),
+        ]
+    )
+    return store
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (Q(kinds=[]), ["e1", "e2", "e3", "e4", "e5", "e6"]),  # append order, not time order
+        (Q(kinds=[], tenant_id="a"), ["e1", "e3", "e5", "e6"]),
+        (Q(kinds=[], tenant_id="A"), []),  # exact, case-sensitive
+        (Q(kinds=[], correlation_id="c1"), ["e1", "e2", "e5", "e6"]),
+        (Q(kinds=[K.BudgetExceeded, K.OutcomeRecorded]), ["e1", "e3"]),
+        (Q(kinds=[K.GateDecisionRecorded]), []),
+        # HypothesisResolved carries a chain_id: upstream forgets it, DESIGN.md does not.
+        (Q(kinds=[], chain_id="ch1"), ["e1", "e2", "e5"]),
+        (
+            Q(kinds=[], time_range=converge.TimeRange(start="2026-01-02T00:00:00Z", end="2026-01-02T00:00:00Z")),
+            ["e2", "e5"],
+        ),
+        (
+            Q(kinds=[], time_range=converge.TimeRange(start="2026-01-03T00:00:00Z")),
+            ["e3", "e4", "e6"],
+        ),  # strings: "l" > "2"
+        (Q(kinds=[], time_range=converge.TimeRange(end="2026-01-01T00:00:00Z")), ["e1"]),
+        (Q(kinds=[], time_range=converge.TimeRange()), ["e1", "e2", "e3", "e4", "e5", "e6"]),
+        (Q(kinds=[], tenant_id="a", correlation_id="c1", chain_id="ch1"), ["e1", "e5"]),
+        (Q(kinds=[], limit=2, tenant_id="a"), ["e1", "e3"]),  # limit after filtering
+        (Q(kinds=[], limit=0), []),
+        (Q(kinds=[], limit=2**64 - 1), ["e1", "e2", "e3", "e4", "e5", "e6"]),
+    ],
+)
+def test_query_filters(populated: SqliteStore, query: converge.EventQuery, expected: list[str]) -> None:
+    assert ids(populated.experience.query_events(query)) == expected
+
+
+def test_query_returns_models_equal_to_what_was_appended(populated: SqliteStore, codec) -> None:
+    (found,) = populated.experience.query_events(Q(kinds=[K.HypothesisResolved]))
+    want = envelope("e2", "HypothesisResolved", tenant="b", correlation="c1", chain="ch1", at="2026-01-02T00:00:00Z")
+    assert found == codec.load("converge.ExperienceEventEnvelope", want)
+
+
+def test_invalid_query_is_invalid_query(store: SqliteStore) -> None:
+    with pytest.raises(InvalidQueryError, match="limit"):
+        store.experience.query_events(Q(kinds=[], limit=-1))
+    with pytest.raises(InvalidQueryError, match="expected a converge.EventQuery"):
+        store.experience.query_events({"kinds": []})  # type: ignore[arg-type]
+
+
+def test_tenant_view_cannot_read_or_write_other_tenants(populated: SqliteStore) -> None:
+    view = populated.for_tenant("a")
+    assert ids(view.query_events(Q(kinds=[]))) == ["e1", "e3", "e5", "e6"]
+    assert ids(view.query_events(Q(kinds=[], tenant_id="b"))) == []
+    assert ids(view.query_events(Q(kinds=[], correlation_id="c1"))) == ["e1", "e5", "e6"]
+    for tenant in ("b", None):
+        with pytest.raises(InvalidInputError, match="scoped to tenant 'a'"):
+            view.append_event(envelope("x1", tenant=tenant))
+    view.append_event(envelope("x2", tenant="a"))
+    assert ids(populated.for_tenant("b").query_events(Q(kinds=[]))) == ["e2"]
+    with pytest.raises(InvalidInputError):
+        populated.for_tenant("bad tenant")
+
+
+def test_trace_links_return_the_latest_trace(store: SqliteStore, codec) -> None:
+    first = envelope("t1", "ReplayTraceRecorded")
+    second = envelope("t2", "ReplayTraceRecorded", tenant="b")
+    second["event"]["data"]["trace_link"] = trace("wire-local")
+    store.experience.append_events([first, second])
+    latest = store.experience.get_trace_link("trace-1")
+    assert latest == codec.load("converge.ReplayTrace", second["event"]["data"]["trace_link"])
+    assert store.for_tenant("tenant-a").get_trace_link("trace-1") == codec.load(
+        "converge.ReplayTrace", first["event"]["data"]["trace_link"]
+    )
+    assert store.experience.get_trace_link("trace-unknown") is None
+    assert store.for_tenant("c").get_trace_link("trace-1") is None
+
+
+def test_artifact_transitions_and_current_state(store: SqliteStore, codec) -> None:
+    kind = codec.load("converge.ArtifactKind", "Adapter")
+    other = codec.load("converge.ArtifactKind", {"Other": "lora"})
+    exp = store.experience
+    exp.write_artifact_state_transition("adapter-7", kind, codec.load("converge.LifecycleEvent", lifecycle("Approved")))
+    exp.write_artifact_state_transition("lora-1", other, codec.load("converge.LifecycleEvent", lifecycle("Active")))
+    exp.write_artifact_state_transition("adapter-7", kind, codec.load("converge.LifecycleEvent", lifecycle("Active")))
+    store.for_tenant("t2").write_artifact_state_transition(
+        "adapter-7", kind, codec.load("converge.LifecycleEvent", lifecycle("Quarantined"))
+    )
+    transitions = exp.query_events(Q(kinds=[K.ArtifactStateTransitioned]))
+    assert ids(transitions) == [f"artifact-transition:{n}" for n in (1, 2, 3, 4)]
+    assert transitions[0].occurred_at == "2026-11-22T10:00:00.123Z"  # the injected clock
+    assert transitions[3].tenant_id == "t2" and transitions[0].tenant_id is None
+
+    def current(**filters: object) -> list[tuple[str, str | None, str]]:
+        found = exp.query_artifacts(converge.ArtifactQuery(**filters))
+        return [(e.event.data.artifact_id, e.tenant_id, e.event.data.event.to_state.value) for e in found]
+
+    assert current() == [("lora-1", None, "Active"), ("adapter-7", None, "Active"), ("adapter-7", "t2", "Quarantined")]
+    assert current(state=converge.GovernedArtifactState.Active) == [
+        ("lora-1", None, "Active"),
+        ("adapter-7", None, "Active"),
+    ]
+    assert current(kind=other) == [("lora-1", None, "Active")]
+    assert current(artifact_id="adapter-7", tenant_id="t2") == [("adapter-7", "t2", "Quarantined")]
+    assert current(limit=1) == [("lora-1", None, "Active")]
+    assert store.for_tenant("t2").query_artifacts(converge.ArtifactQuery()) == exp.query_artifacts(
+        converge.ArtifactQuery(tenant_id="t2")
+    )
+
+
+QUERY_SHAPES = [
+    {"tenant_id": "a"},
+    {"correlation_id": "c"},
+    {"chain_id": "ch"},
+    {"kinds": ["OutcomeRecorded"]},
+    {"kinds": ["OutcomeRecorded", "BudgetExceeded"]},
+    {"time_range": {"start": "2026", "end": "2027"}},
+    {"time_range": {"start": "2026"}},
+    {"tenant_id": "a", "kinds": ["OutcomeRecorded"]},
+    {"tenant_id": "a", "time_range": {"start": "2026", "end": "2027"}},
+    {"tenant_id": "a", "correlation_id": "c", "chain_id": "ch", "kinds": ["OutcomeRecorded"]},
+]
+
+
+@pytest.mark.parametrize("shape", QUERY_SHAPES, ids=lambda s: "+".join(s))
+@pytest.mark.parametrize("scoped", [False, True], ids=["store", "tenant-view"])
+def test_every_query_shape_uses_an_index(populated: SqliteStore, codec, shape: dict, scoped: bool) -> None:
+    exp: SqliteExperienceStore = populated.for_tenant("a") if scoped else populated.experience
+    query = codec.load("converge.EventQuery", {"kinds": [], **shape, "limit": 10})
+    sql, params = exp.event_sql(query)
+    assert sql is not None
+    plan = [row[3] for row in populated.file.read(f"EXPLAIN QUERY PLAN {sql}", params)]
+    assert all("USING" in step for step in plan if step.startswith(("SCAN", "SEARCH"))), plan
+
+
+@pytest.mark.parametrize("shape", [{"artifact_id": "x"}, {"state": "Active"}, {"tenant_id": "t"}, {}])
+def test_artifact_queries_use_an_index(populated: SqliteStore, codec, shape: dict) -> None:
+    sql, params = populated.experience.artifact_sql(codec.load("converge.ArtifactQuery", shape))
+    assert sql is not None
+    plan = [row[3] for row in populated.file.read(f"EXPLAIN QUERY PLAN {sql}", params)]
+    assert all("USING" in step for step in plan if step.startswith(("SCAN", "SEARCH"))), plan
+
+
+# -- mfm runs ---------------------------------------------------------------------------------
+
+
+def test_run_heads_appends_and_ranges(store: SqliteStore, codec) -> None:
+    runs = store.runs
+    assert runs.head_seq(RUN) == 0
+    assert runs.append(RUN, 0, [run_event(1)]) == 1
+    assert [e.seq for e in runs.read_range(RUN, 1)] == [1]
+    assert runs.append(RUN, 1, [run_event(2), run_event(3)]) == 3
+    assert runs.append(RUN, 3, []) == 3
+    assert [e.seq for e in runs.read_range(RUN, 2, 2)] == [2]
+    assert [e.seq for e in runs.read_range(RUN, 0)] == [1, 2, 3]  # from clamped to 1
+    assert runs.read_range(RUN, 3, 2) == []
+    assert runs.read_range("0f8fad5b-d9cb-469f-a165-70867728950e", 1) == []
+    assert runs.read_range(RUN, 1)[0] == codec.load("mfm.EventEnvelope", run_event(1))
+    # Every form serde reads names the same run.
+    assert runs.head_seq(RUN.upper()) == 3
+    assert runs.head_seq("urn:uuid:" + RUN) == 3
+    assert runs.head_seq(RUN.replace("-", "")) == 3
+
+
+def test_run_append_rules(store: SqliteStore) -> None:
+    runs = store.runs
+    runs.append(RUN, 0, [run_event(1)])
+    with pytest.raises(ConcurrencyError, match="head seq is 1, not the expected 0") as stale:
+        runs.append(RUN, 0, [run_event(1)])
+    assert stale.value.code == "concurrency"
+    with pytest.raises(ConcurrencyError):
+        runs.append(RUN, 0, [])
+    with pytest.raises(InvalidInputError, match="seq is 3; expected 2") as gap:
+        runs.append(RUN, 1, [run_event(3)])
+    assert gap.value.where == "event 0"
+    other = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    with pytest.raises(InvalidInputError, match="this append is for run") as wrong:
+        runs.append(RUN, 1, [run_event(2), run_event(3, run=other)])
+    assert wrong.value.where == "event 1"
+    with pytest.raises(InvalidInputError, match="not a UUID"):
+        runs.head_seq("not-a-uuid")
+    with pytest.raises(InvalidInputError, match="expected_seq"):
+        runs.append(RUN, -1, [])
+    assert runs.head_seq(RUN) == 1
+
+
+def test_run_event_in_another_uuid_form_is_the_same_run(store: SqliteStore) -> None:
+    store.runs.append(RUN.upper(), 0, [run_event(1, run="{" + RUN + "}")])
+    assert store.runs.head_seq(RUN) == 1
+
+
+# -- mfm artifacts ----------------------------------------------------------------------------
+
+
+def test_artifacts_are_content_addressed(store: SqliteStore, codec) -> None:
+    arts = store.artifacts
+    hello = arts.put(codec.load("mfm.ArtifactKind", "Output"), b"hello")
+    # The reference's vector (hashing.rs): sha256(b"hello").
+    assert hello == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+    assert arts.put(codec.load("mfm.ArtifactKind", {"Other": "x"}), b"hello") == hello
+    assert arts.get(hello) == b"hello" and arts.exists(hello)
+    zeros = "0" * 64
+    assert not arts.exists(zeros)
+    with pytest.raises(NotFoundError) as missing:
+        arts.get(zeros)
+    assert missing.value.code == "not_found"
+    assert store.stats()["rows"]["artifacts"] == 1
+
+
+def test_artifact_bytes_are_reverified_on_get(store: SqliteStore, codec) -> None:
+    artifact = store.artifacts.put(codec.load("mfm.ArtifactKind", "Output"), b"hello")
+    raw = sqlite3.connect(store.path)
+    raw.execute("DROP TRIGGER artifacts_no_update")
+    raw.execute("UPDATE artifacts SET document = ? WHERE artifact_id = ?", (b"jello", artifact))
+    raw.commit()
+    with pytest.raises(CorruptionError, match="no longer hash") as caught:
+        store.artifacts.get(artifact)
+    assert caught.value.code == "corruption"
+    assert hashlib.sha256(b"jello").hexdigest() != artifact
+
+
+# -- agent-sdk journal ------------------------------------------------------------------------
+
+
+def test_journal_sequence_and_cursors(store: SqliteStore, codec) -> None:
+    journal = store.journal
+    assert journal.append(journal_record(1)) == "journal.1"
+    assert journal.append(journal_record(2)) == "journal.2"
+    assert journal.append(journal_record(1, run="run.other")) == "journal.1"
+    with pytest.raises(ConcurrencyError, match="journal_seq 2 is already written; the next is 3"):
+        journal.append(journal_record(2, record_id="journal.record.new"))
+    with pytest.raises(InvalidInputError, match="journal_seq 5 leaves a gap; the next is 3"):
+        journal.append(journal_record(5))
+    assert [r.journal_seq for r in journal.read("run.journal.1")] == [1, 2]
+    assert [r.journal_seq for r in journal.read("run.journal.1", 2, 2)] == [2]
+    assert journal.read("run.journal.1", 1)[0] == codec.load("agentsdk.JournalRecord", journal_record(1))
+
+
+def test_journal_dedupes_by_record_id_and_keys(store: SqliteStore) -> None:
+    journal = store.journal
+    journal.append(journal_record(1, idempotency_key="idem.1"))
+    journal.append(journal_record(2, dedupe_key="dedupe.2"))
+    assert journal.append(journal_record(1, idempotency_key="idem.1")) == "journal.1"  # exact retry
+    assert journal.append(journal_record(3, record_id="journal.record.x", idempotency_key="idem.1")) == "journal.1"
+    assert journal.append(journal_record(3, record_id="journal.record.y", dedupe_key="dedupe.2")) == "journal.2"
+    with pytest.raises(ConflictError, match="record_id 'journal.record.1'"):
+        journal.append(journal_record(3, record_id="journal.record.1"))
+    assert [r.record_id for r in journal.read("run.journal.1")] == ["journal.record.1", "journal.record.2"]
+    assert journal.append(journal_record(3)) == "journal.3"
+
+
+def test_journal_schema_version_other_than_1_is_refused(store: SqliteStore) -> None:
+    with pytest.raises(InvalidInputError, match="journal_schema_version is 2"):
+        store.journal.append(journal_record(1, journal_schema_version=2))
+
+
+def test_journal_batch_is_all_or_nothing(store: SqliteStore) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        store.journal.append_all([journal_record(1), journal_record(2), journal_record(4)])
+    assert caught.value.where == "record 2"
+    assert store.journal.read("run.journal.1") == []
+
+
+# -- the file ---------------------------------------------------------------------------------
+
+
+def test_verify_reports_rows_and_heads(store: SqliteStore, codec) -> None:
+    store.experience.append_events([envelope("e1"), envelope("e2")])
+    store.runs.append(RUN, 0, [run_event(1)])
+    store.artifacts.put(codec.load("mfm.ArtifactKind", "Output"), b"x")
+    store.journal.append(journal_record(1))
+    report = store.verify()
+    assert report.ok
+    assert {t.table: t.rows for t in report.tables} == {
+        "experience_events": 2,
+        "run_events": 1,
+        "artifacts": 1,
+        "journal_records": 1,
+    }
+    # The head of a one-row chain is sha256(32 zero bytes + sha256(document)), computed here by hand.
+    (document,) = list(store.runs.documents())
+    head = hashlib.sha256(bytes(32) + hashlib.sha256(document).digest()).hexdigest()
+    assert next(t for t in report.tables if t.table == "run_events").head == head
+
+
+def test_ledger_tables_are_append_only_in_the_database(store: SqliteStore) -> None:
+    store.experience.append_event(envelope("e1"))
+    raw = sqlite3.connect(store.path)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("UPDATE experience_events SET tenant_id = 'x'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("DELETE FROM experience_events")
+
+
+def test_export_is_every_document_in_order(store: SqliteStore) -> None:
+    store.journal.append(journal_record(1))
+    store.runs.append(RUN, 0, [run_event(1)])
+    store.experience.append_events([envelope("e2"), envelope("e1")])
+    exported = list(store.export())
+    assert [d.split(b'"event_id":"')[1][:2] for d in exported[:2]] == [b"e2", b"e1"]
+    assert b'"seq":1' in exported[2] and b'"journal_seq":1' in exported[3]
+    assert len(exported) == 4
+
+
+def test_reopening_keeps_everything(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    with SqliteStore(path) as first:
+        first.experience.append_event(envelope("e1"))
+    with SqliteStore(path) as second:
+        assert ids(second.experience.query_events(Q(kinds=[]))) == ["e1"]
+        assert second.verify().ok
