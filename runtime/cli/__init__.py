@@ -22,6 +22,7 @@ from ..errors import UnknownTypeError, ValidationError
 from ..jsontext import MAX_DOCUMENT_BYTES, serialize
 from ..schemaset import NAMESPACES, bundle, closure
 from .inputs import Document, UnreadableInput, read_documents
+from .store import add_store_command
 
 OK, INVALID, USAGE = 0, 1, 2
 
@@ -66,7 +67,7 @@ def _unparsed(doc: Document) -> list[dict[str, Any]]:
     """The error of a document that is not JSON serde would read (empty when it parsed)."""
     if doc.error is None:
         return []
-    return [{"path": "", "rule": doc.error.code, "message": str(doc.error)}]
+    return [{"path": "", "rule": doc.error.rule, "message": str(doc.error)}]
 
 
 def cmd_types(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -186,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     fixtures = commands.add_parser("fixtures", help="check the golden value fixtures (shipped ones by default)")
     fixtures.add_argument("dir", nargs="?", help="a fixture tree laid out as fixtures/values/<namespace>/<type>.json")
     fixtures.set_defaults(run=cmd_fixtures)
+
+    add_store_command(commands)
     return parser
 
 
