@@ -16,11 +16,14 @@ class LedgerspecError(Exception):
 
     code = "ledgerspec"
     where: str | None = None
-    """Which document of a batch or input the error is about (`document 3`, `events.jsonl:7`)."""
+    """Which document of a batch or input the error is about (`envelope 3`, `events.jsonl:7`)."""
+    index: int | None = None
+    """The position in the batch of the document the error is about, when it is one of a batch."""
 
-    def located(self, where: str) -> Self:
-        """The same error, saying which document it is about."""
+    def located(self, where: str, index: int | None = None) -> Self:
+        """The same error, saying which document (and which position of its batch) it is about."""
         self.where = where
+        self.index = index
         return self
 
     def __str__(self) -> str:

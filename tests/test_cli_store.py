@@ -243,7 +243,7 @@ def test_run_event_out_of_sequence_writes_none_of_its_batch(db: Path, tmp_path: 
     events = [run_event(RUN_A, 1), run_event(RUN_B, 1), run_event(RUN_A, 2), run_event(RUN_B, 5)]
     source = jsonl(tmp_path / "runs.jsonl", events)
     code, _, err = run("store", "append", db, "--type", "mfm.EventEnvelope", source)
-    assert code == 1 and f"{source}:4: invalid_input: run {RUN_B}: seq is 5; the next is 2" in err
+    assert code == 1 and f"{source}:4: invalid_input: run {RUN_B}: seq is 5; expected 2" in err
     assert exported(db) == []
     code, _, err = run("store", "append", db, "--type", "mfm.EventEnvelope", "--batch", "2", source)
     assert code == 1 and "stopped after appending 2 document(s)" in err

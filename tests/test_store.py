@@ -454,3 +454,24 @@ def test_reopening_keeps_everything(tmp_path: Path) -> None:
     with SqliteStore(path) as second:
         assert ids(second.experience.query_events(Q(kinds=[]))) == ["e1"]
         assert second.verify().ok
+
+
+def test_run_appends_to_several_runs_are_one_transaction(store: SqliteStore) -> None:
+    other = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    runs = store.runs
+    assert runs.append_all([(RUN, 0, [run_event(1), run_event(2)]), (other, 0, [run_event(1, run=other)])]) == [2, 1]
+    with pytest.raises(ConcurrencyError):
+        runs.append_all([(RUN, 2, [run_event(3)]), (other, 0, [run_event(1, run=other)])])
+    with pytest.raises(InvalidInputError) as caught:
+        runs.append_all([(RUN, 2, [run_event(3)]), (other, 1, [run_event(2, run=other), run_event(4, run=other)])])
+    assert (caught.value.where, caught.value.index) == ("append 1, event 1", 2)
+    assert (runs.head_seq(RUN), runs.head_seq(other)) == (2, 1)
+
+
+def test_experience_batches_say_how_many_were_new_and_which_failed(store: SqliteStore) -> None:
+    assert store.experience.append_events([envelope("e1"), envelope("e2")]) == 2
+    assert store.experience.append_events([envelope("e2"), envelope("e3"), envelope("e3")]) == 1
+    with pytest.raises(InvalidInputError) as caught:
+        store.experience.append_events([envelope("e4"), envelope("e5"), envelope("bad id")])
+    assert caught.value.index == 2 and caught.value.as_dict()["where"] == "envelope 2"
+    assert store.counts()["experience_events"] == 3

@@ -47,17 +47,19 @@ class SqliteExperienceStore:
     def append_event(self, envelope: Envelope) -> None:
         self.append_events([envelope])
 
-    def append_events(self, envelopes: Sequence[Envelope]) -> None:
+    def append_events(self, envelopes: Sequence[Envelope]) -> int:
+        """See `ExperienceStore.append_events`; returns how many envelopes were new (the others
+        were already stored with the same bytes)."""
         documents = []
         for index, given in enumerate(envelopes):
             try:
                 documents.append(self._check(given))
             except LedgerspecError as exc:
-                raise exc.located(f"envelope {index}") from None
+                raise exc.located(f"envelope {index}", index) from None
         with self._file.write():
-            self._append(documents)
+            return self._append(documents)
 
-    def _append(self, documents: Sequence[Document]) -> None:
+    def _append(self, documents: Sequence[Document]) -> int:
         """Insert the documents not stored yet; an id stored with other bytes is a conflict."""
         ids = [d.value["event_id"] for d in documents]
         known = self._stored_hashes(ids)
@@ -70,8 +72,9 @@ class SqliteExperienceStore:
             elif digest != document.digest:
                 raise ConflictError(
                     f"event_id {event_id!r} is already stored with different content; the ledger keeps the first"
-                ).located(f"envelope {index}")
+                ).located(f"envelope {index}", index)
         self._file.append_rows(EXPERIENCE, COLUMNS, fresh)
+        return len(fresh)
 
     def _stored_hashes(self, ids: Sequence[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}

@@ -59,14 +59,14 @@ class SqliteJournalStore:
             try:
                 documents.append(self._check(given))
             except LedgerspecError as exc:
-                raise exc.located(f"record {index}") from None
+                raise exc.located(f"record {index}", index) from None
         cursors = []
         with self._file.write():
             for index, document in enumerate(documents):
                 try:
                     cursors.append(self._append(document))
                 except LedgerspecError as exc:
-                    raise exc.located(f"record {index}") from None
+                    raise exc.located(f"record {index}", index) from None
         return cursors
 
     def _append(self, document: Document) -> str:

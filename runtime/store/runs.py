@@ -18,6 +18,8 @@ from .schema import RUN_EVENTS
 
 EVENT = "mfm.EventEnvelope"
 COLUMNS = ("run_id", "seq", "kind", "ts_millis")
+Pending = tuple[str, int, list[Document]]
+"""A checked append: the canonical run id, the expected head and the events' documents."""
 
 
 def event_columns(value: dict[str, Any]) -> tuple[Any, ...]:
@@ -75,26 +77,49 @@ class SqliteRunEventStore:
                 want = expected_seq + index + 1
                 if value["seq"] != want:
                     raise InvalidInputError(
-                        f"seq is {value['seq']}; expected {want} (expected_seq {expected_seq} + {index + 1})"
+                        f"run {run}: seq is {value['seq']}; expected {want} (expected_seq {expected_seq} + {index + 1})"
                     )
                 stored_integer("seq", value["seq"])
                 documents.append(document)
             except LedgerspecError as exc:
-                raise exc.located(f"event {index}") from None
+                raise exc.located(f"event {index}", index) from None
         return documents
 
-    def append(self, run_id: str, expected_seq: int, events: Sequence[RunEvent]) -> int:
+    def _prepare(self, run_id: str, expected_seq: int, events: Sequence[RunEvent]) -> Pending:
         run = self.run_key(run_id)
-        expected_seq = sequence_number("expected_seq", expected_seq)
-        documents = self._check(run, expected_seq, events)
+        expected = sequence_number("expected_seq", expected_seq)
+        return run, expected, self._check(run, expected, events)
+
+    def append(self, run_id: str, expected_seq: int, events: Sequence[RunEvent]) -> int:
+        return self._write([self._prepare(run_id, expected_seq, events)])[0]
+
+    def append_all(self, appends: Sequence[tuple[str, int, Sequence[RunEvent]]]) -> list[int]:
+        """Several `append`s, to one run or many, in one transaction: all are written or none.
+        Returns each append's new head. Errors name the append and the event (`append 1, event
+        3`); their `index` counts events across all the appends."""
+        pending, offset = [], 0
+        for number, (run_id, expected_seq, events) in enumerate(appends):
+            try:
+                pending.append(self._prepare(run_id, expected_seq, events))
+            except LedgerspecError as exc:
+                where = f"append {number}, {exc.where}" if exc.where else f"append {number}"
+                raise exc.located(where, None if exc.index is None else offset + exc.index) from None
+            offset += len(events)
+        return self._write(pending)
+
+    def _write(self, pending: Sequence[Pending]) -> list[int]:
+        """Write checked appends in one transaction, each only if its run's head is as expected."""
+        heads = []
         with self._file.write():
-            head = self._head(run)
-            if head != expected_seq:
-                raise ConcurrencyError(
-                    f"run {run}: head seq is {head}, not the expected {expected_seq}; nothing was written"
-                )
-            self._file.append_rows(RUN_EVENTS, COLUMNS, [d.row(*event_columns(d.value)) for d in documents])
-        return expected_seq + len(documents)
+            for run, expected, documents in pending:
+                head = self._head(run)
+                if head != expected:
+                    raise ConcurrencyError(
+                        f"run {run}: head seq is {head}, not the expected {expected}; nothing was written"
+                    )
+                self._file.append_rows(RUN_EVENTS, COLUMNS, [d.row(*event_columns(d.value)) for d in documents])
+                heads.append(expected + len(documents))
+        return heads
 
     def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> list[mfm.EventEnvelope]:
         run = self.run_key(run_id)

@@ -98,17 +98,20 @@ class SqliteStore:
         first broken row of each table."""
         return VerifyReport(self.file.verify(DERIVED))
 
+    def counts(self) -> dict[str, int]:
+        """Row count of each ledger table."""
+        return {ledger.table: self.file.read(f"SELECT count(*) FROM {ledger.table}")[0][0] for ledger in LEDGERS}
+
     def stats(self) -> dict[str, Any]:
         """Row counts per ledger, distinct runs and tenants, the file size and format version."""
 
         def one(sql: str) -> Any:
             return self.file.read(sql)[0][0]
 
-        counts = {ledger.table: one(f"SELECT count(*) FROM {ledger.table}") for ledger in LEDGERS}
         return {
             "path": str(self.path),
             "format_version": file_version(self.file.db),
-            "rows": counts,
+            "rows": self.counts(),
             "tenants": one(f"SELECT count(DISTINCT tenant_id) FROM {EXPERIENCE.table}"),
             "runs": one(f"SELECT count(DISTINCT run_id) FROM {RUN_EVENTS.table}"),
             "journal_runs": one(f"SELECT count(DISTINCT run_id) FROM {JOURNAL.table}"),
