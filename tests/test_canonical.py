@@ -222,7 +222,9 @@ def test_deep_nesting_beyond_orjson_limit() -> None:
 
 _keys = st.one_of(
     st.text(max_size=6),
-    st.text(alphabet=st.sampled_from(["a", "\ue000", "\uffff", "\U00010000", "\U0001f600", "\x1f", "\u00e9"]), max_size=3),
+    st.text(
+        alphabet=st.sampled_from(["a", "\ue000", "\uffff", "\U00010000", "\U0001f600", "\x1f", "\u00e9"]), max_size=3
+    ),
 )
 _scalars = st.one_of(
     st.none(),

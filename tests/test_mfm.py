@@ -149,7 +149,10 @@ def test_secret_values_are_not_echoed() -> None:
     ],
 )
 def test_not_secrets(value: Any) -> None:
-    assert mfm_canonical_bytes(value) == json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    assert (
+        mfm_canonical_bytes(value)
+        == json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    )
 
 
 def test_key_order_is_code_point_order() -> None:
@@ -216,7 +219,9 @@ def upstream_json_contains_secrets(value: Any) -> bool:
     if isinstance(value, list):
         return any(upstream_json_contains_secrets(v) for v in value)
     if isinstance(value, dict):
-        return any(map(upstream_string_contains_secrets, value)) or any(map(upstream_json_contains_secrets, value.values()))
+        return any(map(upstream_string_contains_secrets, value)) or any(
+            map(upstream_json_contains_secrets, value.values())
+        )
     return False
 
 

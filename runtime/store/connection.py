@@ -96,13 +96,17 @@ class LedgerFile:
             raise self._storage_error(exc) from None
         self.conn = conn
         self.db = Database(conn)
-        with self.translated():
-            if not readonly:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute(f"PRAGMA synchronous={synchronous}")
-                migrate(self.db)
-            else:
-                self._check_readable()
+        try:
+            with self.translated():
+                if not readonly:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.execute(f"PRAGMA synchronous={synchronous}")
+                    migrate(self.db)
+                else:
+                    self._check_readable()
+        except BaseException:
+            conn.close()  # a failed open must not keep the file open (or locked) behind the error
+            raise
 
     def _check_readable(self) -> None:
         version = file_version(self.db)

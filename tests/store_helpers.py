@@ -1,0 +1,203 @@
+"""Helpers for the store fault tests: document builders, an independent view of a ledger file
+(a checksum of its ledger rows and a re-walk of every hash chain, both through a separate sqlite3
+connection, never through ledgerspec) and the worker functions run in spawned processes (they
+live here so a `spawn` child imports this small module, not the test module)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "reference" / "upstream-fixtures" / "agent-sdk-core"
+
+RUN_ID = "67e55044-10b1-426f-9247-bb680e5fe0c8"
+OTHER_RUN_ID = "0d5a1e8c-3b7f-4c2a-9e1d-6f4b2a8c9e01"
+
+LEDGER_TABLES = {"experience_events": "seq", "run_events": "id", "artifacts": "id", "journal_records": "id"}
+"""Every ledger table and the column its rows (and its hash chain) are ordered by."""
+
+
+# -- documents ----------------------------------------------------------------------------------
+
+
+def envelope(
+    event_id: str,
+    *,
+    tenant_id: str | None = "tenant-a",
+    correlation_id: str | None = "corr-1",
+    chain_id: str = "chain-1",
+    occurred_at: str = "2026-01-21T12:00:00Z",
+    observed: str = "2048",
+) -> dict[str, Any]:
+    """A valid converge experience envelope (a BudgetExceeded event)."""
+    return {
+        "event_id": event_id,
+        "occurred_at": occurred_at,
+        "tenant_id": tenant_id,
+        "correlation_id": correlation_id,
+        "event": {
+            "type": "BudgetExceeded",
+            "data": {"chain_id": chain_id, "resource": "Tokens", "limit": "1024", "observed": observed},
+        },
+    }
+
+
+def trace_envelope(event_id: str, trace_link_id: str, model: str) -> dict[str, Any]:
+    """A valid ReplayTraceRecorded envelope whose trace is told apart by `provider_model_id`."""
+    trace = {
+        "type": "Remote",
+        "provider_name": "openai",
+        "provider_model_id": model,
+        "request_fingerprint": "sha256:req",
+        "response_fingerprint": "sha256:resp",
+        "temperature": 0.0,
+        "top_p": 1.0,
+        "max_tokens": 1024,
+        "provider_metadata": {},
+        "retried": False,
+        "retry_reasons": [],
+        "replayability": "BestEffort",
+    }
+    return {
+        "event_id": event_id,
+        "occurred_at": "2026-01-21T12:00:00Z",
+        "tenant_id": "tenant-a",
+        "correlation_id": None,
+        "event": {"type": "ReplayTraceRecorded", "data": {"trace_link_id": trace_link_id, "trace_link": trace}},
+    }
+
+
+def mfm_event(run_id: str, seq: int, op_id: str = "op") -> dict[str, Any]:
+    """A valid mfm event envelope (a RunStarted kernel event); `op_id` tells writers apart."""
+    return {
+        "run_id": run_id,
+        "seq": seq,
+        "ts_millis": seq,
+        "event": {"Kernel": {"RunStarted": {"op_id": op_id, "manifest_id": "0" * 64, "initial_snapshot_id": "1" * 64}}},
+    }
+
+
+def journal_record(seq: int, record_id: str | None = None, run_id: str = "run.journal.1") -> dict[str, Any]:
+    """A valid agent-sdk journal record (upstream's checkpoint fixture) at `seq`."""
+    record: dict[str, Any] = copy.deepcopy(_checkpoint())
+    record["journal_seq"] = seq
+    record["record_id"] = record_id or f"journal.record.{seq}"
+    record["run_id"] = run_id
+    record["event_index"]["run_id"] = run_id
+    record["payload"]["run_id"] = run_id
+    return record
+
+
+_CHECKPOINT: list[dict[str, Any]] = []
+
+
+def _checkpoint() -> dict[str, Any]:
+    if not _CHECKPOINT:
+        _CHECKPOINT.append(json.loads((UPSTREAM / "journal__checkpoint.json").read_text()))
+    return _CHECKPOINT[0]
+
+
+# -- an independent view of the file ------------------------------------------------------------
+
+
+def ledger_checksum(path: Path, *, schema: bool = True) -> str:
+    """SHA-256 over every row of every ledger table (in chain order), read through a separate
+    sqlite3 connection; with `schema`, also over the file's schema objects and format version."""
+    digest = hashlib.sha256()
+    with closing(sqlite3.connect(path)) as conn:
+        for table, order in LEDGER_TABLES.items():
+            digest.update(f"\0table {table}\0".encode())
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY {order}"):
+                digest.update(repr(row).encode())
+        if schema:
+            for row in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"):
+                digest.update(repr(row).encode())
+            for row in conn.execute("SELECT version FROM ledgerspec_schema ORDER BY version"):
+                digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def chain_problems(path: Path) -> list[str]:
+    """Re-walk every table's hash chain without ledgerspec: each `hash` must be the SHA-256 of
+    its `document` and each `chain` the SHA-256 of the previous `chain` and this `hash`."""
+    problems = []
+    with closing(sqlite3.connect(path)) as conn:
+        for table, order in LEDGER_TABLES.items():
+            previous = bytes(32)
+            for position, document, digest, chain in conn.execute(
+                f"SELECT {order}, document, hash, chain FROM {table} ORDER BY {order}"
+            ):
+                if hashlib.sha256(document).digest() != digest:
+                    problems.append(f"{table} {position}: hash")
+                if hashlib.sha256(previous + digest).digest() != chain:
+                    problems.append(f"{table} {position}: chain")
+                previous = chain
+    return problems
+
+
+def rows(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    """The rows of a query through a separate sqlite3 connection."""
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+# -- workers run in spawned processes -----------------------------------------------------------
+
+
+def race_worker(path: str, worker: int, rounds: int, size: int, barrier: Any, results: Any) -> None:
+    """Each round, wait for the other racer, then append seqs `round*size+1..` with the same
+    expected_seq; report ("ok", head) or (error code, message) for the round."""
+    from ledgerspec.errors import LedgerspecError
+    from ledgerspec.store import SqliteStore
+
+    with SqliteStore(path) as store:
+        for round_ in range(rounds):
+            expected = round_ * size
+            events = [mfm_event(RUN_ID, expected + i + 1, op_id=f"worker_{worker}") for i in range(size)]
+            barrier.wait(timeout=60)
+            try:
+                head = store.runs.append(RUN_ID, expected, events)
+                results.put((round_, worker, "ok", head))
+            except LedgerspecError as exc:
+                results.put((round_, worker, exc.code, str(exc)))
+            except BaseException as exc:  # reported, so the parent fails instead of waiting
+                results.put((round_, worker, type(exc).__name__, str(exc)))
+
+
+def batch_worker(path: str, worker: int, batches: int, size: int, barrier: Any, results: Any) -> None:
+    """Open the file together with the other workers, then append `batches` batches of `size`
+    envelopes with ids unique to this worker; report "ok" or the error."""
+    try:
+        from ledgerspec.store import SqliteStore
+
+        barrier.wait(timeout=60)
+        with SqliteStore(path) as store:
+            for batch in range(batches):
+                store.experience.append_events(
+                    [envelope(f"w{worker}-b{batch}-e{i}", tenant_id=f"tenant-{worker}") for i in range(size)]
+                )
+        results.put((worker, "ok"))
+    except BaseException as exc:
+        results.put((worker, f"{type(exc).__name__}: {exc}"))
+
+
+KILL_CHILD = """
+import sys
+from ledgerspec.store import SqliteStore
+sys.path.insert(0, sys.argv[3])
+from store_helpers import envelope
+
+path, size, padding = sys.argv[1], int(sys.argv[2]), int(sys.argv[4])
+store = SqliteStore(path)
+batch = [envelope(f"big-{i}", observed="x" * padding) for i in range(size)]
+print("appending", flush=True)
+store.experience.append_events(batch)
+print("done", flush=True)
+"""
+"""The SIGKILL child: argv = file, batch size, the tests directory, bytes of padding per envelope.
+It says `appending` just before its one large `append_events` call and `done` after it."""
