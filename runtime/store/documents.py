@@ -8,16 +8,18 @@ survive and two writers of the same content produce the same hash.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, is_dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..canonical import jcs_and_floats
 from ..codec import Codec
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, LedgerspecError
 from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, depth
 from .connection import Row
 
+T = TypeVar("T")
+D = TypeVar("D")
 U63 = 2**63 - 1
 """Largest sequence number SQLite's 64-bit signed integers hold (serde's u64 goes to 2^64-1)."""
 
@@ -62,6 +64,18 @@ class Documents:
             raise InvalidInputError(f"document nests deeper than {MAX_DEPTH} levels")
         self.codec.validator.validate(type_name, value, self.strict, integer_literals=floats)
         return Document(value, data, hashlib.sha256(data).digest())
+
+
+def check_batch(label: str, items: Sequence[T], check: Callable[[int, T], D]) -> list[D]:
+    """`check(index, item)` of every item of a batch, before anything is written; an error says
+    which item it is about (`<label> <index>`, and `error.index`)."""
+    checked = []
+    for index, item in enumerate(items):
+        try:
+            checked.append(check(index, item))
+        except LedgerspecError as exc:
+            raise exc.located(f"{label} {index}", index) from None
+    return checked
 
 
 def sequence_number(name: str, value: Any, minimum: int = 0) -> int:

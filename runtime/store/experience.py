@@ -10,9 +10,9 @@ import orjson
 from ledgerspec.models import converge
 
 from ..clock import Clock, format_timestamp
-from ..errors import ConflictError, InvalidInputError, InvalidQueryError, LedgerspecError
+from ..errors import ConflictError, InvalidInputError, InvalidQueryError
 from .connection import LedgerFile, Row
-from .documents import U63, Document, Documents
+from .documents import U63, Document, Documents, check_batch
 from .envelope_rules import COLUMNS, check_envelope, envelope_columns, kind_text
 from .protocols import Envelope
 from .schema import ARTIFACT_INDEX, EXPERIENCE, TIME_INDEX
@@ -50,12 +50,7 @@ class SqliteExperienceStore:
     def append_events(self, envelopes: Sequence[Envelope]) -> int:
         """See `ExperienceStore.append_events`; returns how many envelopes were new (the others
         were already stored with the same bytes)."""
-        documents = []
-        for index, given in enumerate(envelopes):
-            try:
-                documents.append(self._check(given))
-            except LedgerspecError as exc:
-                raise exc.located(f"envelope {index}", index) from None
+        documents = check_batch("envelope", envelopes, lambda _, given: self._check(given))
         with self._file.write():
             return self._append(documents)
 

@@ -9,9 +9,9 @@ import orjson
 
 from ledgerspec.models import agentsdk
 
-from ..errors import ConcurrencyError, ConflictError, InvalidInputError, LedgerspecError
+from ..errors import ConcurrencyError, ConflictError, InvalidInputError
 from .connection import LedgerFile
-from .documents import U63, Document, Documents, sequence_number, stored_integer
+from .documents import U63, Document, Documents, check_batch, sequence_number, stored_integer
 from .protocols import Record
 from .schema import JOURNAL
 
@@ -54,20 +54,9 @@ class SqliteJournalStore:
 
     def append_all(self, records: Sequence[Record]) -> list[str]:
         """Append records in order, all or nothing; return their cursors (see `append`)."""
-        documents = []
-        for index, given in enumerate(records):
-            try:
-                documents.append(self._check(given))
-            except LedgerspecError as exc:
-                raise exc.located(f"record {index}", index) from None
-        cursors = []
+        documents = check_batch("record", records, lambda _, given: self._check(given))
         with self._file.write():
-            for index, document in enumerate(documents):
-                try:
-                    cursors.append(self._append(document))
-                except LedgerspecError as exc:
-                    raise exc.located(f"record {index}", index) from None
-        return cursors
+            return check_batch("record", documents, lambda _, document: self._append(document))
 
     def _append(self, document: Document) -> str:
         value = document.value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import Any
 
 import orjson
@@ -12,7 +13,7 @@ from ledgerspec.models import mfm
 
 from ..errors import ConcurrencyError, InvalidInputError, LedgerspecError
 from .connection import LedgerFile
-from .documents import U63, Document, Documents, sequence_number, stored_integer
+from .documents import U63, Document, Documents, check_batch, sequence_number, stored_integer
 from .protocols import RunEvent
 from .schema import RUN_EVENTS
 
@@ -66,29 +67,24 @@ class SqliteRunEventStore:
         with self._file.translated():
             return self._head(run)
 
-    def _check(self, run: str, expected_seq: int, events: Sequence[RunEvent]) -> list[Document]:
-        documents = []
-        for index, given in enumerate(events):
-            try:
-                document = self._documents.check(EVENT, given)
-                value = document.value
-                if self.run_key(value["run_id"]) != run:
-                    raise InvalidInputError(f"run_id is {value['run_id']!r}; this append is for run {run!r}")
-                want = expected_seq + index + 1
-                if value["seq"] != want:
-                    raise InvalidInputError(
-                        f"run {run}: seq is {value['seq']}; expected {want} (expected_seq {expected_seq} + {index + 1})"
-                    )
-                stored_integer("seq", value["seq"])
-                documents.append(document)
-            except LedgerspecError as exc:
-                raise exc.located(f"event {index}", index) from None
-        return documents
+    def _check(self, run: str, expected_seq: int, index: int, given: RunEvent) -> Document:
+        """An event checked to belong to `run` at seq `expected_seq + index + 1`."""
+        document = self._documents.check(EVENT, given)
+        value = document.value
+        if self.run_key(value["run_id"]) != run:
+            raise InvalidInputError(f"run_id is {value['run_id']!r}; this append is for run {run!r}")
+        want = expected_seq + index + 1
+        if value["seq"] != want:
+            raise InvalidInputError(
+                f"run {run}: seq is {value['seq']}; expected {want} (expected_seq {expected_seq} + {index + 1})"
+            )
+        stored_integer("seq", value["seq"])
+        return document
 
     def _prepare(self, run_id: str, expected_seq: int, events: Sequence[RunEvent]) -> Pending:
         run = self.run_key(run_id)
         expected = sequence_number("expected_seq", expected_seq)
-        return run, expected, self._check(run, expected, events)
+        return run, expected, check_batch("event", events, partial(self._check, run, expected))
 
     def append(self, run_id: str, expected_seq: int, events: Sequence[RunEvent]) -> int:
         return self._write([self._prepare(run_id, expected_seq, events)])[0]
