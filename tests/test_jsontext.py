@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
+import ledgerspec
+from ledgerspec import ValidationError
 from ledgerspec.jsontext import MAX_DEPTH, DocumentError, depth, parse, parse_document, serialize
+from ledgerspec.mfm import FloatNotAllowedError, mfm_canonical_bytes
 
 
 @pytest.mark.parametrize(
@@ -65,3 +70,17 @@ def test_u64_integers_stay_exact() -> None:
 )
 def test_parse_document_reports_integral_float_literals(text: str, integral: bool) -> None:
     assert parse_document(text)[1] is integral
+
+
+def test_negative_zero_is_a_float_as_serde_json_reads_it() -> None:
+    """serde_json parses `-0` as the float -0.0, so an integer position refuses it and mfm's
+    canonical JSON (which forbids floats) rejects it."""
+    value, integral_floats = parse_document('{"a": -0, "b": 0, "c": "-0"}')
+    assert math.copysign(1.0, value["a"]) == -1.0 and isinstance(value["a"], float)
+    assert value["b"] == 0 and isinstance(value["b"], int) and value["c"] == "-0"
+    assert integral_floats
+    event = '{"run_id":"67e55044-10b1-426f-9247-bb680e5fe0c8","seq":-0,"ts_millis":null,"event":{"Kernel":{"RunCompleted":{"status":"Failed","final_snapshot_id":null}}}}'
+    with pytest.raises(ValidationError, match="/seq"):
+        ledgerspec.validate_json("mfm.EventEnvelope", event)
+    with pytest.raises(FloatNotAllowedError):
+        mfm_canonical_bytes(parse('{"x": -0}'))
