@@ -8,8 +8,8 @@ does (the same escaping as RFC 8785), and
 
 * any float refused (`FloatNotAllowedError`), including an integral one such as `1.0`: upstream
   keeps what was a `1.0` literal as a float. Integers outside i64/u64 are refused too: serde_json
-  holds those as floats. (A `-0` literal is a float to serde_json but the int 0 to Python: this
-  module sees only the parsed value and writes `0`.)
+  holds those as floats. (A `-0` literal is a float to serde_json; `ledgerspec.jsontext.parse`
+  reads it as -0.0 too, so it is refused here when the value came through that parser.)
 * a value refused before any of that when an object key or a string anywhere contains a secret
   marker (ASCII case-insensitively) or looks like a BIP-39 mnemonic (`SecretsNotAllowedError`).
 """
