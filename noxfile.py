@@ -35,7 +35,13 @@ CODEGEN_OPTIONS = [
     "black",
     "isort",
 ]
-TEST_REQUIREMENTS = ["pytest>=8", "hypothesis>=6.100,<6.169", "hypothesis-jsonschema>=0.23", "build>=1.2"]
+TEST_REQUIREMENTS = [
+    "pytest>=8",
+    "hypothesis>=6.100,<6.169",  # newer releases break hypothesis-jsonschema
+    "hypothesis-jsonschema>=0.23",
+    "build>=1.2",
+    "rfc8785>=0.1.4",  # an independent RFC 8785 implementation the canonical JSON tests compare with
+]
 
 
 def _codegen(session: nox.Session, output: Path) -> None:
@@ -93,6 +99,13 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Throughput benchmarks against jsonschema-rs, jsonschema and pydantic in the same run."""
-    session.install(".", "pydantic==2.14.3", "datamodel-code-generator==0.89.0")
-    session.run("python", "-m", "bench", *session.posargs)
+    """Throughput benchmarks against jsonschema-rs, jsonschema and pydantic in the same run, then the
+    store benchmark (append vs raw sqlite3 and eventsourcing, query latency, growth; ~10 minutes).
+
+    Arguments before a second `--` go to `python -m bench`, those after it to `python -m bench.store`:
+    `nox -s bench -- --envelopes 20000 -- --quick`."""
+    session.install(".", "pydantic==2.14.3", "datamodel-code-generator==0.89.0", "eventsourcing>=9.3,<10")
+    args = list(session.posargs)
+    split = args.index("--") if "--" in args else len(args)
+    session.run("python", "-m", "bench", *args[:split])
+    session.run("python", "-m", "bench.store", *args[split + 1 :])
