@@ -16,27 +16,14 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
-from ledgerspec.store import SqliteStore
+from ledgerspec.store import SqliteStore, envelope_rules
+from ledgerspec.store.connection import CACHE_KIB
 from ledgerspec.store.schema import EXPERIENCE
 
 PLACEHOLDER = bytes(32)
 """What the raw table stores in `hash` and `chain` (NOT NULL there): rows as wide as ledgerspec's."""
 
-COLUMNS = (
-    "event_id",
-    "kind",
-    "tenant_id",
-    "correlation_id",
-    "chain_id",
-    "occurred_at",
-    "trace_link_id",
-    "artifact_id",
-    "artifact_kind",
-    "artifact_state",
-    "document",
-    "hash",
-    "chain",
-)
+COLUMNS = (*envelope_rules.COLUMNS, "document", "hash", "chain")
 INSERT = f"INSERT INTO {EXPERIENCE.table} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
@@ -97,6 +84,7 @@ class RawTable:
         self.conn = sqlite3.connect(path, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute(f"PRAGMA synchronous={synchronous}")
+        self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # the store's page cache
         for statement in experience_schema():
             self.conn.execute(statement)
 

@@ -475,3 +475,10 @@ def test_experience_batches_say_how_many_were_new_and_which_failed(store: Sqlite
         store.experience.append_events([envelope("e4"), envelope("e5"), envelope("bad id")])
     assert caught.value.index == 2 and caught.value.as_dict()["where"] == "envelope 2"
     assert store.counts()["experience_events"] == 3
+
+
+def test_query_documents_returns_the_stored_bytes(store: SqliteStore) -> None:
+    store.experience.append_events([envelope("e1") | {"zz": [1]}, envelope("e2", "FactPromoted")])
+    found = store.experience.query_documents(Q(kinds=[K.FactPromoted, K.BudgetExceeded]))
+    assert found == list(store.experience.documents())
+    assert found[0].endswith(b',"tenant_id":"tenant-a","zz":[1]}')

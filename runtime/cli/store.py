@@ -352,8 +352,7 @@ def cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the envelopes an EventQuery matches, as stored (JSON lines) or as a table."""
     query = _event_query(args)
     with _existing(args.path) as store:
-        sql, params = store.experience.event_sql(query)
-        documents = [] if sql is None else [bytes(document) for (document,) in store.file.read(sql, params)]
+        documents = store.experience.query_documents(query)
     if _format(args.format, out) == "table":
         _event_table(documents, out)
         return OK

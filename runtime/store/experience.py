@@ -103,7 +103,7 @@ class SqliteExperienceStore:
 
     def _envelopes(self, sql: str, params: Sequence[Any]) -> list[converge.ExperienceEventEnvelope]:
         build = self._documents.codec.build
-        return [build(ENVELOPE, orjson.loads(document)) for (document,) in self._file.read(sql, params)]
+        return [build(ENVELOPE, orjson.loads(row[0])) for row in self._file.read(sql, params)]
 
     def _tenant_clause(self, requested: str | None) -> tuple[list[str], list[Any]] | None:
         """The tenant condition of a query; None when the view's tenant excludes every row."""
@@ -124,12 +124,18 @@ class SqliteExperienceStore:
         return value
 
     def query_events(self, query: converge.EventQuery) -> list[converge.ExperienceEventEnvelope]:
+        build = self._documents.codec.build
+        return [build(ENVELOPE, orjson.loads(document)) for document in self.query_documents(query)]
+
+    def query_documents(self, query: converge.EventQuery) -> list[bytes]:
+        """The stored documents (canonical bytes, unknown keys and all) `query_events` would
+        return, without building models: the fast path for readers that want JSON."""
         sql, params = self.event_sql(query)
-        return [] if sql is None else self._envelopes(sql, params)
+        return [] if sql is None else [bytes(row[0]) for row in self._file.read(sql, params)]
 
     def event_sql(self, query: converge.EventQuery) -> tuple[str | None, list[Any]]:
-        """The SQL of an EventQuery (None when it can match nothing), for `query_events` and for
-        `EXPLAIN QUERY PLAN` checks."""
+        """The SQL of an EventQuery, selecting `document` in append order (None when it can match
+        nothing), for `query_events` and for `EXPLAIN QUERY PLAN` checks."""
         value = self._checked("converge.EventQuery", query)
         tenant = self._tenant_clause(value.get("tenant_id"))
         limit = value.get("limit")
@@ -140,27 +146,35 @@ class SqliteExperienceStore:
             if value.get(column) is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value[column])
-        kinds = list(dict.fromkeys(value.get("kinds") or ()))
-        if len(kinds) == 1:
-            clauses.append("kind = ?")
-        elif kinds:
-            clauses.append(f"kind IN ({','.join('?' * len(kinds))})")
-        params.extend(kinds)
         window = value.get("time_range") or {}
         for bound, operator in (("start", ">="), ("end", "<=")):
             if window.get(bound) is not None:
                 clauses.append(f"occurred_at {operator} ?")
                 params.append(window[bound])
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        # With only a time window the planner would rather walk the whole table in seq order
-        # than sort the window's rows; the window is the smaller set, so name its index.
-        only_time = clauses and all(c.startswith("occurred_at") for c in clauses)
-        source = f"{EXPERIENCE.table} INDEXED BY {TIME_INDEX}" if only_time else EXPERIENCE.table
-        sql = f"SELECT document FROM {source}{where} ORDER BY seq"
+        kinds = list(dict.fromkeys(value.get("kinds") or ()))
+        if kinds:
+            # One ordered index walk per kind, merged by seq (SQLite merges the arms of a
+            # compound SELECT that each come in order), so a limit stops every walk early.
+            arms = [self._select([*clauses, "kind = ?"]) for _ in kinds]
+            sql = " UNION ALL ".join(arms)
+            params = [value for kind in kinds for value in (*params, kind)]
+        else:
+            sql = self._select(clauses)
+        sql += " ORDER BY seq"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(min(limit, U63))
         return sql, params
+
+    @staticmethod
+    def _select(clauses: list[str]) -> str:
+        """One SELECT of the documents matching every clause. With only a time window the
+        planner would rather walk the whole table in seq order than sort the window's rows; the
+        window is the smaller set, so its index is named."""
+        only_time = bool(clauses) and all(clause.startswith("occurred_at") for clause in clauses)
+        source = f"{EXPERIENCE.table} INDEXED BY {TIME_INDEX}" if only_time else EXPERIENCE.table
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return f"SELECT document, seq FROM {source}{where}"
 
     def get_trace_link(self, trace_link_id: str) -> converge.ReplayTrace | None:
         if not isinstance(trace_link_id, str):

@@ -73,6 +73,7 @@ def _create_experience(db: Database) -> None:
         ["tenant_id", "seq"],
         ["tenant_id", "kind", "seq"],
         ["tenant_id", "occurred_at"],
+        ["kind", "occurred_at"],
         ["correlation_id", "seq"],
         ["chain_id", "seq"],
         ["kind", "seq"],
@@ -148,13 +149,54 @@ def _append_only(db: Database) -> None:
         )
 
 
+PLANNED_ROWS = 1_000_000
+RUNS = PLANNED_ROWS // 1000
+DISTINCT = {
+    EXPERIENCE.table: {
+        "tenant_id": 50,
+        "kind": 14,
+        "correlation_id": PLANNED_ROWS // 100,
+        "chain_id": PLANNED_ROWS // 50,
+        "occurred_at": PLANNED_ROWS // 2,
+        "trace_link_id": PLANNED_ROWS // 2,
+        "artifact_id": PLANNED_ROWS // 20,
+    },
+    RUN_EVENTS.table: {"run_id": RUNS},
+    JOURNAL.table: {"run_id": RUNS},
+}
+"""Distinct values per column in a typical table of PLANNED_ROWS rows; other columns are unique."""
+
+
+def _planner_statistics(db: Database) -> None:
+    """Fixed `sqlite_stat1` rows describing a typical large ledger, so SQLite picks the selective
+    index from the first row on (without statistics it would walk the 14-valued `kind` index
+    before the correlation index) and plans never change with when ANALYZE last ran."""
+    db.execute("ANALYZE")
+    db.execute("DELETE FROM sqlite_stat1")
+    for ledger in LEDGERS:
+        for (index,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (ledger.table,)
+        ).fetchall():
+            columns = [row[2] for row in db.execute(f"PRAGMA index_info({index})").fetchall()]
+            stat, distinct = [PLANNED_ROWS], 1
+            for column in columns:
+                distinct = min(PLANNED_ROWS, distinct * DISTINCT.get(ledger.table, {}).get(column, PLANNED_ROWS))
+                stat.append(-(-PLANNED_ROWS // distinct))
+            db.execute(
+                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)",
+                (ledger.table, index, " ".join(map(str, stat))),
+            )
+    db.execute("ANALYZE sqlite_schema")
+
+
 def _version_1(db: Database) -> None:
-    """The four ledgers, their indexes and the append-only triggers."""
+    """The four ledgers, their indexes, the append-only triggers and the planner statistics."""
     _create_experience(db)
     _create_run_events(db)
     _create_artifacts(db)
     _create_journal(db)
     _append_only(db)
+    _planner_statistics(db)
 
 
 Migration = Callable[[Database], None]
