@@ -78,9 +78,11 @@ def fixtures_lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Style and import checks on the hand-written code."""
+    """Style, import and formatting checks on the hand-written code."""
     session.install("ruff==0.17.6")
-    session.run("ruff", "check", "runtime", "conformance", "tests", "bench", "codegen.py", "noxfile.py")
+    paths = ["runtime", "conformance", "tests", "bench", "codegen.py", "noxfile.py"]
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
 
 
 @nox.session(python=PYTHON)
