@@ -106,7 +106,9 @@ def bench(session: nox.Session) -> None:
 
     Arguments before a second `--` go to `python -m bench`, those after it to `python -m bench.store`:
     `nox -s bench -- --envelopes 20000 -- --quick`."""
-    session.install(".", "pydantic==2.14.3", "datamodel-code-generator==0.89.0", "eventsourcing>=9.3,<10")
+    session.install(
+        ".", "pydantic==2.14.3", "datamodel-code-generator==0.89.0", "eventsourcing>=9.3,<10", "rfc8785>=0.1.4"
+    )
     args = list(session.posargs)
     split = args.index("--") if "--" in args else len(args)
     session.run("python", "-m", "bench", *args[:split])

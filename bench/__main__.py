@@ -19,9 +19,11 @@ import jsonschema
 import jsonschema_rs
 import referencing
 import referencing.jsonschema
+import rfc8785
 from pydantic import TypeAdapter
 
 import ledgerspec
+from ledgerspec import canonical
 from ledgerspec.contract import shipped
 
 from . import pydantic_models
@@ -111,6 +113,20 @@ def main() -> None:
             "jsonschema-rs",
             (fixtures, lambda td: ledgerspec.validate(td[0], td[1])),
             (fixtures, lambda td: rs[td[0]].is_valid(td[1])),
+            args.repeat,
+        ),
+        (
+            "jcs (RFC 8785 canonical bytes)",
+            "rfc8785 package",
+            (docs, canonical.jcs),
+            (docs, rfc8785.dumps),
+            args.repeat,
+        ),
+        (
+            "jcs (RFC 8785 canonical bytes)",
+            "json.dumps(sort_keys=True), not canonical",
+            (docs, canonical.jcs),
+            (docs, lambda d: json.dumps(d, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()),
             args.repeat,
         ),
         (

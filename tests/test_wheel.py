@@ -56,3 +56,18 @@ def test_wheel_installs_and_validates_shipped_fixtures(tmp_path: Path) -> None:
     assert ", 0 problem(s)" in lint.stdout
     types = subprocess.run([str(bin_dir / "ledgerspec"), "types"], capture_output=True, text=True, check=True)
     assert len(types.stdout.split()) == len(list((REPO / "schemas").glob("*/*.json")))
+
+    # The store commands work from the clean install: init, append, query, verify.
+    ledger = tmp_path / "ledger.db"
+
+    def store(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(bin_dir / "ledgerspec"), "store", *args], capture_output=True, text=True, cwd=tmp_path
+        )
+
+    assert store("init", str(ledger)).returncode == 0
+    appended = store("append", str(ledger), str(tmp_path / "envelope.json"))
+    assert appended.returncode == 0 and "appended 1 document(s)" in appended.stdout, appended.stderr
+    queried = store("query", str(ledger), "--format", "json")
+    assert queried.returncode == 0 and json.loads(queried.stdout) == document
+    assert store("verify", str(ledger)).returncode == 0
