@@ -20,6 +20,7 @@ from .connection import Row
 
 T = TypeVar("T")
 D = TypeVar("D")
+P = TypeVar("P")
 U63 = 2**63 - 1
 """Largest sequence number SQLite's 64-bit signed integers hold (serde's u64 goes to 2^64-1)."""
 
@@ -76,6 +77,23 @@ def check_batch(label: str, items: Sequence[T], check: Callable[[int, T], D]) ->
         except LedgerspecError as exc:
             raise exc.located(f"{label} {index}", index) from None
     return checked
+
+
+def prepare_appends(
+    appends: Sequence[tuple[str, int, Sequence[Any]]], prepare: Callable[[str, int, Sequence[Any]], P]
+) -> list[P]:
+    """`prepare(run_id, expected_seq, events)` of every append of a multi-run batch; an error
+    names the append and the event (`append 1, event 3`) and its `index` counts events across
+    the appends, as if they were one batch."""
+    prepared, offset = [], 0
+    for number, (run_id, expected_seq, events) in enumerate(appends):
+        try:
+            prepared.append(prepare(run_id, expected_seq, events))
+        except LedgerspecError as exc:
+            where = f"append {number}, {exc.where}" if exc.where else f"append {number}"
+            raise exc.located(where, None if exc.index is None else offset + exc.index) from None
+        offset += len(events)
+    return prepared
 
 
 def sequence_number(name: str, value: Any, minimum: int = 0) -> int:

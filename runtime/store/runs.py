@@ -11,9 +11,9 @@ import orjson
 
 from ledgerspec.models import mfm
 
-from ..errors import ConcurrencyError, InvalidInputError, LedgerspecError
+from ..errors import ConcurrencyError, InvalidInputError
 from .connection import LedgerFile
-from .documents import U63, Document, Documents, check_batch, sequence_number, stored_integer
+from .documents import U63, Document, Documents, check_batch, prepare_appends, sequence_number, stored_integer
 from .protocols import RunEvent
 from .schema import RUN_EVENTS
 
@@ -93,15 +93,7 @@ class SqliteRunEventStore:
         """Several `append`s, to one run or many, in one transaction: all are written or none.
         Returns each append's new head. Errors name the append and the event (`append 1, event
         3`); their `index` counts events across all the appends."""
-        pending, offset = [], 0
-        for number, (run_id, expected_seq, events) in enumerate(appends):
-            try:
-                pending.append(self._prepare(run_id, expected_seq, events))
-            except LedgerspecError as exc:
-                where = f"append {number}, {exc.where}" if exc.where else f"append {number}"
-                raise exc.located(where, None if exc.index is None else offset + exc.index) from None
-            offset += len(events)
-        return self._write(pending)
+        return self._write(prepare_appends(appends, self._prepare))
 
     def _write(self, pending: Sequence[Pending]) -> list[int]:
         """Write checked appends in one transaction, each only if its run's head is as expected."""

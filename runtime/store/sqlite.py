@@ -63,6 +63,9 @@ class SqliteStore:
     processes opening the same file.
     """
 
+    capabilities = frozenset({"experience", "runs", "artifacts", "journal", "tenancy", "concurrency"})
+    """What the conformance suite may check: all four ledgers, tenant views, concurrent callers."""
+
     def __init__(
         self,
         path: str | Path,
