@@ -113,3 +113,4 @@ def bench(session: nox.Session) -> None:
     split = args.index("--") if "--" in args else len(args)
     session.run("python", "-m", "bench", *args[:split])
     session.run("python", "-m", "bench.store", *args[split + 1 :])
+    session.run("python", "-m", "bench.conformance")

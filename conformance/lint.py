@@ -18,6 +18,8 @@ import jsonschema
 from ledgerspec import Codec, Contract, default_codec
 from ledgerspec.validation import Validator
 
+from .scenarios import lint as scenario_lint
+from .scenarios import load_scenarios
 from .values import FixtureFile, InvalidCase, ValidCase, format_schema, load_corpus
 
 
@@ -150,11 +152,24 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     corpus = load_corpus(Path(args[0]) if args else None)
     problems = lint(corpus, Checker())
+    if not args:
+        problems += scenario_problems()
     for problem in problems:
         print(problem)
     cases = sum(len(f.valid) + len(f.invalid) for f in corpus)
     print(f"{len(corpus)} fixture files, {cases} fixtures, {len(problems)} problem(s)")
     return 1 if problems else 0
+
+
+def scenario_problems() -> list[str]:
+    """Problems of the shipped store scenarios: their format, then ids and declared capabilities."""
+    try:
+        count = len(load_scenarios())
+    except ValueError as exc:
+        return [f"scenarios: {exc}"]
+    problems = scenario_lint()
+    print(f"{count} store scenarios, {len(problems)} problem(s)")
+    return problems
 
 
 if __name__ == "__main__":

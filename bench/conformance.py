@@ -1,0 +1,59 @@
+"""How long the conformance suite takes: against the reference SqliteStore in process, through
+the example harness, and against the in-memory store (target: SqliteStore under 20 s).
+
+Usage: python -m bench.conformance [--repeat R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ledgerspec.conformance.harness import HarnessTarget
+from ledgerspec.conformance.runner import InProcessTarget, Target, run_suite
+from ledgerspec.conformance.scenarios import load_scenarios
+from ledgerspec.conformance.targets import sqlite_factory
+from ledgerspec.store.memory import MemoryStore
+
+
+def timed(make: Callable[[], Target], repeat: int) -> tuple[list[float], int]:
+    """Wall seconds of each full run (target set-up included) and the scenario count."""
+    scenarios = load_scenarios()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        target = make()
+        try:
+            report = run_suite(target, scenarios)
+        finally:
+            target.close()
+        times.append(time.perf_counter() - start)
+        assert report.ok, [r.id for r in report.results if r.status != "passed"]
+    return times, len(scenarios)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        sides: dict[str, Callable[[], Target]] = {
+            "SqliteStore, in process": lambda: InProcessTarget(sqlite_factory(Path(scratch)), "sqlite"),
+            "SqliteStore, example harness": lambda: HarnessTarget(f"{sys.executable} -m ledgerspec.conformance.serve"),
+            "MemoryStore, in process": lambda: InProcessTarget(MemoryStore, "memory"),
+        }
+        print("| store | scenarios | median (s) | best (s) | target |")
+        print("|---|---:|---:|---:|---|")
+        for name, make in sides.items():
+            times, count = timed(make, args.repeat)
+            verdict = ("ok" if min(times) < 20 else "MISSED") if name.startswith("SqliteStore, in") else ""
+            print(f"| {name} | {count} | {statistics.median(times):.1f} | {min(times):.1f} | {verdict} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""Which store a conformance run tests: a `module:factory`, an installed store registered under
+the `ledgerspec.stores` entry-point group, or (by default) the reference SqliteStore."""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+from collections.abc import Callable
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from ledgerspec.store import SqliteStore
+
+ENTRY_POINT_GROUP = "ledgerspec.stores"
+
+Factory = Callable[[], Any]
+
+
+class UnknownTarget(LookupError):
+    """A store argument that names no importable factory and no installed store."""
+
+
+def sqlite_factory(directory: Path) -> Factory:
+    """Fresh SqliteStores, each in its own file under `directory`."""
+    return lambda: SqliteStore(directory / f"{uuid.uuid4().hex}.db", synchronous="NORMAL")
+
+
+def resolve(spec: str | None, scratch: Path) -> tuple[Factory, str]:
+    """The factory and display name of a store argument (None: the reference SqliteStore, its
+    files in the directory `scratch`)."""
+    if spec is None:
+        return sqlite_factory(scratch), "ledgerspec SqliteStore"
+    if ":" in spec:
+        module_name, _, attribute = spec.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module_name), attribute)
+        except (ImportError, AttributeError) as exc:
+            raise UnknownTarget(f"{spec}: {exc}") from None
+    else:
+        found = entry_points(group=ENTRY_POINT_GROUP, name=spec)
+        if not found:
+            names = sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))
+            known = ", ".join(names) if names else "none installed"
+            raise UnknownTarget(f"no store named {spec!r} in the {ENTRY_POINT_GROUP} entry points ({known})")
+        factory = next(iter(found)).load()
+    if not callable(factory):
+        raise UnknownTarget(f"{spec} is not callable: it must return a fresh store")
+    return factory, spec
