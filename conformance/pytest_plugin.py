@@ -31,6 +31,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--ledgerspec-timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds one store call may take")
 
 
+class ScenarioCollection(pytest.Collector):
+    """The parent of the scenario items, so their ids read `ledgerspec-conformance::<scenario id>`."""
+
+    def collect(self) -> list[pytest.Item]:
+        return []
+
+
 class ScenarioItem(pytest.Item):
     """One scenario run against the configured store."""
 
@@ -87,8 +94,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     factory, name = resolve(None if spec == "sqlite" else spec, Path(scratch.name))
     target = InProcessTarget(factory, name, config.getoption("--ledgerspec-timeout"))
     directory = config.getoption("--ledgerspec-scenarios")
+    parent = ScenarioCollection.from_parent(session, name="ledgerspec-conformance")
     for scenario in load_scenarios(Path(directory) if directory else None):
-        items.append(ScenarioItem.from_parent(session, name=scenario.id, scenario=scenario, target=target))
+        items.append(ScenarioItem.from_parent(parent, name=scenario.id, scenario=scenario, target=target))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -28,13 +28,12 @@ class Scenario:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form with every `$repeat` expanded: what a harness receives."""
-        found: dict[str, Any] = {
+        return {
             "id": self.id,
             "description": self.description,
             "capabilities": list(self.capabilities),
             "steps": list(self.steps),
         }
-        return found
 
 
 def expand(value: Any) -> Any:
