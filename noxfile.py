@@ -88,7 +88,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on runtime/ and conformance/."""
-    session.install(".", "mypy==2.4.1", "types-jsonschema")
+    session.install(".", "mypy==2.4.1", "types-jsonschema", "pytest>=8")  # pytest: the conformance plugin
     session.run("mypy", "--strict", "runtime", "conformance")
 
 
