@@ -2,21 +2,23 @@
 one test, named by its scenario id (installed with ledgerspec through the `pytest11` entry point,
 so no conftest is needed).
 
-Scenarios needing a capability the store does not declare are skipped, never passed.
+Scenarios needing a capability the store does not declare are skipped, never passed. The plugin
+loads in every pytest run where ledgerspec is installed, so it imports the suite only when the
+option is given.
 """
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .results import ScenarioResult
-from .runner import DEFAULT_TIMEOUT, InProcessTarget, run_suite
-from .scenarios import Scenario, load_scenarios
-from .targets import resolve
+if TYPE_CHECKING:
+    from .results import ScenarioResult
+    from .runner import InProcessTarget
+    from .scenarios import Scenario
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,7 +30,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "or `sqlite` for the reference SqliteStore",
     )
     group.addoption("--ledgerspec-scenarios", metavar="DIR", help="scenario files to run (default: the shipped ones)")
-    group.addoption("--ledgerspec-timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds one store call may take")
+    group.addoption("--ledgerspec-timeout", type=float, help="seconds one store call may take (default 10)")
 
 
 class ScenarioCollection(pytest.Collector):
@@ -48,6 +50,8 @@ class ScenarioItem(pytest.Item):
         self.add_marker(pytest.mark.ledgerspec_conformance)
 
     def runtest(self) -> None:
+        from .runner import run_suite
+
         (result,) = run_suite(self.target, [self.scenario]).results
         if result.status == "skipped":
             pytest.skip(result.reason or "skipped")
@@ -89,10 +93,14 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     spec = config.getoption("--ledgerspec-store")
     if not spec:
         return
+    from .runner import DEFAULT_TIMEOUT, InProcessTarget
+    from .scenarios import load_scenarios
+    from .targets import resolve
+
     scratch = tempfile.TemporaryDirectory(prefix="ledgerspec-conformance-")
     _scratch.append(scratch)
     factory, name = resolve(None if spec == "sqlite" else spec, Path(scratch.name))
-    target = InProcessTarget(factory, name, config.getoption("--ledgerspec-timeout"))
+    target = InProcessTarget(factory, name, config.getoption("--ledgerspec-timeout") or DEFAULT_TIMEOUT)
     directory = config.getoption("--ledgerspec-scenarios")
     parent = ScenarioCollection.from_parent(session, name="ledgerspec-conformance")
     for scenario in load_scenarios(Path(directory) if directory else None):

@@ -15,6 +15,7 @@ from .scenarios import Scenario
 
 CAPABILITIES = ("experience", "runs", "artifacts", "journal", "tenancy", "concurrency")
 DEFAULT_TIMEOUT = 10.0
+"""Seconds one store call may take before its scenario is reported errored."""
 
 
 class TargetError(Exception):
