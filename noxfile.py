@@ -9,7 +9,7 @@ from pathlib import Path
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["codegen_check", "fixtures_lint", "lint", "typecheck", "tests"]
+nox.options.sessions = ["codegen_check", "fixtures_lint", "lint", "typecheck", "tests", "compat"]
 
 HERE = Path(__file__).parent
 PYTHON = "3.11"
@@ -97,6 +97,25 @@ def tests(session: nox.Session) -> None:
     """The whole test suite against an installed copy of the package."""
     session.install(".", *TEST_REQUIREMENTS)
     session.run("pytest", *session.posargs)
+
+
+def _compat_base(session: nox.Session) -> str:
+    """The last release tag, else `main`, else HEAD: what the working tree is compared with."""
+    for command in (
+        ["git", "describe", "--tags", "--abbrev=0", "--match", "v*"],
+        ["git", "rev-parse", "--verify", "main"],
+    ):
+        found = session.run(*command, external=True, silent=True, success_codes=[0, 1, 128])
+        if isinstance(found, str) and found.strip() and "fatal" not in found:
+            return found.strip() if command[1] == "describe" else "main"
+    return "HEAD"
+
+
+@nox.session(python=PYTHON)
+def compat(session: nox.Session) -> None:
+    """Schema compatibility of the working tree against the last release (markdown for a PR)."""
+    session.install(".")
+    session.run("ledgerspec", "compat", "--base", _compat_base(session), "--format", "markdown")
 
 
 @nox.session(python=PYTHON)

@@ -21,6 +21,7 @@ from ..contract import shipped
 from ..errors import UnknownTypeError, ValidationError
 from ..jsontext import MAX_DOCUMENT_BYTES, serialize
 from ..schemaset import NAMESPACES, bundle, closure
+from .compat import add_compat_command
 from .conformance import add_conformance_command
 from .inputs import Document, UnreadableInput, read_documents
 from .store import add_store_command
@@ -191,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_store_command(commands)
     add_conformance_command(commands)
+    add_compat_command(commands)
     return parser
 
 

@@ -1,0 +1,94 @@
+"""The compatibility policy: which directions a project protects, and when a break is allowed.
+
+The mode lives in `pyproject.toml` (`[tool.ledgerspec.compat] mode = "..."`): `backward` (new
+readers must read old data), `forward` (old readers must read new data), `full` (both), or their
+`-transitive` forms, which hold the head to every release tag, not only to the base. A break in a
+protected direction is allowed only when the contract version (`schemas/VERSION`) bumps its major.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .changes import Change
+from .crossval import Rejection
+from .sources import Version
+
+Mode = Literal["backward", "forward", "full", "none", "backward-transitive", "forward-transitive", "full-transitive"]
+MODES: tuple[Mode, ...] = (
+    "backward",
+    "forward",
+    "full",
+    "none",
+    "backward-transitive",
+    "forward-transitive",
+    "full-transitive",
+)
+DEFAULT_MODE: Mode = "backward"
+_SEMVER = re.compile(r"(\d+)\.(\d+)\.(\d+)(?:[-+].*)?")
+
+
+class PolicyError(Exception):
+    """A mode or version that cannot be understood."""
+
+
+def configured_mode(root: Path | None) -> Mode:
+    """The mode of `root/pyproject.toml`, or the default when it sets none."""
+    path = root / "pyproject.toml" if root else None
+    if path is None or not path.is_file():
+        return DEFAULT_MODE
+    table = tomllib.loads(path.read_text("utf-8")).get("tool", {}).get("ledgerspec", {}).get("compat", {})
+    mode = table.get("mode", DEFAULT_MODE)
+    if mode not in MODES:
+        raise PolicyError(f"{path}: [tool.ledgerspec.compat] mode {mode!r} is not one of {', '.join(MODES)}")
+    return mode  # type: ignore[no-any-return]
+
+
+def protected(mode: Mode) -> frozenset[str]:
+    """The directions a mode protects."""
+    base = mode.removesuffix("-transitive")
+    return frozenset({"full": {"backward", "forward"}, "none": set()}.get(base, {base}))
+
+
+def major(version: str | None) -> int | None:
+    """The major number of a semver string (None when absent or not semver)."""
+    match = _SEMVER.fullmatch(version or "")
+    return int(match[1]) if match else None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the head may ship against one base under the mode, and what stands in the way."""
+
+    base: str
+    announced: bool
+    """The head bumps the major version over this base, so breaks are allowed."""
+    violations: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.announced or not self.violations
+
+
+def judge(mode: Mode, base: Version, head: Version, changes: list[Change], rejections: list[Rejection]) -> Verdict:
+    """The violations of `mode` between `base` and `head`: breaking changes and rejected fixtures
+    in a protected direction, unless the major version went up."""
+    directions = protected(mode)
+    violations = [
+        f"{c.rule} {c.type}{c.path}: {direction} breaking"
+        for c in changes
+        for direction in ("backward", "forward")
+        if direction in directions and getattr(c, direction) == "breaking"
+    ]
+    violations += [
+        f"fixture {r.fixture} rejected {r.direction} ({r.path or '/'}: [{r.rule}] {r.message})"
+        for r in rejections
+        if r.direction in directions
+    ]
+    old, new = major(base.contract_version), major(head.contract_version)
+    announced = old is not None and new is not None and new > old
+    return Verdict(base.label, announced, tuple(violations))

@@ -1,0 +1,159 @@
+"""`ledgerspec compat`: reading versions from git refs and directories, fixture cross-validation,
+the policy verdict and exit codes, and clear errors for versions that cannot be read."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ledgerspec.cli import main
+from ledgerspec.compat.crossval import cross_validate
+from ledgerspec.compat.diff import diff
+from ledgerspec.compat.policy import MODES, judge, protected
+from ledgerspec.compat.rules import RULES
+from ledgerspec.compat.sources import from_directory
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(*argv: str, cwd: Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        code = main(["compat", *argv], out, err)
+    finally:
+        os.chdir(before)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A git repository holding a copy of this project's schemas and value fixtures, committed and
+    tagged v1.0.0, with a pyproject.toml setting the mode."""
+    root = tmp_path / "repo"
+    shutil.copytree(REPO / "schemas", root / "schemas", ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    shutil.copytree(REPO / "conformance" / "fixtures" / "values", root / "conformance" / "fixtures" / "values")
+    (root / "pyproject.toml").write_text('[tool.ledgerspec.compat]\nmode = "full"\n')
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    subprocess.run([*git, "tag", "v1.0.0"], check=True)
+    return root
+
+
+def edit(root: Path, namespace: str, stem: str, change: dict) -> None:
+    path = root / "schemas" / namespace / f"{stem}.json"
+    schema = json.loads(path.read_text())
+    schema.update(change)
+    path.write_text(json.dumps(schema, indent=2))
+
+
+def test_no_change_is_compatible(checkout: Path) -> None:
+    code, out, _ = run("--base", "v1.0.0", cwd=checkout)
+    assert code == 0 and "0 change(s), 0 rejected fixture(s): compatible under mode full" in out
+
+
+def test_a_breaking_change_without_a_major_bump_fails_and_with_one_passes(checkout: Path) -> None:
+    edit(checkout, "converge", "EventId", {"maxLength": 3})  # tightened: old ids longer than 3 break
+    code, out, _ = run("--base", "v1.0.0", "--format", "json", cwd=checkout)
+    report = json.loads(out)
+    (comparison,) = report["comparisons"]
+    assert code == 1 and not comparison["ok"]
+    assert any(c["type"] == "converge.EventId" and c["backward"] == "breaking" for c in comparison["changes"])
+    rejected = {r["fixture"] for r in comparison["fixtures"] if r["direction"] == "backward"}
+    assert rejected and all(fixture.startswith("converge.") for fixture in rejected)
+    (checkout / "schemas" / "VERSION").write_text("2.0.0\n")
+    code, out, _ = run("--base", "v1.0.0", cwd=checkout)
+    assert code == 0 and "announced by a major version bump" in out
+
+
+def test_the_mode_decides_which_direction_counts(checkout: Path) -> None:
+    edit(
+        checkout,
+        "converge",
+        "ExperienceEventKind",
+        {
+            "enum": [
+                *json.loads((checkout / "schemas" / "converge" / "ExperienceEventKind.json").read_text())["enum"],
+                "NewKind",
+            ]
+        },
+    )
+    assert run("--base", "v1.0.0", "--mode", "backward", cwd=checkout)[0] == 0  # new readers read old data
+    code, out, _ = run("--base", "v1.0.0", "--mode", "forward", cwd=checkout)
+    assert code == 1 and "enum-value-added" in out
+
+
+def test_markdown_is_a_table_ready_for_a_pull_request(checkout: Path) -> None:
+    edit(checkout, "mfm", "EventEnvelope", {"description": "Reworded."})
+    code, out, _ = run("--base", "v1.0.0", "--format", "markdown", cwd=checkout)
+    assert code == 0
+    assert out.startswith("### Schema changes: `v1.0.0`")
+    assert "| rule | type | path | old | new | backward | forward |" in out and "`description-changed`" in out
+
+
+def test_transitive_mode_checks_every_release_tag(checkout: Path) -> None:
+    edit(checkout, "converge", "EventId", {"maxLength": 300})
+    git = ["git", "-C", str(checkout), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "commit", "-qam", "loosen"], check=True)
+    subprocess.run([*git, "tag", "v1.1.0"], check=True)
+    edit(checkout, "converge", "EventId", {"maxLength": 200})  # tighter than v1.1.0, looser than v1.0.0
+    code, out, _ = run("--base", "v1.1.0", "--mode", "backward-transitive", "--format", "json", cwd=checkout)
+    labels = [c["base"]["label"] for c in json.loads(out)["comparisons"]]
+    assert labels == ["v1.0.0", "v1.1.0"] and code == 1
+
+
+@pytest.mark.parametrize(
+    ("base", "message"),
+    [("no-such-ref", "is not a commit, branch or tag"), ("{empty}", "no schema files")],
+)
+def test_unreadable_bases_are_usage_errors(checkout: Path, tmp_path: Path, base: str, message: str) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run("--base", base.format(empty=empty), cwd=checkout)
+    assert code == 2 and message in err
+
+
+def test_an_invalid_schema_or_dangling_ref_is_a_usage_error(checkout: Path) -> None:
+    edit(checkout, "converge", "EventId", {"type": "strang"})
+    code, _, err = run("--base", "v1.0.0", cwd=checkout)
+    assert code == 2 and "converge.EventId: not a valid JSON Schema" in err
+    edit(checkout, "converge", "EventId", {"type": "string", "$ref": "Missing.json"})
+    code, _, err = run("--base", "v1.0.0", cwd=checkout)
+    assert code == 2 and "reaches no schema" in err
+
+
+def test_cross_validation_catches_what_a_misclassifying_diff_lets_through(checkout: Path, tmp_path: Path) -> None:
+    """Fixtures are the safety net under the rules: even if every structural change were
+    misclassified as compatible, the rejected fixtures alone make the verdict fail."""
+    head_dir = tmp_path / "head"
+    shutil.copytree(checkout, head_dir, ignore=shutil.ignore_patterns(".git"))
+    edit(head_dir, "mfm", "OpId", {"pattern": "^[a-z]{1,3}$"})
+    base, head = from_directory(checkout), from_directory(head_dir)
+    rejections = cross_validate(base, head)
+    backward = [r for r in rejections if r.direction == "backward"]
+    assert backward and all(r.rule == "pattern" for r in backward)
+    assert any(r.fixture.startswith("mfm.") for r in backward)
+    misclassified = [
+        dataclasses.replace(c, backward="compatible", forward="compatible") for c in diff(base.schemas, head.schemas)
+    ]
+    assert misclassified  # the diff did see the pattern change
+    verdict = judge("backward", base, head, misclassified, rejections)
+    assert not verdict.ok and all(v.startswith("fixture mfm.") for v in verdict.violations)
+    assert protected("full-transitive") == {"backward", "forward"} and protected("none") == frozenset()
+
+
+def test_the_readme_documents_every_rule_and_mode() -> None:
+    readme = (REPO / "README.md").read_text()
+    for rule in RULES.values():
+        assert f"| `{rule.id}` | {rule.backward} | {rule.forward} |" in readme
+    assert all(f"`{mode}`" in readme for mode in MODES)
