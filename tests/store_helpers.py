@@ -5,15 +5,13 @@ live here so a `spawn` child imports this small module, not the test module)."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
-import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-UPSTREAM = Path(__file__).resolve().parents[2] / "shared" / "reference" / "upstream-fixtures" / "agent-sdk-core"
+import ledger_documents as documents
 
 RUN_ID = "67e55044-10b1-426f-9247-bb680e5fe0c8"
 OTHER_RUN_ID = "0d5a1e8c-3b7f-4c2a-9e1d-6f4b2a8c9e01"
@@ -34,17 +32,10 @@ def envelope(
     occurred_at: str = "2026-01-21T12:00:00Z",
     observed: str = "2048",
 ) -> dict[str, Any]:
-    """A valid converge experience envelope (a BudgetExceeded event)."""
-    return {
-        "event_id": event_id,
-        "occurred_at": occurred_at,
-        "tenant_id": tenant_id,
-        "correlation_id": correlation_id,
-        "event": {
-            "type": "BudgetExceeded",
-            "data": {"chain_id": chain_id, "resource": "Tokens", "limit": "1024", "observed": observed},
-        },
-    }
+    """A valid converge experience envelope (the reference's BudgetExceeded example)."""
+    return documents.envelope(
+        event_id, tenant=tenant_id, correlation=correlation_id, chain=chain_id, at=occurred_at, observed=observed
+    )
 
 
 def trace_envelope(event_id: str, trace_link_id: str, model: str) -> dict[str, Any]:
@@ -83,23 +74,8 @@ def mfm_event(run_id: str, seq: int, op_id: str = "op") -> dict[str, Any]:
 
 
 def journal_record(seq: int, record_id: str | None = None, run_id: str = "run.journal.1") -> dict[str, Any]:
-    """A valid agent-sdk journal record (upstream's checkpoint fixture) at `seq`."""
-    record: dict[str, Any] = copy.deepcopy(_checkpoint())
-    record["journal_seq"] = seq
-    record["record_id"] = record_id or f"journal.record.{seq}"
-    record["run_id"] = run_id
-    record["event_index"]["run_id"] = run_id
-    record["payload"]["run_id"] = run_id
-    return record
-
-
-_CHECKPOINT: list[dict[str, Any]] = []
-
-
-def _checkpoint() -> dict[str, Any]:
-    if not _CHECKPOINT:
-        _CHECKPOINT.append(json.loads((UPSTREAM / "journal__checkpoint.json").read_text()))
-    return _CHECKPOINT[0]
+    """A valid agent-sdk journal record (upstream's golden effect intent) at `seq`."""
+    return documents.journal_record(seq, run=run_id, record_id=record_id)
 
 
 # -- an independent view of the file ------------------------------------------------------------
