@@ -121,7 +121,8 @@ def compat(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Throughput benchmarks against jsonschema-rs, jsonschema and pydantic in the same run, then the
-    store benchmark (append vs raw sqlite3 and eventsourcing, query latency, growth; ~10 minutes).
+    store benchmark (append vs raw sqlite3 and eventsourcing, query latency, growth) and the
+    conformance suite's running time; ~10 minutes in all.
 
     Arguments before a second `--` go to `python -m bench`, those after it to `python -m bench.store`:
     `nox -s bench -- --envelopes 20000 -- --quick`."""

@@ -59,9 +59,7 @@ def write_junit(report: RunReport, path: Path) -> None:
             ElementTree.SubElement(case, "error", message=result.reason or "errored")
         elif result.status in ("skipped", "xfailed"):
             ElementTree.SubElement(case, "skipped", message=f"{result.status}: {result.reason or ''}")
-    ElementTree.ElementTree(ElementTree.Element("testsuites", [suite]) if False else suite).write(
-        path, encoding="utf-8", xml_declaration=True
-    )
+    ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
 
 def _detail(result: ScenarioResult) -> str:

@@ -23,11 +23,16 @@ Pending = tuple[str, int, list[Document]]
 """A checked append: the canonical run id, the expected head and the events' documents."""
 
 
+def canonical_run(run_id: str) -> str:
+    """A valid `mfm.RunId` in the form serde writes (lowercase hyphenated), whatever form it came in."""
+    return str(uuid.UUID(run_id))
+
+
 def event_columns(value: dict[str, Any]) -> tuple[Any, ...]:
     """The metadata columns of a valid EventEnvelope, in `COLUMNS` order."""
     millis = value.get("ts_millis")
     return (
-        str(uuid.UUID(value["run_id"])),
+        canonical_run(value["run_id"]),
         value["seq"],
         event_kind(value["event"]),
         None if millis is None else min(millis, U63),
@@ -54,7 +59,7 @@ class SqliteRunEventStore:
         hyphenated, so every form of one UUID names the same run."""
         if not isinstance(run_id, str) or self._documents.codec.validator.issues("mfm.RunId", run_id):
             raise InvalidInputError(f"run_id {str(run_id)[:60]!r} is not a UUID in a form serde reads")
-        return str(uuid.UUID(run_id))
+        return canonical_run(run_id)
 
     def _head(self, run: str) -> int:
         (head,) = self._file.conn.execute(
@@ -71,7 +76,7 @@ class SqliteRunEventStore:
         """An event checked to belong to `run` at seq `expected_seq + index + 1`."""
         document = self._documents.check(EVENT, given)
         value = document.value
-        if self.run_key(value["run_id"]) != run:
+        if canonical_run(value["run_id"]) != run:  # the document is valid: no second schema check
             raise InvalidInputError(f"run_id is {value['run_id']!r}; this append is for run {run!r}")
         want = expected_seq + index + 1
         if value["seq"] != want:
