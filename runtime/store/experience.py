@@ -127,6 +127,15 @@ class SqliteExperienceStore:
         build = self._documents.codec.build
         return [build(ENVELOPE, orjson.loads(document)) for document in self.query_documents(query)]
 
+    def _scoped(self, type_name: str, query: Any) -> tuple[dict[str, Any], list[str], list[Any]] | None:
+        """A checked query with the tenant condition it starts from, or None when it can match
+        nothing (it names another tenant than the view's, or its limit is 0)."""
+        value = self._checked(type_name, query)
+        tenant = self._tenant_clause(value.get("tenant_id"))
+        if tenant is None or value.get("limit") == 0:
+            return None
+        return value, *tenant
+
     def query_documents(self, query: converge.EventQuery) -> list[bytes]:
         """The stored documents (canonical bytes, unknown keys and all) `query_events` would
         return, without building models: the fast path for readers that want JSON."""
@@ -136,12 +145,10 @@ class SqliteExperienceStore:
     def event_sql(self, query: converge.EventQuery) -> tuple[str | None, list[Any]]:
         """The SQL of an EventQuery, selecting `document` in append order (None when it can match
         nothing), for `query_events` and for `EXPLAIN QUERY PLAN` checks."""
-        value = self._checked("converge.EventQuery", query)
-        tenant = self._tenant_clause(value.get("tenant_id"))
-        limit = value.get("limit")
-        if tenant is None or limit == 0:
+        scoped = self._scoped("converge.EventQuery", query)
+        if scoped is None:
             return None, []
-        clauses, params = tenant
+        value, clauses, params = scoped
         for column in ("correlation_id", "chain_id"):
             if value.get(column) is not None:
                 clauses.append(f"{column} = ?")
@@ -157,14 +164,10 @@ class SqliteExperienceStore:
             # compound SELECT that each come in order), so a limit stops every walk early.
             arms = [self._select([*clauses, "kind = ?"]) for _ in kinds]
             sql = " UNION ALL ".join(arms)
-            params = [value for kind in kinds for value in (*params, kind)]
+            params = [param for kind in kinds for param in (*params, kind)]
         else:
             sql = self._select(clauses)
-        sql += " ORDER BY seq"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(min(limit, U63))
-        return sql, params
+        return _limited(f"{sql} ORDER BY seq", params, value.get("limit"))
 
     @staticmethod
     def _select(clauses: list[str]) -> str:
@@ -198,12 +201,10 @@ class SqliteExperienceStore:
 
     def artifact_sql(self, query: converge.ArtifactQuery) -> tuple[str | None, list[Any]]:
         """The SQL of an ArtifactQuery: the latest transition per (tenant, artifact), filtered."""
-        value = self._checked("converge.ArtifactQuery", query)
-        tenant = self._tenant_clause(value.get("tenant_id"))
-        limit = value.get("limit")
-        if tenant is None or limit == 0:
+        scoped = self._scoped("converge.ArtifactQuery", query)
+        if scoped is None:
             return None, []
-        tenant_clauses, params = tenant
+        value, tenant_clauses, params = scoped
         clauses = ["e.artifact_id IS NOT NULL", *(f"e.{c}" for c in tenant_clauses)]
 
         # Transitions are a small share of the ledger: walk their partial index, never the table.
@@ -224,10 +225,7 @@ class SqliteExperienceStore:
             clauses.append("e.artifact_state = ?")
             params.append(value["state"])
         sql = f"SELECT e.document FROM {transitions('e')} WHERE {' AND '.join(clauses)} ORDER BY e.seq"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(min(limit, U63))
-        return sql, params
+        return _limited(sql, params, value.get("limit"))
 
     def documents(self) -> Iterator[bytes]:
         """Every stored document (canonical bytes) in this store's scope, in append order."""
@@ -235,3 +233,10 @@ class SqliteExperienceStore:
         assert tenant is not None
         clauses, params = tenant
         return self._file.documents(EXPERIENCE, " AND ".join(clauses), params)
+
+
+def _limited(sql: str, params: list[Any], limit: int | None) -> tuple[str, list[Any]]:
+    """The query with its `limit` applied (usize values beyond SQLite's range mean no limit)."""
+    if limit is None:
+        return sql, params
+    return f"{sql} LIMIT ?", [*params, min(limit, U63)]
