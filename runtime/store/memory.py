@@ -3,7 +3,7 @@
 It exists to show that the contracts of docs/stores.md (and the conformance suite that checks
 them) do not depend on SQLite: every rule is re-derived here from that page in plain Python (lists,
 dicts and a filter over parsed documents), sharing no query or rule code with the reference store
-(only the plumbing that names the failing document of a batch).
+(only the argument checks and the plumbing that names the failing document of a batch).
 Nothing is persisted. Every store holds one lock around each read and write of its state, so it may
 be shared between threads.
 """
@@ -35,7 +35,7 @@ from ..errors import (
     ValidationError,
 )
 from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, depth
-from .documents import check_batch, prepare_appends
+from .documents import U63, check_batch, prepare_appends, sequence_number, stored_integer
 from .protocols import Envelope, Record, RunEvent
 
 T = TypeVar("T")
@@ -44,7 +44,6 @@ D = TypeVar("D")
 ENVELOPE = "converge.ExperienceEventEnvelope"
 RUN_EVENT = "mfm.EventEnvelope"
 RECORD = "agentsdk.JournalRecord"
-U63 = 2**63 - 1
 """Largest sequence number stored (serde's u64 goes to 2^64-1; larger values are refused)."""
 CHAIN_KINDS = frozenset(
     {"ProposalCreated", "ProposalValidated", "OutcomeRecorded", "BudgetExceeded", "HypothesisResolved"}
@@ -66,13 +65,6 @@ def check_id(field_name: str, value: Any) -> None:
             )
     if len(value) > 256:
         raise InvalidInputError(f"{field_name} is {len(value)} bytes long; at most 256 are allowed")
-
-
-def sequence_number(name: str, value: Any) -> int:
-    """An integer argument (`expected_seq`, `from_seq`, ...) between 0 and 2^63-1."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= U63:
-        raise InvalidInputError(f"{name} must be an integer between 0 and {U63}, got {value!r}")
-    return value
 
 
 def matches(envelope: dict[str, Any], q: dict[str, Any], tenant: str | None) -> bool:
@@ -300,8 +292,7 @@ class MemoryRunEventStore:
                 raise InvalidInputError(f"run_id is {value['run_id']!r}; this append is for run {run}")
             if value["seq"] != expected + index + 1:
                 raise InvalidInputError(f"seq is {value['seq']}; expected {expected + index + 1}")
-            if value["seq"] > U63:
-                raise InvalidInputError(f"seq is {value['seq']}; this store holds at most {U63}")
+            stored_integer("seq", value["seq"])
             return data
 
         return run, expected, check_batch("event", events, check)
@@ -385,8 +376,7 @@ class MemoryJournalStore:
         value, data = self._ledgers.document(RECORD, given)
         if value["journal_schema_version"] != 1:
             raise InvalidInputError(f"journal_schema_version is {value['journal_schema_version']}; only 1 is read")
-        if value["journal_seq"] > U63:
-            raise InvalidInputError(f"journal_seq is {value['journal_seq']}; this store holds at most {U63}")
+        stored_integer("journal_seq", value["journal_seq"])
         return Journaled(value, data)
 
     def append(self, record: Record) -> str:
