@@ -46,7 +46,7 @@ from ledgerspec.clock import format_timestamp
 from ledgerspec.conformance.values import load_corpus
 from ledgerspec.models import converge
 from ledgerspec.store import SqliteStore
-from ledgerspec.store.schema import EXPERIENCE
+from ledgerspec.store.tables import EXPERIENCE
 
 from . import store_baselines as baselines
 from .corpus import envelopes

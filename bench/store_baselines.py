@@ -18,7 +18,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
 from ledgerspec.store import SqliteStore, envelope_rules
 from ledgerspec.store.connection import CACHE_KIB
-from ledgerspec.store.schema import EXPERIENCE
+from ledgerspec.store.tables import EXPERIENCE
 
 PLACEHOLDER = bytes(32)
 """What the raw table stores in `hash` and `chain` (NOT NULL there): rows as wide as ledgerspec's."""

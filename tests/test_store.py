@@ -22,7 +22,7 @@ from ledgerspec.errors import (
 )
 from ledgerspec.models import converge
 from ledgerspec.store import ArtifactStore, ExperienceStore, JournalStore, RunEventStore, SqliteStore
-from ledgerspec.store.experience import SqliteExperienceStore
+from ledgerspec.store.experience import ExperienceLedger
 
 Q = converge.EventQuery
 K = converge.ExperienceEventKind
@@ -270,7 +270,7 @@ QUERY_SHAPES = [
 @pytest.mark.parametrize("shape", QUERY_SHAPES, ids=lambda s: "+".join(s))
 @pytest.mark.parametrize("scoped", [False, True], ids=["store", "tenant-view"])
 def test_every_query_shape_uses_an_index(populated: SqliteStore, codec, shape: dict, scoped: bool) -> None:
-    exp: SqliteExperienceStore = populated.for_tenant("a") if scoped else populated.experience
+    exp: ExperienceLedger = populated.for_tenant("a") if scoped else populated.experience
     query = codec.load("converge.EventQuery", {"kinds": [], **shape, "limit": 10})
     sql, params = exp.event_sql(query)
     assert sql is not None

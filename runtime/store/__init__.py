@@ -1,15 +1,19 @@
-"""Ledger stores: the four contracts (`protocols`) and the reference SQLite store."""
+"""Ledger stores: the four contracts (`protocols`), the ledger code every backend shares, and the
+reference SQLite store (the PostgreSQL store is `ledgerspec.store.postgres`, with the `postgres`
+extra installed)."""
 
-from .experience import SqliteExperienceStore
+from .experience import ExperienceLedger
+from .ledger_store import LedgerStore, VerifyReport
 from .protocols import ArtifactStore, ExperienceStore, JournalStore, RunEventStore
-from .sqlite import SqliteStore, VerifyReport
+from .sqlite import SqliteStore
 
 __all__ = [
     "ArtifactStore",
+    "ExperienceLedger",
     "ExperienceStore",
     "JournalStore",
+    "LedgerStore",
     "RunEventStore",
-    "SqliteExperienceStore",
     "SqliteStore",
     "VerifyReport",
 ]

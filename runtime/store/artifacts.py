@@ -1,4 +1,4 @@
-"""mfm-machine's content-addressed artifact store on SQLite: `ArtifactStore`."""
+"""mfm-machine's content-addressed artifact store on any backend: `ArtifactStore`."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from typing import Any
 from ledgerspec.models import mfm
 
 from ..errors import CorruptionError, InvalidInputError, NotFoundError
-from .connection import LedgerFile, Row
+from .backend import Backend
+from .chain import Row
 from .documents import Documents
 from .envelope_rules import kind_text
-from .schema import ARTIFACTS
+from .tables import ARTIFACTS
 
 KIND = "mfm.ArtifactKind"
 
@@ -33,11 +34,11 @@ def artifact_columns(content: bytes) -> tuple[str, int]:
     return hashlib.sha256(content).hexdigest(), len(content)
 
 
-class SqliteArtifactStore:
-    """The artifacts of one SQLite file, keyed by the SHA-256 of their bytes (mfm's rule: the
+class ArtifactLedger:
+    """The artifacts of one database, keyed by the SHA-256 of their bytes (mfm's rule: the
     kind is not part of the identity; the first kind stored is kept)."""
 
-    def __init__(self, file: LedgerFile, documents: Documents) -> None:
+    def __init__(self, file: Backend, documents: Documents) -> None:
         self._file = file
         self._documents = documents
 
@@ -50,15 +51,18 @@ class SqliteArtifactStore:
         content = bytes(data)
         digest = hashlib.sha256(content).digest()
         artifact_id = digest.hex()
-        with self._file.write() as conn:
-            row = conn.execute(f"SELECT hash FROM {ARTIFACTS.table} WHERE artifact_id = ?", (artifact_id,)).fetchone()
-            if row is not None:
-                if bytes(row[0]) != digest:
+
+        def store() -> str:
+            stored = self._file.one(f"SELECT hash FROM {ARTIFACTS.table} WHERE artifact_id = ?", (artifact_id,))
+            if stored is not None:
+                if bytes(stored[0]) != digest:
                     raise CorruptionError(f"artifact {artifact_id} is stored with a hash that does not match its id")
                 return artifact_id
             row = Row((artifact_id, kind_text(value), len(content)), content, digest)
             self._file.append_rows(ARTIFACTS, COLUMNS, [row])
-        return artifact_id
+            return artifact_id
+
+        return self._file.transact(ARTIFACTS, store)
 
     def get(self, artifact_id: str) -> bytes:
         key = artifact_key(artifact_id)

@@ -16,7 +16,7 @@ from ..canonical import jcs_and_floats
 from ..codec import Codec
 from ..errors import InvalidInputError, LedgerspecError
 from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, depth
-from .connection import Row
+from .chain import Row
 
 T = TypeVar("T")
 D = TypeVar("D")

@@ -1,4 +1,4 @@
-"""converge's experience ledger on SQLite: `ExperienceStore`, optionally scoped to one tenant."""
+"""converge's experience ledger on any backend: `ExperienceStore`, optionally scoped to one tenant."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from ledgerspec.models import converge
 
 from ..clock import Clock, format_timestamp
 from ..errors import ConflictError, InvalidInputError, InvalidQueryError
-from .connection import LedgerFile, Row
+from .backend import Backend
+from .chain import Row
 from .documents import U63, Document, Documents, check_batch
 from .envelope_rules import COLUMNS, check_envelope, envelope_columns, kind_text
 from .protocols import Envelope
-from .schema import ARTIFACT_INDEX, EXPERIENCE, TIME_INDEX
+from .tables import ARTIFACT_INDEX, EXPERIENCE, TIME_INDEX
 
 ENVELOPE = "converge.ExperienceEventEnvelope"
 TRANSITION_PREFIX = "artifact-transition:"
@@ -23,11 +24,11 @@ TRANSITION_PREFIX = "artifact-transition:"
 _LOOKUP_CHUNK = 500
 
 
-class SqliteExperienceStore:
-    """The experience ledger of one SQLite file. With `tenant` set, a view that reads and writes
+class ExperienceLedger:
+    """The experience ledger of one database. With `tenant` set, a view that reads and writes
     only that tenant's envelopes, whatever query or envelope it is given."""
 
-    def __init__(self, file: LedgerFile, documents: Documents, clock: Clock, tenant: str | None = None) -> None:
+    def __init__(self, file: Backend, documents: Documents, clock: Clock, tenant: str | None = None) -> None:
         self._file = file
         self._documents = documents
         self._clock = clock
@@ -51,8 +52,7 @@ class SqliteExperienceStore:
         """See `ExperienceStore.append_events`; returns how many envelopes were new (the others
         were already stored with the same bytes)."""
         documents = check_batch("envelope", envelopes, lambda _, given: self._check(given))
-        with self._file.write():
-            return self._append(documents)
+        return self._file.transact(EXPERIENCE, lambda: self._append(documents))
 
     def _append(self, documents: Sequence[Document]) -> int:
         """Insert the documents not stored yet; an id stored with other bytes is a conflict."""
@@ -77,10 +77,8 @@ class SqliteExperienceStore:
         for start in range(0, len(unique), _LOOKUP_CHUNK):
             chunk = unique[start : start + _LOOKUP_CHUNK]
             marks = ",".join("?" * len(chunk))
-            rows = self._file.conn.execute(
-                f"SELECT event_id, hash FROM {EXPERIENCE.table} WHERE event_id IN ({marks})", chunk
-            )
-            found.update((event_id, bytes(digest)) for event_id, digest in rows)
+            rows = self._file.read(f"SELECT event_id, hash FROM {EXPERIENCE.table} WHERE event_id IN ({marks})", chunk)
+            found.update((self._file.text(event_id), bytes(digest)) for event_id, digest in rows)
         return found
 
     def write_artifact_state_transition(
@@ -88,16 +86,18 @@ class SqliteExperienceStore:
     ) -> None:
         codec = self._documents.codec
         data = {"artifact_id": artifact_id, "artifact_kind": codec.dump(kind), "event": codec.dump(event)}
-        with self._file.write() as conn:
-            (last,) = conn.execute(f"SELECT coalesce(max(seq), 0) FROM {EXPERIENCE.table}").fetchone()
+
+        def record() -> None:
             envelope = {
-                "event_id": f"{TRANSITION_PREFIX}{last + 1}",
+                "event_id": f"{TRANSITION_PREFIX}{self._file.last_position(EXPERIENCE) + 1}",
                 "occurred_at": format_timestamp(self._clock()),
                 "tenant_id": self.tenant,
                 "correlation_id": None,
                 "event": {"type": "ArtifactStateTransitioned", "data": data},
             }
             self._append([self._check(envelope)])
+
+        self._file.transact(EXPERIENCE, record)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -169,13 +169,12 @@ class SqliteExperienceStore:
             sql = self._select(clauses)
         return _limited(f"{sql} ORDER BY seq", params, value.get("limit"))
 
-    @staticmethod
-    def _select(clauses: list[str]) -> str:
+    def _select(self, clauses: list[str]) -> str:
         """One SELECT of the documents matching every clause. With only a time window the
         planner would rather walk the whole table in seq order than sort the window's rows; the
         window is the smaller set, so its index is named."""
         only_time = bool(clauses) and all(clause.startswith("occurred_at") for clause in clauses)
-        source = f"{EXPERIENCE.table} INDEXED BY {TIME_INDEX}" if only_time else EXPERIENCE.table
+        source = self._file.source(EXPERIENCE, TIME_INDEX) if only_time else EXPERIENCE.table
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         return f"SELECT document, seq FROM {source}{where}"
 
@@ -209,14 +208,14 @@ class SqliteExperienceStore:
 
         # Transitions are a small share of the ledger: walk their partial index, never the table.
         def transitions(alias: str) -> str:
-            return f"{EXPERIENCE.table} {alias} INDEXED BY {ARTIFACT_INDEX}"
+            return self._file.source(EXPERIENCE, ARTIFACT_INDEX, alias)
 
         if value.get("artifact_id") is not None:
             clauses.append("e.artifact_id = ?")
             params.append(value["artifact_id"])
         clauses.append(
             f"e.seq = (SELECT max(x.seq) FROM {transitions('x')} "
-            "WHERE x.artifact_id = e.artifact_id AND x.tenant_id IS e.tenant_id)"
+            f"WHERE x.artifact_id = e.artifact_id AND x.tenant_id {self._file.same} e.tenant_id)"
         )
         if value.get("kind") is not None:
             clauses.append("e.artifact_kind = ?")

@@ -1,4 +1,4 @@
-"""agent-sdk's run journal on SQLite: `JournalStore`."""
+"""agent-sdk's run journal on any backend: `JournalStore`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import orjson
 from ledgerspec.models import agentsdk
 
 from ..errors import ConcurrencyError, ConflictError, InvalidInputError
-from .connection import LedgerFile
+from .backend import Backend
 from .documents import U63, Document, Documents, check_batch, sequence_number, stored_integer
 from .protocols import Record
-from .schema import JOURNAL
+from .tables import JOURNAL
 
 RECORD = "agentsdk.JournalRecord"
 COLUMNS = ("run_id", "journal_seq", "record_id", "record_kind", "idempotency_key", "dedupe_key")
@@ -31,10 +31,10 @@ def cursor(journal_seq: int) -> str:
     return f"journal.{journal_seq}"
 
 
-class SqliteJournalStore:
-    """The run journals of one SQLite file."""
+class JournalLedger:
+    """The run journals of one database."""
 
-    def __init__(self, file: LedgerFile, documents: Documents) -> None:
+    def __init__(self, file: Backend, documents: Documents) -> None:
         self._file = file
         self._documents = documents
 
@@ -55,17 +55,18 @@ class SqliteJournalStore:
     def append_all(self, records: Sequence[Record]) -> list[str]:
         """Append records in order, all or nothing; return their cursors (see `append`)."""
         documents = check_batch("record", records, lambda _, given: self._check(given))
-        with self._file.write():
-            return check_batch("record", documents, lambda _, document: self._append(document))
+        return self._file.transact(
+            JOURNAL, lambda: check_batch("record", documents, lambda _, document: self._append(document))
+        )
 
     def _append(self, document: Document) -> str:
         value = document.value
         run, seq = value["run_id"], value["journal_seq"]
-        conn = self._file.conn
-        stored = conn.execute(
+        one = self._file.one
+        stored = one(
             f"SELECT journal_seq, hash FROM {JOURNAL.table} WHERE run_id = ? AND record_id = ?",
             (run, value["record_id"]),
-        ).fetchone()
+        )
         if stored is not None:
             if bytes(stored[1]) != document.digest:
                 raise ConflictError(
@@ -75,14 +76,12 @@ class SqliteJournalStore:
             return cursor(stored[0])
         for key in ("idempotency_key", "dedupe_key"):
             if value.get(key) is not None:
-                duplicate = conn.execute(
+                duplicate = one(
                     f"SELECT journal_seq FROM {JOURNAL.table} WHERE run_id = ? AND {key} = ?", (run, value[key])
-                ).fetchone()
+                )
                 if duplicate is not None:
                     return cursor(duplicate[0])
-        (last,) = conn.execute(
-            f"SELECT coalesce(max(journal_seq), 0) FROM {JOURNAL.table} WHERE run_id = ?", (run,)
-        ).fetchone()
+        last = self._file.count(f"SELECT max(journal_seq) FROM {JOURNAL.table} WHERE run_id = ?", (run,))
         if seq <= last:
             raise ConcurrencyError(f"run {run!r}: journal_seq {seq} is already written; the next is {last + 1}")
         if seq != last + 1:

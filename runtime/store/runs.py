@@ -1,4 +1,4 @@
-"""mfm-machine's run event streams on SQLite: `RunEventStore`."""
+"""mfm-machine's run event streams on any backend: `RunEventStore`."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import orjson
 from ledgerspec.models import mfm
 
 from ..errors import ConcurrencyError, InvalidInputError
-from .connection import LedgerFile
+from .backend import Backend
 from .documents import U63, Document, Documents, check_batch, prepare_appends, sequence_number, stored_integer
 from .protocols import RunEvent
-from .schema import RUN_EVENTS
+from .tables import RUN_EVENTS
 
 EVENT = "mfm.EventEnvelope"
 COLUMNS = ("run_id", "seq", "kind", "ts_millis")
@@ -47,10 +47,10 @@ def event_kind(event: dict[str, Any]) -> str:
     return f"Domain.{event['Domain']['name']}"
 
 
-class SqliteRunEventStore:
-    """The run event streams of one SQLite file."""
+class RunLedger:
+    """The run event streams of one database."""
 
-    def __init__(self, file: LedgerFile, documents: Documents) -> None:
+    def __init__(self, file: Backend, documents: Documents) -> None:
         self._file = file
         self._documents = documents
 
@@ -62,15 +62,10 @@ class SqliteRunEventStore:
         return canonical_run(run_id)
 
     def _head(self, run: str) -> int:
-        (head,) = self._file.conn.execute(
-            f"SELECT coalesce(max(seq), 0) FROM {RUN_EVENTS.table} WHERE run_id = ?", (run,)
-        ).fetchone()
-        return int(head)
+        return self._file.count(f"SELECT max(seq) FROM {RUN_EVENTS.table} WHERE run_id = ?", (run,))
 
     def head_seq(self, run_id: str) -> int:
-        run = self.run_key(run_id)
-        with self._file.translated():
-            return self._head(run)
+        return self._head(self.run_key(run_id))
 
     def _check(self, run: str, expected_seq: int, index: int, given: RunEvent) -> Document:
         """An event checked to belong to `run` at seq `expected_seq + index + 1`."""
@@ -102,8 +97,9 @@ class SqliteRunEventStore:
 
     def _write(self, pending: Sequence[Pending]) -> list[int]:
         """Write checked appends in one transaction, each only if its run's head is as expected."""
-        heads = []
-        with self._file.write():
+
+        def write() -> list[int]:
+            heads = []
             for run, expected, documents in pending:
                 head = self._head(run)
                 if head != expected:
@@ -112,7 +108,9 @@ class SqliteRunEventStore:
                     )
                 self._file.append_rows(RUN_EVENTS, COLUMNS, [d.row(*event_columns(d.value)) for d in documents])
                 heads.append(expected + len(documents))
-        return heads
+            return heads
+
+        return self._file.transact(RUN_EVENTS, write)
 
     def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> list[mfm.EventEnvelope]:
         run = self.run_key(run_id)

@@ -13,34 +13,14 @@ proves a table untouched (`SqliteStore.verify`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from ..errors import StorageError
+from .tables import ARTIFACT_INDEX, ARTIFACTS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, TIME_INDEX, TRACE_INDEX
 
 VERSION_TABLE = "ledgerspec_schema"
 
-
-@dataclass(frozen=True)
-class Ledger:
-    """One append-only table: its name, the column that orders its rows (the hash chain runs in
-    that order) and the columns that identify a row in errors and `verify` reports."""
-
-    table: str
-    order: str
-    key: tuple[str, ...]
-
-
-EXPERIENCE = Ledger("experience_events", "seq", ("event_id",))
-RUN_EVENTS = Ledger("run_events", "id", ("run_id", "seq"))
-ARTIFACTS = Ledger("artifacts", "id", ("artifact_id",))
-JOURNAL = Ledger("journal_records", "id", ("run_id", "journal_seq"))
-LEDGERS = (EXPERIENCE, RUN_EVENTS, ARTIFACTS, JOURNAL)
-
-TIME_INDEX = "idx_experience_time"
-ARTIFACT_INDEX = "idx_experience_artifact"
-TRACE_INDEX = "idx_experience_trace"
 
 _TAIL = {"document": bytes, "hash": bytes, "chain": bytes}
 _TAIL_NOT_NULL = set(_TAIL)

@@ -1,0 +1,102 @@
+"""What the four ledgers need from a database, so the same ledger code (its rules, checks and
+SQL) runs on SQLite and on PostgreSQL.
+
+A backend runs SQL written with `?` placeholders, gives write transactions that hold a ledger
+table's write lock (so every write sees the rows before it and seqs stay gap-free), appends rows
+to the end of a table's hash chain, and streams a table for `verify` and export.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+from .chain import Derived, Row, TableReport, verified_columns, walk
+from .tables import LEDGERS, Ledger
+
+T = TypeVar("T")
+PAGE = 1000
+"""Documents read per query when streaming a table."""
+
+
+class Backend(ABC):
+    """A database holding the ledger tables (see `schema` for their columns)."""
+
+    readonly: bool
+    same = "IS"
+    """The SQL operator for `=` that also holds between two NULLs."""
+
+    @abstractmethod
+    def transact(self, ledger: Ledger, work: Callable[[], T]) -> T:
+        """Run `work` in one write transaction holding `ledger`'s write lock; commit what it wrote
+        when it returns, roll everything back when it raises."""
+
+    @abstractmethod
+    def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """All rows of a query; inside `transact`, on the transaction's connection."""
+
+    @abstractmethod
+    def last_position(self, ledger: Ledger) -> int:
+        """The ordering value of a table's last row (0 when empty). Call inside `transact`."""
+
+    @abstractmethod
+    def append_rows(self, ledger: Ledger, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        """Insert rows at the end of a table, chaining each to the one before. Call inside `transact`."""
+
+    @abstractmethod
+    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
+        """The rows of a query over a whole table, fetched a few at a time (for `verify`)."""
+
+    @abstractmethod
+    def source(self, ledger: Ledger, index: str, alias: str = "") -> str:
+        """The FROM item reading `ledger` (as `alias`) through `index`, where the database takes
+        index hints."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the database connection(s); later calls fail with a storage error."""
+
+    def text(self, value: Any) -> Any:
+        """A string column's value as Python reads it back (a backend storing strings as bytes
+        decodes them here)."""
+        return value
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """The first row of a query, or None."""
+        rows = self.read(sql, params)
+        return rows[0] if rows else None
+
+    def count(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """The integer a query such as `SELECT coalesce(max(seq), 0) ...` gives."""
+        row = self.one(sql, params)
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def documents(self, ledger: Ledger, where: str = "", params: Sequence[Any] = ()) -> Iterator[bytes]:
+        """Stored documents of a table in chain order, optionally filtered, a page at a time so
+        exporting a large ledger needs little memory."""
+        condition = f" AND ({where})" if where else ""
+        after = 0
+        while True:
+            rows = self.read(
+                f"SELECT {ledger.order}, document FROM {ledger.table} WHERE {ledger.order} > ?{condition} "
+                f"ORDER BY {ledger.order} LIMIT {PAGE}",
+                [after, *params],
+            )
+            for after, document in rows:  # noqa: B007 - `after` is the page's last position
+                yield bytes(document)
+            if len(rows) < PAGE:
+                return
+
+    def verify(self, derived: Mapping[str, Derived]) -> list[TableReport]:
+        """Walk every ledger table in chain order (see `chain.walk`), one report per table."""
+        reports = []
+        for ledger in LEDGERS:
+            how = derived[ledger.table]
+            rows = self.stream(f"SELECT {verified_columns(ledger, how)} FROM {ledger.table} ORDER BY {ledger.order}")
+            reports.append(walk(ledger, how, (self._readable(row) for row in rows)))
+        return reports
+
+    def _readable(self, row: Sequence[Any]) -> Sequence[Any]:
+        """A verified row with its string columns as Python reads them (the tail stays bytes)."""
+        return row
