@@ -1,5 +1,6 @@
 """Which store a conformance run tests: a `module:factory`, an installed store registered under
-the `ledgerspec.stores` entry-point group, or (by default) the reference SqliteStore."""
+the `ledgerspec.stores` entry-point group, a `postgresql://` URL (PostgresStores in throwaway
+schemas of that database), or (by default) the reference SqliteStore."""
 
 from __future__ import annotations
 
@@ -26,11 +27,35 @@ def sqlite_factory(directory: Path) -> Factory:
     return lambda: SqliteStore(directory / f"{uuid.uuid4().hex}.db", synchronous="NORMAL")
 
 
+def postgres_factory(url: str) -> Factory:
+    """Fresh PostgresStores, each in a new schema of the database at `url` that is dropped when
+    the store is closed."""
+    try:
+        from psycopg import sql
+
+        from ledgerspec.store.postgres import PostgresStore
+    except ImportError as exc:
+        raise UnknownTarget(f"{exc}: install ledgerspec[postgres] to test PostgreSQL") from None
+
+    class ScratchStore(PostgresStore):
+        def close(self) -> None:
+            try:
+                self.database.administer([sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(self.schema))])
+            finally:
+                super().close()
+
+    return lambda: ScratchStore(url, schema=f"ledgerspec_scratch_{uuid.uuid4().hex[:16]}", pool_size=4)
+
+
 def resolve(spec: str | None, scratch: Path) -> tuple[Factory, str]:
     """The factory and display name of a store argument (None: the reference SqliteStore, its
     files in the directory `scratch`)."""
     if spec is None:
         return sqlite_factory(scratch), "ledgerspec SqliteStore"
+    if spec.startswith(("postgresql://", "postgres://")):
+        from ledgerspec.store.postgres import Target
+
+        return postgres_factory(spec), f"ledgerspec PostgresStore at {Target.parse(spec).redacted()}"
     if ":" in spec:
         module_name, _, attribute = spec.partition(":")
         try:

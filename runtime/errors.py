@@ -61,6 +61,17 @@ class StorageError(LedgerspecError):
     """The storage engine failed (I/O, a locked or read-only file, a newer file format)."""
 
     code = "storage"
+    retryable = False
+    """Whether the same call may succeed if made again (see `TransientError`)."""
+
+
+class TransientError(StorageError):
+    """A storage failure that may pass: the database server went away or restarted, a
+    serialization failure outlasted the store's retries, a statement or lock wait timed out. The
+    failed call's transaction was rolled back, unless the connection was lost while it committed;
+    appends are idempotent, so calling again is safe either way. The code stays `storage`."""
+
+    retryable = True
 
 
 class NotFoundError(LedgerspecError, LookupError):

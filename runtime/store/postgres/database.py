@@ -1,0 +1,324 @@
+"""The PostgreSQL backend: a psycopg connection pool on one schema, write transactions that lock
+their ledger's head row, serialization failures retried, and server errors turned into
+ledgerspec errors."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import errors
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
+from psycopg.sql import Composed
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from ...errors import ConflictError, StorageError, TransientError
+from ..backend import Backend
+from ..chain import Break, Derived, Row, TableReport, link
+from ..tables import Ledger
+from .schema import HEADS_TABLE, MIGRATIONS, migrate, schema_version
+
+T = TypeVar("T")
+Connection = psycopg.Connection[tuple[Any, ...]]
+DEFAULT_SCHEMA = "ledgerspec"
+RETRIED = (errors.SerializationFailure, errors.DeadlockDetected)
+"""Failures PostgreSQL asks the client to retry; the transaction was rolled back."""
+
+
+class Utf8Bytea(Dumper):
+    """Sends Python strings as `bytea` holding their UTF-8: every string column of the ledger
+    tables is bytea, so comparisons are bytewise and U+0000 is storable."""
+
+    format = Format.BINARY
+    oid = psycopg.adapters.types["bytea"].oid
+
+    def dump(self, obj: str) -> bytes:
+        return obj.encode("utf-8", "surrogatepass")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a store lives: the libpq connection string and the schema (namespace) inside it."""
+
+    conninfo: str
+    schema: str
+
+    @classmethod
+    def parse(cls, url: str, schema: str | None = None) -> Target:
+        """A `postgresql://` URL; its `schema` query parameter (not a libpq one) names the
+        namespace, unless `schema` is given."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("postgresql", "postgres"):
+            raise StorageError(f"{url[:80]!r} is not a postgresql:// URL")
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        named = [value for key, value in query if key == "schema"]
+        rest = urlencode([(key, value) for key, value in query if key != "schema"])
+        chosen = schema or (named[-1] if named else DEFAULT_SCHEMA)
+        if not chosen or "\x00" in chosen:
+            raise StorageError(f"{chosen!r} is not a schema name")
+        return cls(urlunsplit(parts._replace(query=rest)), chosen)
+
+    def redacted(self) -> str:
+        """The URL without its password, for messages."""
+        parts = urlsplit(self.conninfo)
+        if parts.password is None:
+            return self.conninfo
+        host = parts.netloc.rpartition("@")[2]
+        user = parts.username or ""
+        return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+@lru_cache(maxsize=512)
+def _native(statement: str) -> bytes:
+    """A statement written with `?` placeholders in psycopg's `%s` form."""
+    return statement.replace("%", "%%").replace("?", "%s").encode()
+
+
+def translate(exc: Exception, target: str) -> StorageError | ConflictError:
+    """The ledgerspec error of a psycopg or pool failure."""
+    state = getattr(exc, "sqlstate", None)
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, PoolTimeout):
+        return TransientError(f"{target}: no connection to the server became free or could be opened: {text}")
+    if isinstance(exc, errors.UniqueViolation):
+        return ConflictError(f"the row is already stored (a row this connection cannot see holds its key): {text}")
+    if isinstance(exc, errors.QueryCanceled):
+        return TransientError(f"{target}: statement cancelled ({text}); nothing was written")
+    if isinstance(exc, errors.LockNotAvailable):
+        return TransientError(f"{target}: lock wait timed out ({text}); nothing was written")
+    if isinstance(exc, RETRIED):
+        return TransientError(f"{target}: {text} (SQLSTATE {state}) on every attempt; nothing was written")
+    if isinstance(exc, errors.InsufficientPrivilege) and text.startswith("ledgerspec:"):
+        return StorageError(text)
+    if isinstance(exc, psycopg.OperationalError) or (state or "").startswith(("08", "57P")):
+        return TransientError(
+            f"{target}: the connection to the server failed ({text}); the call's transaction was rolled back "
+            "unless it was committing, and appending the same documents again is safe"
+        )
+    return StorageError(f"{target}: {text}" + (f" (SQLSTATE {state})" if state else ""))
+
+
+class PostgresDatabase(Backend):
+    """The ledger tables of one schema of a PostgreSQL database, through a connection pool.
+
+    Write transactions run at READ COMMITTED and first lock their ledger's row of `ledger_heads`,
+    so writers of one ledger queue there and each sees every row committed before it. A
+    serialization failure or deadlock reported by the server is retried (`retries` times, with
+    jittered backoff); other failures of the server or the network are `TransientError`.
+    """
+
+    same = "IS NOT DISTINCT FROM"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        schema: str | None = None,
+        readonly: bool = False,
+        pool_size: int = 8,
+        connect_timeout: float = 10.0,
+        statement_timeout: float | None = None,
+        retries: int = 5,
+        migrate_schema: bool = True,
+    ) -> None:
+        self.target = Target.parse(url, schema)
+        self.readonly = readonly
+        self.retries = retries
+        self._local = threading.local()
+        self._settings = {
+            "search_path": self.target.schema,
+            "default_transaction_read_only": "on" if readonly else "off",
+            "statement_timeout": f"{round(statement_timeout * 1000)}ms" if statement_timeout is not None else None,
+        }
+        with self._translated():
+            timeout = _seconds(connect_timeout)
+            with psycopg.connect(self.target.conninfo, autocommit=True, connect_timeout=timeout) as conn:
+                self.version = self._prepare(conn, migrate_schema and not readonly)
+            self._pool: ConnectionPool[Connection] = ConnectionPool(
+                self.target.conninfo,
+                kwargs={"autocommit": True, "connect_timeout": _seconds(connect_timeout)},
+                min_size=1,
+                max_size=max(pool_size, 1),
+                configure=self._configure,
+                check=ConnectionPool.check_connection,
+                timeout=connect_timeout,
+                open=True,
+                name=f"ledgerspec {self.target.schema}",
+            )
+
+    @property
+    def where(self) -> str:
+        """The database and schema, for messages (no password)."""
+        return f"{self.target.redacted()} schema {self.target.schema}"
+
+    def _prepare(self, conn: Connection, writable: bool) -> int:
+        """Migrate the schema (or, when not `writable`, check it is current); return its version."""
+        if writable:
+            return migrate(conn, self.target.schema)
+        version = schema_version(conn, self.target.schema)
+        if version != len(MIGRATIONS):
+            state = "holds no ledgerspec ledger" if version == 0 else f"has ledger format version {version}"
+            raise StorageError(
+                f"{self.where} {state}; open it writable once to migrate it "
+                f"(this ledgerspec writes version {len(MIGRATIONS)})"
+            )
+        return version
+
+    def _configure(self, conn: Connection) -> None:
+        for name, value in self._settings.items():
+            if value is not None:
+                conn.execute("SELECT set_config(%s, %s, false)", [name, value])
+        conn.adapters.register_dumper(str, Utf8Bytea)  # after the settings: their names are text
+        conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise translate(exc, self.where) from None
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """The connection of the current write transaction, else one borrowed from the pool."""
+        current: Connection | None = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
+        with self._translated(), self._pool.connection() as conn:
+            yield conn
+
+    def transact(self, ledger: Ledger, work: Callable[[], T]) -> T:
+        if self.readonly:
+            raise StorageError(f"{self.where} is opened read-only")
+        if getattr(self._local, "conn", None) is not None:
+            raise StorageError("a ledger write cannot start inside another on the same thread")
+        with self._translated():
+            for attempt in itertools.count():
+                try:
+                    return self._attempt(ledger, work)
+                except RETRIED:
+                    if attempt >= self.retries:
+                        raise
+                    time.sleep(random.uniform(0, 0.01 * 2**attempt))
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _attempt(self, ledger: Ledger, work: Callable[[], T]) -> T:
+        """One try at a write transaction: lock the ledger's head row first, so `work` sees every
+        write committed before it and none can commit beside it."""
+        with self._pool.connection() as conn, conn.transaction():
+            self._local.conn = conn
+            self._local.heads = {}
+            try:
+                self._head(ledger)
+                result = work()
+                self._save_heads(conn)
+                return result
+            finally:
+                self._local.conn = None
+
+    def _head(self, ledger: Ledger) -> list[Any]:
+        """The locked head (position, chain) of a ledger in the current transaction."""
+        heads: dict[str, list[Any]] = self._local.heads
+        if ledger.table not in heads:
+            row = self._local.conn.execute(
+                f"SELECT position, chain FROM {HEADS_TABLE} WHERE ledger = '{ledger.table}' FOR UPDATE".encode()
+            ).fetchone()
+            if row is None:
+                raise StorageError(f"{self.where}: {HEADS_TABLE} has no row for {ledger.table}")
+            heads[ledger.table] = [int(row[0]), bytes(row[1]), False]
+        return heads[ledger.table]
+
+    def _save_heads(self, conn: Connection) -> None:
+        for table, (position, chain, moved) in self._local.heads.items():
+            if moved:
+                conn.execute(
+                    f"UPDATE {HEADS_TABLE} SET position = %s, chain = %s WHERE ledger = '{table}'".encode(),
+                    [position, chain],
+                )
+
+    def last_position(self, ledger: Ledger) -> int:
+        return int(self._head(ledger)[0])
+
+    def append_rows(self, ledger: Ledger, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        if not rows:
+            return
+        head = self._head(ledger)
+        position, previous = head[0], head[1]
+        names = ", ".join((ledger.order, *columns, "document", "hash", "chain"))
+        with self._local.conn.cursor().copy(f"COPY {ledger.table} ({names}) FROM STDIN".encode()) as copy:
+            for row in rows:
+                position += 1
+                previous = link(previous, row.digest)
+                copy.write_row((position, *(_utf8(value) for value in row.columns), row.document, row.digest, previous))
+        head[:] = [position, previous, True]
+
+    def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.connection() as conn, self._translated():
+            return conn.execute(_native(sql), params).fetchall()
+
+    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
+        with self._translated(), self._pool.connection() as conn, conn.transaction():
+            cursor = conn.cursor(name="ledgerspec_stream")
+            cursor.itersize = 2000
+            cursor.execute(_native(sql))
+            yield from cursor
+
+    def source(self, ledger: Ledger, index: str, alias: str = "") -> str:
+        return f"{ledger.table} {alias}".rstrip()
+
+    def text(self, value: Any) -> Any:
+        return bytes(value).decode("utf-8", "surrogatepass") if isinstance(value, (bytes, memoryview)) else value
+
+    def _readable(self, row: Sequence[Any]) -> Sequence[Any]:
+        return [*(self.text(value) for value in row[:-3]), *row[-3:]]
+
+    def verify(self, derived: Mapping[str, Derived]) -> list[TableReport]:
+        """As every backend verifies, and also each table's end against its `ledger_heads` row,
+        which shows rows removed from the end of a table."""
+        reports = super().verify(derived)
+        with self._translated():
+            heads = {
+                table: (int(position), bytes(chain).hex())
+                for table, position, chain in self.read(f"SELECT ledger, position, chain FROM {HEADS_TABLE}")
+            }
+        return [self._against_head(report, heads.get(report.table)) for report in reports]
+
+    @staticmethod
+    def _against_head(report: TableReport, head: tuple[int, str] | None) -> TableReport:
+        if report.broken is not None or head is None or head[1] == report.head:
+            return report
+        reason = (
+            f"the table ends at chain value {report.head[:16]}…, but {HEADS_TABLE} records position {head[0]} "
+            f"with chain value {head[1][:16]}… (rows were removed from its end, or the heads row was changed)"
+        )
+        return replace(report, broken=Break(report.table, head[0], {}, reason))
+
+    def administer(self, statements: Sequence[Composed]) -> None:
+        """Run statements (role grants and the like) in one transaction of their own."""
+        with self._translated(), self._pool.connection() as conn, conn.transaction():
+            for statement in statements:
+                conn.execute(statement)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _seconds(timeout: float) -> int:
+    """libpq's `connect_timeout`: whole seconds, at least 1 (0 would mean wait forever)."""
+    return max(1, round(timeout))
+
+
+def _utf8(value: Any) -> Any:
+    """A column value as COPY sends it: strings as the UTF-8 bytes their bytea column holds."""
+    return value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value

@@ -1,0 +1,187 @@
+"""The PostgreSQL format of the ledger: its tables, indexes, triggers and row-level security, in
+versioned migrations applied inside one schema (a PostgreSQL namespace).
+
+The columns are those of the SQLite format (`ledgerspec.store.schema`), with two differences:
+
+- every string column is `bytea` holding UTF-8, so comparisons and order are bytewise (as Rust's
+  `String` compares, whatever the database's collation) and a `\\u0000` in an id is storable;
+- `ledger_heads` records each table's last position and chain value. Writers lock its row for
+  the table they append to (so appends to one table are serialised and gap-free), and `verify`
+  compares it with the table, which shows rows removed from a table's end.
+
+Row-level security scopes `experience_events` to tenants: a role mapped to a tenant in
+`ledgerspec_tenant_roles` (see `PostgresStore.grant_tenant`) sees and inserts only that tenant's
+rows, whatever SQL it runs. The schema's owner is not subject to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from ...errors import StorageError
+from ..chain import GENESIS
+from ..tables import ARTIFACT_INDEX, ARTIFACTS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, TIME_INDEX, TRACE_INDEX
+
+VERSION_TABLE = "ledgerspec_schema"
+HEADS_TABLE = "ledger_heads"
+TENANT_ROLES = "ledgerspec_tenant_roles"
+_TAIL = "document bytea NOT NULL, hash bytea NOT NULL, chain bytea NOT NULL"
+_GENESIS = f"'\\x{GENESIS.hex()}'::bytea"
+_LEDGER_TRIGGERS = "".join(
+    f"CREATE TRIGGER {ledger.table}_no_change BEFORE UPDATE OR DELETE ON {ledger.table} "
+    "FOR EACH ROW EXECUTE FUNCTION ledgerspec_append_only();\n"
+    f"CREATE TRIGGER {ledger.table}_no_truncate BEFORE TRUNCATE ON {ledger.table} "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ledgerspec_append_only();\n"
+    for ledger in LEDGERS
+)
+_TENANT_MATCH = (
+    f"EXISTS (SELECT 1 FROM {TENANT_ROLES} r WHERE r.role_name = current_user "
+    f"AND r.tenant_id = {EXPERIENCE.table}.tenant_id)"
+)
+
+_VERSION_1 = f"""
+CREATE TABLE {EXPERIENCE.table} (
+    seq bigint PRIMARY KEY,
+    event_id bytea NOT NULL UNIQUE,
+    kind bytea NOT NULL,
+    tenant_id bytea,
+    correlation_id bytea,
+    chain_id bytea,
+    occurred_at bytea NOT NULL,
+    trace_link_id bytea,
+    artifact_id bytea,
+    artifact_kind bytea,
+    artifact_state bytea,
+    {_TAIL}
+);
+CREATE INDEX ON {EXPERIENCE.table} (tenant_id, seq);
+CREATE INDEX ON {EXPERIENCE.table} (tenant_id, kind, seq);
+CREATE INDEX ON {EXPERIENCE.table} (tenant_id, occurred_at);
+CREATE INDEX ON {EXPERIENCE.table} (kind, occurred_at);
+CREATE INDEX ON {EXPERIENCE.table} (correlation_id, seq);
+CREATE INDEX ON {EXPERIENCE.table} (chain_id, seq);
+CREATE INDEX ON {EXPERIENCE.table} (kind, seq);
+CREATE INDEX {TIME_INDEX} ON {EXPERIENCE.table} (occurred_at);
+CREATE INDEX {TRACE_INDEX} ON {EXPERIENCE.table} (trace_link_id, seq) WHERE trace_link_id IS NOT NULL;
+CREATE INDEX {ARTIFACT_INDEX} ON {EXPERIENCE.table} (artifact_id, seq) WHERE artifact_id IS NOT NULL;
+
+CREATE TABLE {RUN_EVENTS.table} (
+    id bigint PRIMARY KEY,
+    run_id bytea NOT NULL,
+    seq bigint NOT NULL,
+    kind bytea NOT NULL,
+    ts_millis bigint,
+    {_TAIL},
+    UNIQUE (run_id, seq)
+);
+
+CREATE TABLE {ARTIFACTS.table} (
+    id bigint PRIMARY KEY,
+    artifact_id bytea NOT NULL UNIQUE,
+    kind bytea NOT NULL,
+    size bigint NOT NULL,
+    {_TAIL}
+);
+
+CREATE TABLE {JOURNAL.table} (
+    id bigint PRIMARY KEY,
+    run_id bytea NOT NULL,
+    journal_seq bigint NOT NULL,
+    record_id bytea NOT NULL,
+    record_kind bytea NOT NULL,
+    idempotency_key bytea,
+    dedupe_key bytea,
+    {_TAIL},
+    UNIQUE (run_id, journal_seq)
+);
+CREATE INDEX ON {JOURNAL.table} (run_id, record_id);
+CREATE INDEX ON {JOURNAL.table} (run_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE INDEX ON {JOURNAL.table} (run_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
+
+CREATE TABLE {HEADS_TABLE} (
+    ledger text PRIMARY KEY,
+    position bigint NOT NULL CHECK (position >= 0),
+    chain bytea NOT NULL
+);
+INSERT INTO {HEADS_TABLE} (ledger, position, chain)
+VALUES {", ".join(f"('{ledger.table}', 0, {_GENESIS})" for ledger in LEDGERS)};
+
+CREATE FUNCTION ledgerspec_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'ledgerspec: % is append-only (% refused)', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE FUNCTION ledgerspec_heads_forward() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.ledger <> OLD.ledger OR NEW.position < OLD.position THEN
+        RAISE EXCEPTION 'ledgerspec: % only moves forward', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$$;
+{_LEDGER_TRIGGERS}
+CREATE TRIGGER {HEADS_TABLE}_forward BEFORE UPDATE ON {HEADS_TABLE}
+    FOR EACH ROW EXECUTE FUNCTION ledgerspec_heads_forward();
+CREATE TRIGGER {HEADS_TABLE}_no_delete BEFORE DELETE ON {HEADS_TABLE}
+    FOR EACH ROW EXECUTE FUNCTION ledgerspec_append_only();
+CREATE TRIGGER {HEADS_TABLE}_no_truncate BEFORE TRUNCATE ON {HEADS_TABLE}
+    FOR EACH STATEMENT EXECUTE FUNCTION ledgerspec_append_only();
+
+CREATE TABLE {TENANT_ROLES} (role_name name PRIMARY KEY, tenant_id bytea NOT NULL);
+ALTER TABLE {TENANT_ROLES} ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_role ON {TENANT_ROLES} FOR SELECT USING (role_name = current_user);
+ALTER TABLE {EXPERIENCE.table} ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_rows ON {EXPERIENCE.table} USING ({_TENANT_MATCH}) WITH CHECK ({_TENANT_MATCH});
+ALTER TABLE {HEADS_TABLE} ENABLE ROW LEVEL SECURITY;
+CREATE POLICY experience_head ON {HEADS_TABLE} USING (ledger = '{EXPERIENCE.table}');
+"""
+"""Version 1: the four ledgers, their indexes, the heads, append-only triggers and tenant security."""
+
+MIGRATIONS: tuple[str, ...] = (_VERSION_1,)
+"""Migration `i` brings a schema from version `i` to `i + 1`; the current version is their count."""
+
+
+Connection = psycopg.Connection[tuple[Any, ...]]
+
+
+def _version_table(schema: str) -> sql.Composed:
+    return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(VERSION_TABLE))
+
+
+def schema_version(conn: Connection, schema: str) -> int:
+    """The format version a schema records (0 when ledgerspec never initialised it)."""
+    found = conn.execute("SELECT to_regclass(%s)", [_version_table(schema).as_string(conn)])
+    if found.fetchone() == (None,):
+        return 0
+    value = conn.execute(sql.SQL("SELECT max(version) FROM {}").format(_version_table(schema))).fetchone()
+    return int(value[0]) if value and value[0] is not None else 0
+
+
+def migrate(conn: Connection, schema: str, migrations: Sequence[str] = MIGRATIONS) -> int:
+    """Bring `schema` to the newest version, one transaction per step, each under an advisory
+    lock (so servers' clients opening an old schema together migrate it once); return the version.
+    `conn` must be in autocommit mode."""
+    name = sql.Identifier(schema)
+    while True:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"ledgerspec migrate {schema}"])
+            current = schema_version(conn, schema)
+            if current > len(migrations):
+                raise StorageError(
+                    f"schema {schema!r} has ledger format version {current}, newer than this ledgerspec knows "
+                    f"({len(migrations)}); upgrade ledgerspec to open it"
+                )
+            if current == len(migrations):
+                return current
+            if current == 0:
+                conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(name))
+                columns = "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now()"
+                conn.execute(sql.SQL("CREATE TABLE {} (" + columns + ")").format(_version_table(schema)))
+            conn.execute(sql.SQL("SET LOCAL search_path TO {}").format(name))
+            conn.execute(migrations[current].encode())
+            conn.execute(sql.SQL("INSERT INTO {} (version) VALUES (%s)").format(_version_table(schema)), [current + 1])
