@@ -1,4 +1,5 @@
-"""`ledgerspec store ...`: create, fill, query, verify, export and import a SQLite ledger file.
+"""`ledgerspec store ...`: create, fill, query, verify, export, import and copy a ledger: a SQLite
+file, or a schema of a PostgreSQL database named by a `postgresql://` URL (see `locations`).
 
 Exit codes as for every command: 0 done, 1 a document or the store refused (nothing of the
 failing batch written), 2 usage error (bad option, unreadable input, no such ledger file).
@@ -8,27 +9,24 @@ from __future__ import annotations
 
 import argparse
 import functools
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TextIO
 
 import orjson
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlite_utils import Database
 
 from .. import default_codec
 from ..contract import shipped
 from ..errors import InvalidInputError, LedgerspecError, ValidationError
 from ..jsontext import serialize
-from ..store import SqliteStore
+from ..store import LedgerStore
 from ..store.envelope_rules import envelope_columns
-from ..store.schema import file_version
 from .inputs import Document, UnreadableInput, read_documents
+from .locations import UsageError, format_version, open_existing, open_store
 
 OK, INVALID, USAGE = 0, 1, 2
 EXPERIENCE_TYPE = "converge.ExperienceEventEnvelope"
@@ -36,14 +34,11 @@ RUN_EVENT_TYPE = "mfm.EventEnvelope"
 JOURNAL_TYPE = "agentsdk.JournalRecord"
 LEDGER_TYPES = (EXPERIENCE_TYPE, RUN_EVENT_TYPE, JOURNAL_TYPE)
 DEFAULT_BATCH = 1000
+LOCATION = "a SQLite file or a postgresql:// URL"
 EVENT_COLUMNS = ("event_id", "occurred_at", "tenant", "correlation", "kind", "chain")
 
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
 Advance = Callable[[int], object]
-
-
-class UsageError(Exception):
-    """A command line the store commands cannot act on (exit 2, nothing written)."""
 
 
 class Failure(Exception):
@@ -78,13 +73,6 @@ def _guarded(command: Command) -> Command:
     return run
 
 
-def _existing(path: str) -> SqliteStore:
-    """The ledger at `path` opened read-only; a missing file is a usage error, so reading never creates one."""
-    if not Path(path).is_file():
-        raise UsageError(f"{path}: no such ledger file (create one with `ledgerspec store init {path}`)")
-    return SqliteStore(path, readonly=True)
-
-
 def _format(requested: str | None, out: TextIO) -> str:
     """The output format: as requested, else a table for a terminal and JSON lines for a pipe."""
     return requested or ("table" if out.isatty() else "json")
@@ -114,28 +102,14 @@ def _sink(path: str | None, out: TextIO) -> Iterator[Callable[[bytes], object]]:
 # -- init ------------------------------------------------------------------------------------
 
 
-def _version_on_disk(path: Path) -> int | None:
-    """The format version `path` records before it is opened (None: no file; 0: not a ledger yet)."""
-    if not path.exists():
-        return None
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            return file_version(Database(conn))
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
-
-
 @_guarded
 def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Create or migrate a ledger file and say which happened, so scripts can set a store up explicitly."""
-    path = Path(args.path)
-    before = _version_on_disk(path)
-    with SqliteStore(path) as store:
-        after = file_version(store.file.db)
-    out.write(f"{path}: {_init_outcome(before, after)}; ledger format version {after}\n")
+    """Create or migrate a ledger and say which happened, so scripts can set a store up explicitly."""
+    before = format_version(args.path)
+    with open_store(args.path) as store:
+        pass
+    after = format_version(args.path) or 0
+    out.write(f"{store.location}: {_init_outcome(before, after)}; ledger format version {after}\n")
     return OK
 
 
@@ -205,7 +179,7 @@ def _culprit(docs: list[Document], exc: LedgerspecError) -> str | None:
 class Loader:
     """Appends batches of documents to their ledgers, each batch all or nothing."""
 
-    store: SqliteStore
+    store: LedgerStore
     strict: bool
     skip_stored: bool
     """Import: run events at or below their run's head are already stored and are skipped."""
@@ -270,7 +244,7 @@ def _progress(err: TextIO) -> Iterator[Advance]:
         yield lambda count: bar.update(task, advance=count)
 
 
-def _rows(store: SqliteStore) -> int:
+def _rows(store: LedgerStore) -> int:
     """How many rows the ledgers hold, compared before and after a load to count what it appended."""
     return sum(store.counts().values())
 
@@ -295,14 +269,14 @@ def _load(
         err.write(f"ledgerspec: stopped after appending {_rows(store) - before} document(s)\n")
         return INVALID
     appended = _rows(store) - before
-    out.write(f"{store.path}: appended {appended} document(s), {read - appended} already present\n")
+    out.write(f"{store.location}: appended {appended} document(s), {read - appended} already present\n")
     return OK
 
 
 @_guarded
 def cmd_append(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Append the documents of one input to the ledger of `--type`, a batch at a time."""
-    with SqliteStore(args.path, strict=args.strict) as store:
+    with open_store(args.path, strict=args.strict) as store:
         loader = Loader(store, args.strict, skip_stored=False)
         return _load(loader, _read(args.file), args.batch, lambda doc: str(args.type), out, err)
 
@@ -310,7 +284,7 @@ def cmd_append(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 @_guarded
 def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Append an export's documents to their ledgers; importing what is already stored changes nothing."""
-    with SqliteStore(args.path) as store:
+    with open_store(args.path) as store:
         loader = Loader(store, strict=False, skip_stored=True)
         return _load(loader, _read(args.file), args.batch, _detected, out, err)
 
@@ -351,7 +325,7 @@ def _event_table(documents: list[bytes], out: TextIO) -> None:
 def cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the envelopes an EventQuery matches, as stored (JSON lines) or as a table."""
     query = _event_query(args)
-    with _existing(args.path) as store:
+    with open_existing(args.path) as store:
         documents = store.experience.query_documents(query)
     if _format(args.format, out) == "table":
         _event_table(documents, out)
@@ -368,7 +342,7 @@ def cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 @_guarded
 def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Re-hash every document and re-link every chain; print each table's rows and head, and any break."""
-    with _existing(args.path) as store:
+    with open_existing(args.path) as store:
         report = store.verify()
     for table in report.tables:
         out.write(f"{table.table}: {table.rows} row(s), head {table.head}\n")
@@ -383,9 +357,49 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 @_guarded
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write every stored document as JSON lines, byte for byte as stored (experience, runs, journal)."""
-    with _existing(args.path) as store, _sink(args.output, out) as write:
+    with open_existing(args.path) as store, _sink(args.output, out) as write:
         for document in store.export():
             write(document + b"\n")
+    return OK
+
+
+def _exported(store: LedgerStore) -> Iterator[Document]:
+    """A store's export as input documents (labelled by ledger row), for loading elsewhere."""
+    for index, data in enumerate(store.export()):
+        yield Document(index, f"{store.location} document", index + 1, orjson.loads(data))
+
+
+@_guarded
+def cmd_copy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Copy a ledger between locations (SQLite and PostgreSQL, either way): the documents in
+    append order through the destination's checks, then the artifacts. Documents are stored as
+    their canonical bytes, so the copy holds the same bytes in the same order, which the two
+    `verify` heads prove; copying again adds nothing."""
+    with open_existing(args.source) as source, open_store(args.target) as target:
+        loader = Loader(target, strict=False, skip_stored=True)
+        status = _load(loader, _exported(source), args.batch, _detected, out, err)
+        if status != OK:
+            return status
+        for kind, content in source.artifacts.stored():
+            target.artifacts.put(kind, content)
+        return _compare_heads(source, target, out, err)
+
+
+def _compare_heads(source: LedgerStore, target: LedgerStore, out: TextIO, err: TextIO) -> int:
+    """Verify both ends and compare each table's head chain value: equal heads mean the same
+    documents (bytes) in the same order."""
+    differ = 0
+    for mine, theirs in zip(source.verify().tables, target.verify().tables, strict=True):
+        same = mine.head == theirs.head and mine.rows == theirs.rows and not (mine.broken or theirs.broken)
+        out.write(f"{mine.table}: {theirs.rows} row(s), head {theirs.head} {'matches' if same else 'DIFFERS'}\n")
+        for broken in (mine.broken, theirs.broken):
+            if broken is not None:
+                err.write(f"ledgerspec: corruption: {broken}\n")
+        if not same:
+            differ += 1
+    if differ:
+        err.write(f"ledgerspec: {target.location} is not a copy of {source.location} ({differ} table(s) differ)\n")
+        return INVALID
     return OK
 
 
@@ -401,12 +415,12 @@ def _flat(value: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
 @_guarded
 def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print row counts, runs, tenants, kinds and sizes of a ledger file."""
-    with _existing(args.path) as store:
+    with open_existing(args.path) as store:
         stats = store.stats()
     if _format(args.format, out) == "json":
         out.write(serialize(stats) + "\n")
         return OK
-    table = Table("statistic", "value", title=str(stats["path"]))
+    table = Table("statistic", "value", title=str(stats["location"]))
     for key, value in _flat(stats):
         table.add_row(key, str(value))
     Console(file=out).print(table)
@@ -439,8 +453,13 @@ def _event_kinds() -> list[str]:
 
 def _add_loading(sub: argparse.ArgumentParser) -> None:
     """The path, input and `--batch` options append and import share."""
-    sub.add_argument("path", metavar="PATH", help="the ledger file (created when missing)")
+    sub.add_argument("path", metavar="PATH", help=f"the ledger: {LOCATION} (created when missing)")
     sub.add_argument("file", metavar="FILE", help=".json (one document), .jsonl or - (one per line)")
+    _add_batch(sub)
+
+
+def _add_batch(sub: argparse.ArgumentParser) -> None:
+    """The `--batch` option of the commands that load documents."""
     sub.add_argument(
         "--batch",
         type=_count(1),
@@ -453,7 +472,7 @@ def _add_loading(sub: argparse.ArgumentParser) -> None:
 def _add_query(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `store query` and its filters."""
     query = subs.add_parser("query", help="print the experience envelopes matching every filter given")
-    query.add_argument("path", metavar="PATH", help="the ledger file")
+    query.add_argument("path", metavar="PATH", help=f"the ledger: {LOCATION}")
     query.add_argument("--tenant", metavar="T", help="only this tenant's envelopes")
     query.add_argument(
         "--kind", action="append", choices=_event_kinds(), metavar="K", help="only this kind (repeatable)"
@@ -471,11 +490,13 @@ def _add_query(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def add_store_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `store` and its subcommands on the top-level command list."""
-    store = commands.add_parser("store", help="create, fill, query, verify, export and import a SQLite ledger file")
+    store = commands.add_parser(
+        "store", help="create, fill, query, verify, export, import and copy a ledger (SQLite file or PostgreSQL)"
+    )
     subs = store.add_subparsers(dest="store_command", required=True, metavar="SUBCOMMAND")
 
-    init = subs.add_parser("init", help="create the ledger file, or migrate it to this version's format")
-    init.add_argument("path", metavar="PATH", help="the ledger file")
+    init = subs.add_parser("init", help="create the ledger, or migrate it to this version's format")
+    init.add_argument("path", metavar="PATH", help=f"the ledger: {LOCATION}")
     init.set_defaults(run=cmd_init)
 
     append = subs.add_parser("append", help="append documents to one ledger, a batch at a time")
@@ -493,11 +514,11 @@ def add_store_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     _add_query(subs)
 
     verify = subs.add_parser("verify", help="re-hash every document and re-link every hash chain")
-    verify.add_argument("path", metavar="PATH", help="the ledger file")
+    verify.add_argument("path", metavar="PATH", help=f"the ledger: {LOCATION}")
     verify.set_defaults(run=cmd_verify)
 
     export = subs.add_parser("export", help="write every stored document as JSON lines, byte for byte")
-    export.add_argument("path", metavar="PATH", help="the ledger file")
+    export.add_argument("path", metavar="PATH", help=f"the ledger: {LOCATION}")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     export.set_defaults(run=cmd_export)
 
@@ -505,7 +526,13 @@ def add_store_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     _add_loading(imported)
     imported.set_defaults(run=cmd_import)
 
+    copy = subs.add_parser("copy", help="copy every ledger and artifact of SRC into DST, byte for byte")
+    copy.add_argument("source", metavar="SRC", help=f"the ledger to copy: {LOCATION}")
+    copy.add_argument("target", metavar="DST", help="where to copy it (created when missing; empty or an earlier copy)")
+    _add_batch(copy)
+    copy.set_defaults(run=cmd_copy)
+
     stats = subs.add_parser("stats", help="row counts, runs, tenants, kinds and sizes")
-    stats.add_argument("path", metavar="PATH", help="the ledger file")
+    stats.add_argument("path", metavar="PATH", help=f"the ledger: {LOCATION}")
     stats.add_argument("--format", choices=["json", "table"], help="json: one line (default when piped)")
     stats.set_defaults(run=cmd_stats)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from ledgerspec.models import mfm
 
@@ -73,6 +76,12 @@ class ArtifactLedger:
         if hashlib.sha256(content).hexdigest() != key:
             raise CorruptionError(f"artifact {key}: the stored bytes no longer hash to its id")
         return content
+
+    def stored(self) -> Iterator[tuple[mfm.ArtifactKind, bytes]]:
+        """Every artifact's kind and bytes, in the order they were first put."""
+        build = self._documents.codec.build
+        for kind, content in self._file.rows(ARTIFACTS, ("kind", "document")):
+            yield build(KIND, orjson.loads(self._file.text(kind))), bytes(content)
 
     def exists(self, artifact_id: str) -> bool:
         key = artifact_key(artifact_id)

@@ -73,19 +73,25 @@ class Backend(ABC):
         return int(row[0]) if row and row[0] is not None else 0
 
     def documents(self, ledger: Ledger, where: str = "", params: Sequence[Any] = ()) -> Iterator[bytes]:
-        """Stored documents of a table in chain order, optionally filtered, a page at a time so
+        """Stored documents of a table in chain order, optionally filtered."""
+        return (bytes(document) for (document,) in self.rows(ledger, ("document",), where, params))
+
+    def rows(
+        self, ledger: Ledger, columns: Sequence[str], where: str = "", params: Sequence[Any] = ()
+    ) -> Iterator[tuple[Any, ...]]:
+        """Columns of a table's rows in chain order, optionally filtered, read a page at a time so
         exporting a large ledger needs little memory."""
         condition = f" AND ({where})" if where else ""
         after = 0
         while True:
-            rows = self.read(
-                f"SELECT {ledger.order}, document FROM {ledger.table} WHERE {ledger.order} > ?{condition} "
+            page = self.read(
+                f"SELECT {ledger.order}, {', '.join(columns)} FROM {ledger.table} WHERE {ledger.order} > ?{condition} "
                 f"ORDER BY {ledger.order} LIMIT {PAGE}",
                 [after, *params],
             )
-            for after, document in rows:  # noqa: B007 - `after` is the page's last position
-                yield bytes(document)
-            if len(rows) < PAGE:
+            for after, *values in page:  # noqa: B007 - `after` is the page's last position
+                yield tuple(values)
+            if len(page) < PAGE:
                 return
 
     def verify(self, derived: Mapping[str, Derived]) -> list[TableReport]:

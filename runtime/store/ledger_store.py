@@ -64,6 +64,8 @@ class LedgerStore:
 
     capabilities = frozenset({"experience", "runs", "artifacts", "journal", "tenancy", "concurrency"})
     """What the conformance suite may check: all four ledgers, tenant views, concurrent callers."""
+    location: str
+    """Where the ledger lives, as messages name it (a file path; a URL, without password, and schema)."""
 
     def __init__(
         self,

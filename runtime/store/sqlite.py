@@ -34,6 +34,7 @@ class SqliteStore(LedgerStore):
     ) -> None:
         self.file = LedgerFile(path, readonly=readonly, busy_timeout=busy_timeout, synchronous=synchronous)
         super().__init__(self.file, strict=strict, clock=clock, max_document_bytes=max_document_bytes, codec=codec)
+        self.location = str(self.file.path)
 
     @property
     def path(self) -> Path:
@@ -42,7 +43,7 @@ class SqliteStore(LedgerStore):
     def stats(self) -> dict[str, Any]:
         """Row counts per ledger, distinct runs and tenants, the file size and format version."""
         return {
-            "path": str(self.path),
+            "location": self.location,
             "format_version": file_version(self.file.db),
             **self._stats(),
             "file_bytes": self.path.stat().st_size,

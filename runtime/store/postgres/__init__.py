@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 from psycopg import sql
 
 from ...clock import Clock, utc_now
@@ -15,10 +16,21 @@ from ...jsontext import MAX_DOCUMENT_BYTES
 from ..envelope_rules import check_id
 from ..ledger_store import LedgerStore
 from ..tables import EXPERIENCE
-from .database import DEFAULT_SCHEMA, PostgresDatabase, Target
-from .schema import HEADS_TABLE, TENANT_ROLES, VERSION_TABLE
+from .database import DEFAULT_SCHEMA, PostgresDatabase, Target, libpq_timeout, translate
+from .schema import HEADS_TABLE, TENANT_ROLES, VERSION_TABLE, schema_version
 
-__all__ = ["DEFAULT_SCHEMA", "PostgresStore", "Target"]
+__all__ = ["DEFAULT_SCHEMA", "PostgresStore", "Target", "format_version"]
+
+
+def format_version(url: str, schema: str | None = None, connect_timeout: float = 10.0) -> int:
+    """The ledger format version the schema at `url` records (0 when it holds no ledger), read
+    without creating or migrating anything."""
+    target = Target.parse(url, schema)
+    try:
+        with psycopg.connect(target.conninfo, autocommit=True, connect_timeout=libpq_timeout(connect_timeout)) as conn:
+            return schema_version(conn, target.schema)
+    except psycopg.Error as exc:
+        raise translate(exc, target.redacted()) from None
 
 
 class PostgresStore(LedgerStore):
@@ -62,6 +74,7 @@ class PostgresStore(LedgerStore):
             migrate_schema=tenant is None,
         )
         super().__init__(self.database, strict=strict, clock=clock, max_document_bytes=max_document_bytes, codec=codec)
+        self.location = self.database.where
         if tenant is not None:
             self._check_tenant_role(tenant)
             self.experience = self.for_tenant(tenant)
@@ -106,8 +119,7 @@ class PostgresStore(LedgerStore):
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'"
         )
         return {
-            "url": self.database.target.redacted(),
-            "schema": self.schema,
+            "location": self.location,
             "format_version": self.database.version,
             **self._stats(),
             "database_bytes": size,

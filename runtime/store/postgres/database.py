@@ -141,12 +141,12 @@ class PostgresDatabase(Backend):
             "statement_timeout": f"{round(statement_timeout * 1000)}ms" if statement_timeout is not None else None,
         }
         with self._translated():
-            timeout = _seconds(connect_timeout)
+            timeout = libpq_timeout(connect_timeout)
             with psycopg.connect(self.target.conninfo, autocommit=True, connect_timeout=timeout) as conn:
                 self.version = self._prepare(conn, migrate_schema and not readonly)
             self._pool: ConnectionPool[Connection] = ConnectionPool(
                 self.target.conninfo,
-                kwargs={"autocommit": True, "connect_timeout": _seconds(connect_timeout)},
+                kwargs={"autocommit": True, "connect_timeout": libpq_timeout(connect_timeout)},
                 min_size=1,
                 max_size=max(pool_size, 1),
                 configure=self._configure,
@@ -314,7 +314,7 @@ class PostgresDatabase(Backend):
         self._pool.close()
 
 
-def _seconds(timeout: float) -> int:
+def libpq_timeout(timeout: float) -> int:
     """libpq's `connect_timeout`: whole seconds, at least 1 (0 would mean wait forever)."""
     return max(1, round(timeout))
 
