@@ -88,14 +88,15 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on runtime/ and conformance/."""
-    session.install(".", "mypy==2.4.1", "types-jsonschema", "pytest>=8")  # pytest: the conformance plugin
+    session.install(".[postgres]", "mypy==2.4.1", "types-jsonschema", "pytest>=8")  # pytest: the conformance plugin
     session.run("mypy", "--strict", "runtime", "conformance")
 
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """The whole test suite against an installed copy of the package."""
-    session.install(".", *TEST_REQUIREMENTS)
+    """The whole test suite against an installed copy of the package. The PostgreSQL store's tests
+    need a server ($LEDGERSPEC_PG_URL, see `.ci/postgres`); without one they skip, except in CI."""
+    session.install(".[postgres]", *TEST_REQUIREMENTS)
     session.run("pytest", *session.posargs)
 
 

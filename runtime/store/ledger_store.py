@@ -98,11 +98,13 @@ class LedgerStore:
         """Row count of each ledger table."""
         return {ledger.table: self._backend.count(f"SELECT count(*) FROM {ledger.table}") for ledger in LEDGERS}
 
-    def _stats(self) -> dict[str, Any]:
-        """The statistics every backend gives (see `stats`)."""
+    def stats(self) -> dict[str, Any]:
+        """Where the ledger is, row counts per ledger, distinct tenants and runs, artifact bytes
+        and envelopes per kind (backends add their format version and size)."""
         one = self._backend.count
         kinds = self._backend.read(f"SELECT kind, count(*) FROM {EXPERIENCE.table} GROUP BY kind ORDER BY kind")
         return {
+            "location": self.location,
             "rows": self.counts(),
             "tenants": one(f"SELECT count(DISTINCT tenant_id) FROM {EXPERIENCE.table}"),
             "runs": one(f"SELECT count(DISTINCT run_id) FROM {RUN_EVENTS.table}"),

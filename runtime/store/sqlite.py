@@ -41,11 +41,10 @@ class SqliteStore(LedgerStore):
         return self.file.path
 
     def stats(self) -> dict[str, Any]:
-        """Row counts per ledger, distinct runs and tenants, the file size and format version."""
+        """`LedgerStore.stats`, the file's format version and its size."""
         return {
-            "location": self.location,
+            **super().stats(),
             "format_version": file_version(self.file.db),
-            **self._stats(),
             "file_bytes": self.path.stat().st_size,
         }
 

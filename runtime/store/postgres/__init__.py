@@ -113,17 +113,12 @@ class PostgresStore(LedgerStore):
         )
 
     def stats(self) -> dict[str, Any]:
-        """Row counts per ledger, distinct runs and tenants, the schema's size and format version."""
+        """`LedgerStore.stats`, the schema's format version and the size of its tables."""
         size = self.database.count(
             "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'"
         )
-        return {
-            "location": self.location,
-            "format_version": self.database.version,
-            **self._stats(),
-            "database_bytes": size,
-        }
+        return {**super().stats(), "format_version": self.database.version, "database_bytes": size}
 
     def __enter__(self) -> PostgresStore:
         return self
