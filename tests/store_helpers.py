@@ -177,3 +177,71 @@ print("done", flush=True)
 """
 """The SIGKILL child: argv = file, batch size, the tests directory, bytes of padding per envelope.
 It says `appending` just before its one large `append_events` call and `done` after it."""
+
+
+# -- an independent view of a PostgreSQL schema --------------------------------------------------
+
+PG_EXTRA_TABLES = {"ledger_heads": "ledger", "ledgerspec_schema": "version"}
+"""The PostgreSQL format's bookkeeping tables a rejected write must not change either."""
+
+
+def pg_rows(url: str, query: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    """The rows of a query through a separate psycopg connection (autocommit, no ledgerspec)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute(query.encode(), params).fetchall()
+
+
+def pg_ledger_checksum(url: str, schema: str) -> str:
+    """SHA-256 over every row of every ledger table (in chain order), `ledger_heads` and the
+    format versions of `schema`, read in one REPEATABLE READ snapshot through a separate psycopg
+    connection."""
+    import psycopg
+    from psycopg import sql
+
+    digest = hashlib.sha256()
+    with psycopg.connect(url) as conn:
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
+        with conn.transaction():
+            for table, order in {**LEDGER_TABLES, **PG_EXTRA_TABLES}.items():
+                digest.update(f"\0table {table}\0".encode())
+                query = sql.SQL("SELECT * FROM {}.{} ORDER BY {}").format(
+                    sql.Identifier(schema), sql.Identifier(table), sql.Identifier(order)
+                )
+                for row in conn.execute(query):
+                    digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def pg_chain_problems(url: str, schema: str) -> list[str]:
+    """Re-walk every table's hash chain of `schema` without ledgerspec (as `chain_problems`), and
+    check each table's `ledger_heads` row holds its last position and chain value."""
+    import psycopg
+    from psycopg import sql
+
+    problems = []
+    with psycopg.connect(url) as conn, conn.transaction():
+        heads = {
+            table: (position, bytes(chain))
+            for table, position, chain in conn.execute(
+                sql.SQL("SELECT ledger, position, chain FROM {}.ledger_heads").format(sql.Identifier(schema))
+            )
+        }
+        for table, order in LEDGER_TABLES.items():
+            previous, last, expected_position = bytes(32), 0, 1
+            query = sql.SQL("SELECT {}, document, hash, chain FROM {}.{} ORDER BY {}").format(
+                sql.Identifier(order), sql.Identifier(schema), sql.Identifier(table), sql.Identifier(order)
+            )
+            for position, document, digest, chain in conn.execute(query):
+                if position != expected_position:
+                    problems.append(f"{table} {position}: expected position {expected_position}")
+                if hashlib.sha256(bytes(document)).digest() != bytes(digest):
+                    problems.append(f"{table} {position}: hash")
+                if hashlib.sha256(previous + bytes(digest)).digest() != bytes(chain):
+                    problems.append(f"{table} {position}: chain")
+                previous, last, expected_position = bytes(chain), position, position + 1
+            if heads.get(table) != (last, previous):
+                problems.append(f"{table}: ledger_heads holds {heads.get(table)}, the table ends at {last}")
+    return problems
