@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
+import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import nox
@@ -121,17 +124,45 @@ def compat(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Throughput benchmarks against jsonschema-rs, jsonschema and pydantic in the same run, then the
-    store benchmark (append vs raw sqlite3 and eventsourcing, query latency, growth) and the
-    conformance suite's running time; ~10 minutes in all.
+    """Throughput benchmarks against jsonschema-rs, jsonschema and pydantic in the same run, the
+    store benchmark (append vs raw sqlite3 and eventsourcing, query latency, growth), the
+    PostgreSQL store benchmark (append vs raw COPY/executemany and SqliteStore with 1-16 writers,
+    query latency at 1M events) and the conformance suite's running time; ~25 minutes in all.
 
-    Arguments before a second `--` go to `python -m bench`, those after it to `python -m bench.store`:
-    `nox -s bench -- --envelopes 20000 -- --quick`."""
+    The PostgreSQL parts use $LEDGERSPEC_PG_URL, else a throwaway server `.ci/postgres` starts.
+    Arguments before a second `--` go to `python -m bench`, those after it to `python -m
+    bench.store`, those after a third to `python -m bench.postgres`:
+    `nox -s bench -- --envelopes 20000 -- --quick -- --quick`."""
     session.install(
-        ".", "pydantic==2.14.3", "datamodel-code-generator==0.89.0", "eventsourcing>=9.3,<10", "rfc8785>=0.1.4"
+        ".[postgres]", "pydantic==2.14.3", "datamodel-code-generator==0.89.0", "eventsourcing>=9.3,<10", "rfc8785>=0.1.4"
     )
-    args = list(session.posargs)
-    split = args.index("--") if "--" in args else len(args)
-    session.run("python", "-m", "bench", *args[:split])
-    session.run("python", "-m", "bench.store", *args[split + 1 :])
-    session.run("python", "-m", "bench.conformance")
+    groups: list[list[str]] = [[]]
+    for arg in session.posargs:
+        if arg == "--" and len(groups) < 3:
+            groups.append([])
+        else:
+            groups[-1].append(arg)
+    groups += [[] for _ in range(3 - len(groups))]
+    session.run("python", "-m", "bench", *groups[0])
+    session.run("python", "-m", "bench.store", *groups[1])
+    with _postgres_server(session) as env:
+        session.run("python", "-m", "bench.postgres", *groups[2], env=env)
+        session.run("python", "-m", "bench.conformance", env=env)
+
+
+@contextlib.contextmanager
+def _postgres_server(session: nox.Session) -> Iterator[dict[str, str]]:
+    """The environment naming a PostgreSQL server: $LEDGERSPEC_PG_URL's, else a throwaway cluster
+    started by `.ci/postgres` for the block and stopped after it."""
+    if os.environ.get("LEDGERSPEC_PG_URL"):
+        yield {}
+        return
+    with tempfile.TemporaryDirectory(prefix="ledgerspec-pg-") as tmp:
+        cluster = Path(tmp) / "cluster"
+        script = str(HERE / ".ci" / "postgres")
+        session.run(script, "start", str(cluster), external=True)
+        try:
+            lines = (cluster / "env").read_text().splitlines()
+            yield dict(line.split("=", 1) for line in lines if "=" in line)
+        finally:
+            session.run(script, "stop", str(cluster), external=True)

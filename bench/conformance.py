@@ -1,5 +1,6 @@
 """How long the conformance suite takes: against the reference SqliteStore in process, through
-the example harness, and against the in-memory store (target: SqliteStore under 20 s).
+the example harness, against the in-memory store (target: SqliteStore under 20 s) and, when
+$LEDGERSPEC_PG_URL names a server, against PostgresStore in process and through the harness.
 
 Usage: python -m bench.conformance [--repeat R]
 """
@@ -7,6 +8,7 @@ Usage: python -m bench.conformance [--repeat R]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -17,7 +19,7 @@ from pathlib import Path
 from ledgerspec.conformance.harness import HarnessTarget
 from ledgerspec.conformance.runner import InProcessTarget, Target, run_suite
 from ledgerspec.conformance.scenarios import load_scenarios
-from ledgerspec.conformance.targets import sqlite_factory
+from ledgerspec.conformance.targets import postgres_factory, sqlite_factory
 from ledgerspec.store.memory import MemoryStore
 
 
@@ -47,6 +49,11 @@ def main() -> None:
             "SqliteStore, example harness": lambda: HarnessTarget(f"{sys.executable} -m ledgerspec.conformance.serve"),
             "MemoryStore, in process": lambda: InProcessTarget(MemoryStore, "memory"),
         }
+        url = os.environ.get("LEDGERSPEC_PG_URL")
+        if url:
+            serve = f"{sys.executable} -m ledgerspec.conformance.serve {url}"
+            sides["PostgresStore, in process"] = lambda: InProcessTarget(postgres_factory(url), "postgres")
+            sides["PostgresStore, example harness"] = lambda: HarnessTarget(serve)
         print("| store | scenarios | median (s) | best (s) | target |")
         print("|---|---:|---:|---:|---|")
         for name, make in sides.items():
