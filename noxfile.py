@@ -134,7 +134,11 @@ def bench(session: nox.Session) -> None:
     bench.store`, those after a third to `python -m bench.postgres`:
     `nox -s bench -- --envelopes 20000 -- --quick -- --quick`."""
     session.install(
-        ".[postgres]", "pydantic==2.14.3", "datamodel-code-generator==0.89.0", "eventsourcing>=9.3,<10", "rfc8785>=0.1.4"
+        ".[postgres]",
+        "pydantic==2.14.3",
+        "datamodel-code-generator==0.89.0",
+        "eventsourcing>=9.3,<10",
+        "rfc8785>=0.1.4",
     )
     groups: list[list[str]] = [[]]
     for arg in session.posargs:

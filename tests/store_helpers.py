@@ -245,3 +245,60 @@ def pg_chain_problems(url: str, schema: str) -> list[str]:
             if heads.get(table) != (last, previous):
                 problems.append(f"{table}: ledger_heads holds {heads.get(table)}, the table ends at {last}")
     return problems
+
+
+# -- PostgreSQL: raw connections to a schema and the workers of test_postgres's process tests ----
+
+
+def pg_connect(url: str, schema: str, *, replica: bool = False) -> Any:
+    """A separate autocommit psycopg connection (not ledgerspec's) with `schema` on its search path;
+    with `replica`, `session_replication_role = replica`, which disables the append-only triggers
+    (a superuser tampering with the tables)."""
+    import psycopg
+    from psycopg import sql
+
+    conn = psycopg.connect(url, autocommit=True)
+    conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+    if replica:
+        conn.execute("SET session_replication_role = replica")
+    return conn
+
+
+def pg_schema_rows(url: str, schema: str, query: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    """The rows of a query with `schema` on the search path, through a separate psycopg connection."""
+    with pg_connect(url, schema) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def pg_race_worker(url: str, schema: str, worker: int, plan: dict[str, int], barrier: Any, results: Any) -> None:
+    """Once every worker is ready, interleave two kinds of appends to the schema: `plan["appends"]`
+    appends of `plan["size"]` events to RUN_ID with the optimistic loop mfm callers use (read
+    head_seq, append at it, on `concurrency` read it again), and `plan["batches"]` batches of
+    `plan["batch_size"]` envelopes with ids unique to this worker. Report (worker, "ok", retries)
+    or (worker, the error, retries)."""
+    retries = 0
+    try:
+        from ledgerspec.errors import ConcurrencyError
+        from ledgerspec.store.postgres import PostgresStore
+
+        with PostgresStore(url, schema=schema, pool_size=2) as store:
+            barrier.wait(timeout=60)
+            for step in range(max(plan["appends"], plan["batches"])):
+                if step < plan["batches"]:
+                    store.experience.append_events(
+                        [
+                            envelope(f"w{worker}-b{step}-e{i}", tenant_id=f"tenant-{worker}")
+                            for i in range(plan["batch_size"])
+                        ]
+                    )
+                while step < plan["appends"]:
+                    head = store.runs.head_seq(RUN_ID)
+                    events = [mfm_event(RUN_ID, head + i + 1, op_id=f"worker_{worker}") for i in range(plan["size"])]
+                    try:
+                        store.runs.append(RUN_ID, head, events)
+                        break
+                    except ConcurrencyError:
+                        retries += 1
+        results.put((worker, "ok", retries))
+    except BaseException as exc:  # reported, so the parent fails instead of waiting
+        results.put((worker, f"{type(exc).__name__}: {exc}", retries))
