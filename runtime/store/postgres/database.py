@@ -139,6 +139,8 @@ class PostgresDatabase(Backend):
             "search_path": self.target.schema,
             "default_transaction_read_only": "on" if readonly else "off",
             "statement_timeout": f"{round(statement_timeout * 1000)}ms" if statement_timeout is not None else None,
+            # Plan each query for its own values: a generic plan cannot tell a rare kind from a common one.
+            "plan_cache_mode": "force_custom_plan",
         }
         with self._translated():
             timeout = libpq_timeout(connect_timeout)
@@ -150,7 +152,6 @@ class PostgresDatabase(Backend):
                 min_size=1,
                 max_size=max(pool_size, 1),
                 configure=self._configure,
-                check=ConnectionPool.check_connection,
                 timeout=connect_timeout,
                 open=True,
                 name=f"ledgerspec {self.target.schema}",
@@ -188,15 +189,20 @@ class PostgresDatabase(Backend):
         except (psycopg.Error, PoolTimeout) as exc:
             raise translate(exc, self.where) from None
 
-    @contextmanager
-    def connection(self) -> Iterator[Connection]:
-        """The connection of the current write transaction, else one borrowed from the pool."""
-        current: Connection | None = getattr(self._local, "conn", None)
-        if current is not None:
-            yield current
-            return
-        with self._translated(), self._pool.connection() as conn:
-            yield conn
+    def _lent(self, use: Callable[[Connection], T]) -> T:
+        """`use` on a pooled connection. Idle connections are not probed before lending (that
+        would cost a round trip per call); a connection the server closed meanwhile (a restart)
+        fails on its first statement, which `use` marks as `_Stale`, and the call moves on to the
+        next connection, then to fresh ones."""
+        closed: BaseException | None = None
+        for _ in range(self._pool.max_size + 1):
+            try:
+                with self._pool.connection() as conn:
+                    return use(conn)
+            except _Stale as stale:
+                closed = stale.__cause__
+        assert closed is not None
+        raise closed
 
     def transact(self, ledger: Ledger, work: Callable[[], T]) -> T:
         if self.readonly:
@@ -206,38 +212,45 @@ class PostgresDatabase(Backend):
         with self._translated():
             for attempt in itertools.count():
                 try:
-                    return self._attempt(ledger, work)
+                    return self._lent(lambda conn: self._attempt(conn, ledger, work))
                 except RETRIED:
                     if attempt >= self.retries:
                         raise
                     time.sleep(random.uniform(0, 0.01 * 2**attempt))
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
-    def _attempt(self, ledger: Ledger, work: Callable[[], T]) -> T:
-        """One try at a write transaction: lock the ledger's head row first, so `work` sees every
-        write committed before it and none can commit beside it."""
-        with self._pool.connection() as conn, conn.transaction():
-            self._local.conn = conn
-            self._local.heads = {}
-            try:
-                self._head(ledger)
-                result = work()
-                self._save_heads(conn)
-                return result
-            finally:
-                self._local.conn = None
+    def _attempt(self, conn: Connection, ledger: Ledger, work: Callable[[], T]) -> T:
+        """One try at a write transaction. Its first round trip begins it and locks the ledger's
+        head row, so `work` sees every write committed before it and none commits beside it."""
+        cursor = _first(conn, f"BEGIN ISOLATION LEVEL READ COMMITTED; {_lock(ledger)}".encode())
+        self._local.conn, self._local.heads = conn, {}
+        try:
+            cursor.nextset()
+            self._local.heads[ledger.table] = self._locked(ledger, cursor.fetchone())
+            result = work()
+            self._save_heads(conn)
+            conn.execute(b"COMMIT")
+            return result
+        except BaseException:
+            if not conn.broken:
+                conn.execute(b"ROLLBACK")
+            raise
+        finally:
+            self._local.conn = None
 
     def _head(self, ledger: Ledger) -> list[Any]:
         """The locked head (position, chain) of a ledger in the current transaction."""
         heads: dict[str, list[Any]] = self._local.heads
         if ledger.table not in heads:
-            row = self._local.conn.execute(
-                f"SELECT position, chain FROM {HEADS_TABLE} WHERE ledger = '{ledger.table}' FOR UPDATE".encode()
-            ).fetchone()
-            if row is None:
-                raise StorageError(f"{self.where}: {HEADS_TABLE} has no row for {ledger.table}")
-            heads[ledger.table] = [int(row[0]), bytes(row[1]), False]
+            row = self._local.conn.execute(_lock(ledger).encode()).fetchone()
+            heads[ledger.table] = self._locked(ledger, row)
         return heads[ledger.table]
+
+    def _locked(self, ledger: Ledger, row: tuple[Any, ...] | None) -> list[Any]:
+        """A head as the transaction tracks it: position, chain value, whether it moved."""
+        if row is None:
+            raise StorageError(f"{self.where}: {HEADS_TABLE} has no row for {ledger.table}")
+        return [int(row[0]), bytes(row[1]), False]
 
     def _save_heads(self, conn: Connection) -> None:
         for table, (position, chain, moved) in self._local.heads.items():
@@ -264,8 +277,11 @@ class PostgresDatabase(Backend):
         head[:] = [position, previous, True]
 
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self.connection() as conn, self._translated():
-            return conn.execute(_native(sql), params).fetchall()
+        current: Connection | None = getattr(self._local, "conn", None)
+        with self._translated():
+            if current is not None:
+                return current.execute(_native(sql), params).fetchall()
+            return self._lent(lambda conn: _first(conn, _native(sql), params).fetchall())
 
     def stream(self, sql: str) -> Iterator[Sequence[Any]]:
         with self._translated(), self._pool.connection() as conn, conn.transaction():
@@ -312,6 +328,27 @@ class PostgresDatabase(Backend):
 
     def close(self) -> None:
         self._pool.close()
+
+
+def _lock(ledger: Ledger) -> str:
+    """The statement that locks a ledger's head row for the transaction and reads it."""
+    return f"SELECT position, chain FROM {HEADS_TABLE} WHERE ledger = '{ledger.table}' FOR UPDATE"
+
+
+class _Stale(Exception):
+    """A pooled connection found closed by the server on its first statement: nothing was done
+    on it, so the call can go on with another connection."""
+
+
+def _first(conn: Connection, statement: bytes, params: Sequence[Any] = ()) -> psycopg.Cursor[tuple[Any, ...]]:
+    """The first statement of a call on a lent connection; raises `_Stale` when the connection
+    turns out to be closed."""
+    try:
+        return conn.execute(statement, params)
+    except psycopg.OperationalError as exc:
+        if conn.broken:
+            raise _Stale from exc
+        raise
 
 
 def libpq_timeout(timeout: float) -> int:
