@@ -13,14 +13,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import psycopg
 from psycopg import errors
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 from psycopg.sql import Composed
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from ...errors import ConflictError, StorageError, TransientError
 from ..backend import Backend
@@ -57,25 +57,36 @@ class Target:
     def parse(cls, url: str, schema: str | None = None) -> Target:
         """A `postgresql://` URL; its `schema` query parameter (not a libpq one) names the
         namespace, unless `schema` is given."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises on a port that is not a number of 0-65535
+        except ValueError as exc:
+            raise StorageError(f"not a valid postgresql:// URL: {exc}") from None
         if parts.scheme not in ("postgresql", "postgres"):
-            raise StorageError(f"{url[:80]!r} is not a postgresql:// URL")
+            raise StorageError(f"the URL (scheme {parts.scheme!r}) is not a postgresql:// URL")
         query = parse_qsl(parts.query, keep_blank_values=True)
         named = [value for key, value in query if key == "schema"]
-        rest = urlencode([(key, value) for key, value in query if key != "schema"])
         chosen = schema or (named[-1] if named else DEFAULT_SCHEMA)
         if not chosen or "\x00" in chosen:
             raise StorageError(f"{chosen!r} is not a schema name")
-        return cls(urlunsplit(parts._replace(query=rest)), chosen)
+        libpq = [(key, value) for key, value in query if key != "schema"]
+        return cls(_url(parts.scheme, parts.netloc, parts.path, libpq), chosen)
 
     def redacted(self) -> str:
-        """The URL without its password, for messages."""
+        """The URL without its password (in the authority or a `password` parameter), for messages."""
         parts = urlsplit(self.conninfo)
-        if parts.password is None:
-            return self.conninfo
-        host = parts.netloc.rpartition("@")[2]
-        user = parts.username or ""
-        return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+        netloc = parts.netloc
+        if parts.password is not None:
+            netloc = f"{parts.username or ''}:***@{netloc.rpartition('@')[2]}"
+        query = [(key, "***" if key == "password" else value) for key, value in parse_qsl(parts.query, True)]
+        return _url(parts.scheme, netloc, parts.path, query)
+
+
+def _url(scheme: str, netloc: str, path: str, query: Sequence[tuple[str, str]]) -> str:
+    """A URL from its parts, keeping `//` before an empty authority (libpq's `postgresql:///db`)
+    and encoding spaces as `%20` (libpq does not read `+` as a space)."""
+    rest = urlencode(query, quote_via=quote)
+    return f"{scheme}://{netloc}{path}" + (f"?{rest}" if rest else "")
 
 
 @lru_cache(maxsize=512)
@@ -88,6 +99,8 @@ def translate(exc: Exception, target: str) -> StorageError | ConflictError:
     """The ledgerspec error of a psycopg or pool failure."""
     state = getattr(exc, "sqlstate", None)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, PoolClosed):
+        return StorageError(f"{target}: the store is closed")
     if isinstance(exc, PoolTimeout):
         return TransientError(f"{target}: no connection to the server became free or could be opened: {text}")
     if isinstance(exc, errors.UniqueViolation):
@@ -100,11 +113,13 @@ def translate(exc: Exception, target: str) -> StorageError | ConflictError:
         return TransientError(f"{target}: {text} (SQLSTATE {state}) on every attempt; nothing was written")
     if isinstance(exc, errors.InsufficientPrivilege) and text.startswith("ledgerspec:"):
         return StorageError(text)
-    if isinstance(exc, psycopg.OperationalError) or (state or "").startswith(("08", "57P")):
+    if isinstance(exc, psycopg.OperationalError) and (state is None or state.startswith(("08", "57P"))):
         return TransientError(
-            f"{target}: the connection to the server failed ({text}); the call's transaction was rolled back "
+            f"{target}: the connection to the server failed ({text}); a write in progress was rolled back "
             "unless it was committing, and appending the same documents again is safe"
         )
+    if (state or "").startswith(("53", "58")):
+        return TransientError(f"{target}: the server could not complete the call ({text}, SQLSTATE {state})")
     return StorageError(f"{target}: {text}" + (f" (SQLSTATE {state})" if state else ""))
 
 
@@ -204,6 +219,27 @@ class PostgresDatabase(Backend):
         assert closed is not None
         raise closed
 
+    @contextmanager
+    def _live(self) -> Iterator[Connection]:
+        """A pooled connection proved open by a round trip, for calls that hold one a while
+        (verify's walk, grants), where `_lent`'s retry of the whole call does not fit."""
+        closed: BaseException | None = None
+        for _ in range(self._pool.max_size + 1):
+            conn = self._pool.getconn()
+            try:
+                _first(conn, b"SELECT 1")
+            except _Stale as stale:
+                closed = stale.__cause__
+                self._pool.putconn(conn)
+                continue
+            try:
+                yield conn
+            finally:
+                self._pool.putconn(conn)
+            return
+        assert closed is not None
+        raise closed
+
     def transact(self, ledger: Ledger, work: Callable[[], T]) -> T:
         if self.readonly:
             raise StorageError(f"{self.where} is opened read-only")
@@ -222,9 +258,9 @@ class PostgresDatabase(Backend):
     def _attempt(self, conn: Connection, ledger: Ledger, work: Callable[[], T]) -> T:
         """One try at a write transaction. Its first round trip begins it and locks the ledger's
         head row, so `work` sees every write committed before it and none commits beside it."""
-        cursor = _first(conn, f"BEGIN ISOLATION LEVEL READ COMMITTED; {_lock(ledger)}".encode())
         self._local.conn, self._local.heads = conn, {}
         try:
+            cursor = _first(conn, f"BEGIN ISOLATION LEVEL READ COMMITTED; {_lock(ledger)}".encode())
             cursor.nextset()
             self._local.heads[ledger.table] = self._locked(ledger, cursor.fetchone())
             result = work()
@@ -233,7 +269,7 @@ class PostgresDatabase(Backend):
             return result
         except BaseException:
             if not conn.broken:
-                conn.execute(b"ROLLBACK")
+                conn.execute(b"ROLLBACK")  # also after a failed first statement: it may have begun
             raise
         finally:
             self._local.conn = None
@@ -284,11 +320,15 @@ class PostgresDatabase(Backend):
             return self._lent(lambda conn: _first(conn, _native(sql), params).fetchall())
 
     def stream(self, sql: str) -> Iterator[Sequence[Any]]:
-        with self._translated(), self._pool.connection() as conn, conn.transaction():
-            cursor = conn.cursor(name="ledgerspec_stream")
-            cursor.itersize = 2000
-            cursor.execute(_native(sql))
-            yield from cursor
+        def walk(conn: Connection) -> Iterator[Sequence[Any]]:
+            with conn.transaction():
+                cursor = conn.cursor(name="ledgerspec_stream")
+                cursor.itersize = 2000
+                cursor.execute(_native(sql))
+                yield from cursor
+
+        with self._translated(), self._live() as conn:
+            yield from walk(conn)
 
     def source(self, ledger: Ledger, index: str, alias: str = "") -> str:
         return f"{ledger.table} {alias}".rstrip()
@@ -322,7 +362,7 @@ class PostgresDatabase(Backend):
 
     def administer(self, statements: Sequence[Composed]) -> None:
         """Run statements (role grants and the like) in one transaction of their own."""
-        with self._translated(), self._pool.connection() as conn, conn.transaction():
+        with self._translated(), self._live() as conn, conn.transaction():
             for statement in statements:
                 conn.execute(statement)
 

@@ -5,6 +5,8 @@ The columns are those of the SQLite format (`ledgerspec.store.schema`), with two
 
 - every string column is `bytea` holding UTF-8, so comparisons and order are bytewise (as Rust's
   `String` compares, whatever the database's collation) and a `\\u0000` in an id is storable;
+- the columns whose strings no schema bounds (chain, trace link and artifact ids, journal record
+  ids) have hash indexes: a btree entry holds at most 2,704 bytes, and SQLite stores any length;
 - `ledger_heads` records each table's last position and chain value. Writers lock its row for
   the table they append to (so appends to one table are serialised and gap-free), and `verify`
   compares it with the table, which shows rows removed from a table's end.
@@ -63,11 +65,11 @@ CREATE INDEX ON {EXPERIENCE.table} (tenant_id, kind, seq);
 CREATE INDEX ON {EXPERIENCE.table} (tenant_id, occurred_at);
 CREATE INDEX ON {EXPERIENCE.table} (kind, occurred_at);
 CREATE INDEX ON {EXPERIENCE.table} (correlation_id, seq);
-CREATE INDEX ON {EXPERIENCE.table} (chain_id, seq);
+CREATE INDEX ON {EXPERIENCE.table} USING hash (chain_id);
 CREATE INDEX ON {EXPERIENCE.table} (kind, seq);
 CREATE INDEX {TIME_INDEX} ON {EXPERIENCE.table} (occurred_at);
-CREATE INDEX {TRACE_INDEX} ON {EXPERIENCE.table} (trace_link_id, seq) WHERE trace_link_id IS NOT NULL;
-CREATE INDEX {ARTIFACT_INDEX} ON {EXPERIENCE.table} (artifact_id, seq) WHERE artifact_id IS NOT NULL;
+CREATE INDEX {TRACE_INDEX} ON {EXPERIENCE.table} USING hash (trace_link_id) WHERE trace_link_id IS NOT NULL;
+CREATE INDEX {ARTIFACT_INDEX} ON {EXPERIENCE.table} USING hash (artifact_id) WHERE artifact_id IS NOT NULL;
 
 CREATE TABLE {RUN_EVENTS.table} (
     id bigint PRIMARY KEY,
@@ -98,7 +100,7 @@ CREATE TABLE {JOURNAL.table} (
     {_TAIL},
     UNIQUE (run_id, journal_seq)
 );
-CREATE INDEX ON {JOURNAL.table} (run_id, record_id);
+CREATE INDEX ON {JOURNAL.table} USING hash (record_id);
 CREATE INDEX ON {JOURNAL.table} (run_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX ON {JOURNAL.table} (run_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
 
