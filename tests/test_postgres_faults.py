@@ -674,8 +674,9 @@ def test_server_errors_on_a_live_connection_are_not_called_lost_connections(
 
 
 def clash_row() -> tuple[Any, ...]:
-    """An experience row holding event_id `clash` at a position no append reaches."""
-    return (10**12, b"clash", b"BudgetExceeded", b"2026", b"{}", bytes(32), bytes(32))
+    """An experience row holding event_id `clash` at a position no append reaches (below the first:
+    rows past the head are refused by the table's trigger)."""
+    return (-1, b"clash", b"BudgetExceeded", b"2026", b"{}", bytes(32), bytes(32))
 
 
 CLASH_INSERT = "INSERT INTO experience_events (seq, event_id, kind, occurred_at, document, hash, chain) VALUES (%s, %s, %s, %s, %s, %s, %s)"

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 from .chain import Derived, Row, TableReport, verified_columns, walk
 from .tables import LEDGERS, Ledger
 
 T = TypeVar("T")
+Stream = Callable[[str], Iterator[Sequence[Any]]]
+"""Streams the rows of a query."""
 PAGE = 1000
 """Documents read per query when streaming a table."""
 
@@ -45,8 +48,9 @@ class Backend(ABC):
         """Insert rows at the end of a table, chaining each to the one before. Call inside `transact`."""
 
     @abstractmethod
-    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
-        """The rows of a query over a whole table, fetched a few at a time (for `verify`)."""
+    def snapshot(self) -> AbstractContextManager[Stream]:
+        """One consistent view of every table, for `verify`: a function streaming a query's rows
+        a few at a time, all from the same moment whatever writers do meanwhile."""
 
     @abstractmethod
     def source(self, ledger: Ledger, index: str, alias: str = "") -> str:
@@ -95,12 +99,19 @@ class Backend(ABC):
                 return
 
     def verify(self, derived: Mapping[str, Derived]) -> list[TableReport]:
-        """Walk every ledger table in chain order (see `chain.walk`), one report per table."""
-        reports = []
-        for ledger in LEDGERS:
-            how = derived[ledger.table]
-            rows = self.stream(f"SELECT {verified_columns(ledger, how)} FROM {ledger.table} ORDER BY {ledger.order}")
-            reports.append(walk(ledger, how, (self._readable(row) for row in rows)))
+        """Walk every ledger table in chain order (see `chain.walk`) in one snapshot, one report
+        per table."""
+        with self.snapshot() as stream:
+            reports = []
+            for ledger in LEDGERS:
+                how = derived[ledger.table]
+                rows = stream(f"SELECT {verified_columns(ledger, how)} FROM {ledger.table} ORDER BY {ledger.order}")
+                reports.append(walk(ledger, how, (self._readable(row) for row in rows)))
+            return self._checked_ends(reports, stream)
+
+    def _checked_ends(self, reports: list[TableReport], stream: Stream) -> list[TableReport]:
+        """The reports, with whatever the backend records of each table's end compared (nothing
+        by default)."""
         return reports
 
     def _readable(self, row: Sequence[Any]) -> Sequence[Any]:

@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeVar
 from sqlite_utils import Database
 
 from ..errors import StorageError
-from .backend import Backend
+from .backend import Backend, Stream
 from .chain import GENESIS, Row, link
 from .schema import MIGRATIONS, file_version, migrate
 from .tables import Ledger
@@ -129,9 +129,15 @@ class LedgerFile(Backend):
         with self.translated():
             return self.conn.execute(sql, params).fetchall()
 
-    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
+    @contextmanager
+    def snapshot(self) -> Iterator[Stream]:
+        """A read transaction: in WAL mode it sees the file as of its first read."""
         with self.translated():
-            yield from self.conn.execute(sql)
+            self.conn.execute("BEGIN")
+            try:
+                yield lambda sql: self.conn.execute(sql)
+            finally:
+                self.conn.execute("COMMIT")
 
     def source(self, ledger: Ledger, index: str, alias: str = "") -> str:
         named = f"{ledger.table} {alias}" if alias else ledger.table

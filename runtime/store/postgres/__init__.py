@@ -71,7 +71,7 @@ class PostgresStore(LedgerStore):
             connect_timeout=connect_timeout,
             statement_timeout=statement_timeout,
             retries=retries,
-            migrate_schema=tenant is None,
+            tenant_role=tenant is not None,
         )
         super().__init__(self.database, strict=strict, clock=clock, max_document_bytes=max_document_bytes, codec=codec)
         self.location = self.database.where

@@ -8,7 +8,7 @@ import itertools
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -23,8 +23,8 @@ from psycopg.sql import Composed
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from ...errors import ConflictError, StorageError, TransientError
-from ..backend import Backend
-from ..chain import Break, Derived, Row, TableReport, link
+from ..backend import Backend, Stream
+from ..chain import Break, Row, TableReport, link
 from ..tables import Ledger
 from .schema import HEADS_TABLE, MIGRATIONS, migrate, schema_version
 
@@ -144,14 +144,16 @@ class PostgresDatabase(Backend):
         connect_timeout: float = 10.0,
         statement_timeout: float | None = None,
         retries: int = 5,
-        migrate_schema: bool = True,
+        tenant_role: bool = False,
     ) -> None:
         self.target = Target.parse(url, schema)
         self.readonly = readonly
         self.retries = retries
+        self.tenant_role = tenant_role
+        """Connected as a tenant's role: row-level security applies, which PostgreSQL's COPY refuses."""
         self._local = threading.local()
         self._settings = {
-            "search_path": self.target.schema,
+            "search_path": '"' + self.target.schema.replace('"', '""') + '"',  # one quoted identifier
             "default_transaction_read_only": "on" if readonly else "off",
             "statement_timeout": f"{round(statement_timeout * 1000)}ms" if statement_timeout is not None else None,
             # Plan each query for its own values: a generic plan cannot tell a rare kind from a common one.
@@ -160,7 +162,7 @@ class PostgresDatabase(Backend):
         with self._translated():
             timeout = libpq_timeout(connect_timeout)
             with psycopg.connect(self.target.conninfo, autocommit=True, connect_timeout=timeout) as conn:
-                self.version = self._prepare(conn, migrate_schema and not readonly)
+                self.version = self._prepare(conn, not (tenant_role or readonly))
             self._pool: ConnectionPool[Connection] = ConnectionPool(
                 self.target.conninfo,
                 kwargs={"autocommit": True, "connect_timeout": libpq_timeout(connect_timeout)},
@@ -264,7 +266,6 @@ class PostgresDatabase(Backend):
             cursor.nextset()
             self._local.heads[ledger.table] = self._locked(ledger, cursor.fetchone())
             result = work()
-            self._save_heads(conn)
             conn.execute(b"COMMIT")
             return result
         except BaseException:
@@ -283,18 +284,10 @@ class PostgresDatabase(Backend):
         return heads[ledger.table]
 
     def _locked(self, ledger: Ledger, row: tuple[Any, ...] | None) -> list[Any]:
-        """A head as the transaction tracks it: position, chain value, whether it moved."""
+        """A head as the transaction tracks it: position and chain value."""
         if row is None:
             raise StorageError(f"{self.where}: {HEADS_TABLE} has no row for {ledger.table}")
-        return [int(row[0]), bytes(row[1]), False]
-
-    def _save_heads(self, conn: Connection) -> None:
-        for table, (position, chain, moved) in self._local.heads.items():
-            if moved:
-                conn.execute(
-                    f"UPDATE {HEADS_TABLE} SET position = %s, chain = %s WHERE ledger = '{table}'".encode(),
-                    [position, chain],
-                )
+        return [int(row[0]), bytes(row[1])]
 
     def last_position(self, ledger: Ledger) -> int:
         return int(self._head(ledger)[0])
@@ -304,13 +297,26 @@ class PostgresDatabase(Backend):
             return
         head = self._head(ledger)
         position, previous = head[0], head[1]
-        names = ", ".join((ledger.order, *columns, "document", "hash", "chain"))
-        with self._local.conn.cursor().copy(f"COPY {ledger.table} ({names}) FROM STDIN".encode()) as copy:
-            for row in rows:
-                position += 1
-                previous = link(previous, row.digest)
-                copy.write_row((position, *(_utf8(value) for value in row.columns), row.document, row.digest, previous))
-        head[:] = [position, previous, True]
+        values = []
+        for row in rows:
+            position += 1
+            previous = link(previous, row.digest)
+            values.append((position, *(_utf8(value) for value in row.columns), row.document, row.digest, previous))
+        names = (ledger.order, *columns, "document", "hash", "chain")
+        cursor = self._local.conn.cursor()
+        # The head moves first: the table's insert trigger refuses rows past it.
+        cursor.execute(
+            f"UPDATE {HEADS_TABLE} SET position = %s, chain = %s WHERE ledger = '{ledger.table}'".encode(),
+            [position, previous],
+        )
+        if self.tenant_role:
+            marks = ", ".join(["%s"] * len(names))
+            cursor.executemany(f"INSERT INTO {ledger.table} ({', '.join(names)}) VALUES ({marks})".encode(), values)
+        else:
+            with cursor.copy(f"COPY {ledger.table} ({', '.join(names)}) FROM STDIN".encode()) as copy:
+                for value in values:
+                    copy.write_row(value)
+        head[:] = [position, previous]
 
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         current: Connection | None = getattr(self._local, "conn", None)
@@ -319,16 +325,23 @@ class PostgresDatabase(Backend):
                 return current.execute(_native(sql), params).fetchall()
             return self._lent(lambda conn: _first(conn, _native(sql), params).fetchall())
 
-    def stream(self, sql: str) -> Iterator[Sequence[Any]]:
-        def walk(conn: Connection) -> Iterator[Sequence[Any]]:
-            with conn.transaction():
-                cursor = conn.cursor(name="ledgerspec_stream")
+    @contextmanager
+    def snapshot(self) -> Iterator[Stream]:
+        """A REPEATABLE READ transaction: every query in it sees the same committed state."""
+
+        def stream(sql: str) -> Iterator[Sequence[Any]]:
+            with conn.cursor(name="ledgerspec_verify") as cursor:
                 cursor.itersize = 2000
                 cursor.execute(_native(sql))
                 yield from cursor
 
         with self._translated(), self._live() as conn:
-            yield from walk(conn)
+            conn.execute(b"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield stream
+            finally:
+                if not conn.broken:
+                    conn.execute(b"COMMIT")
 
     def source(self, ledger: Ledger, index: str, alias: str = "") -> str:
         return f"{ledger.table} {alias}".rstrip()
@@ -339,15 +352,13 @@ class PostgresDatabase(Backend):
     def _readable(self, row: Sequence[Any]) -> Sequence[Any]:
         return [*(self.text(value) for value in row[:-3]), *row[-3:]]
 
-    def verify(self, derived: Mapping[str, Derived]) -> list[TableReport]:
-        """As every backend verifies, and also each table's end against its `ledger_heads` row,
-        which shows rows removed from the end of a table."""
-        reports = super().verify(derived)
-        with self._translated():
-            heads = {
-                table: (int(position), bytes(chain).hex())
-                for table, position, chain in self.read(f"SELECT ledger, position, chain FROM {HEADS_TABLE}")
-            }
+    def _checked_ends(self, reports: list[TableReport], stream: Stream) -> list[TableReport]:
+        """Each table's end against its `ledger_heads` row (read in the same snapshot), which
+        shows rows removed from the end of a table."""
+        heads = {
+            str(table): (int(position), bytes(chain).hex())
+            for table, position, chain in stream(f"SELECT ledger, position, chain FROM {HEADS_TABLE}")
+        }
         return [self._against_head(report, heads.get(report.table)) for report in reports]
 
     @staticmethod

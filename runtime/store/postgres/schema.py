@@ -9,7 +9,9 @@ The columns are those of the SQLite format (`ledgerspec.store.schema`), with two
   ids) have hash indexes: a btree entry holds at most 2,704 bytes, and SQLite stores any length;
 - `ledger_heads` records each table's last position and chain value. Writers lock its row for
   the table they append to (so appends to one table are serialised and gap-free), and `verify`
-  compares it with the table, which shows rows removed from a table's end.
+  compares it with the table, which shows rows removed from a table's end. Triggers keep it
+  honest against raw SQL: it only moves forward, at commit it must name a stored row with that
+  chain value, and rows cannot be inserted past it.
 
 Row-level security scopes `experience_events` to tenants: a role mapped to a tenant in
 `ledgerspec_tenant_roles` (see `PostgresStore.grant_tenant`) sees and inserts only that tenant's
@@ -38,6 +40,29 @@ _LEDGER_TRIGGERS = "".join(
     "FOR EACH ROW EXECUTE FUNCTION ledgerspec_append_only();\n"
     f"CREATE TRIGGER {ledger.table}_no_truncate BEFORE TRUNCATE ON {ledger.table} "
     "FOR EACH STATEMENT EXECUTE FUNCTION ledgerspec_append_only();\n"
+    for ledger in LEDGERS
+)
+_WITHIN_HEAD = "".join(
+    f"""CREATE FUNCTION {ledger.table}_within_head() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF (SELECT max({ledger.order}) FROM inserted) > (SELECT position FROM {HEADS_TABLE} WHERE ledger = '{ledger.table}')
+    THEN
+        RAISE EXCEPTION 'ledgerspec: rows appended to {ledger.table} past its head (move ledger_heads first)'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER {ledger.table}_within_head AFTER INSERT ON {ledger.table} REFERENCING NEW TABLE AS inserted
+    FOR EACH STATEMENT EXECUTE FUNCTION {ledger.table}_within_head();
+"""
+    for ledger in LEDGERS
+)
+"""Rows may be inserted only up to their table's head, so a writer that skips `ledger_heads` (a
+tenant role with raw SQL) cannot take the positions the next appends need."""
+_STORED_AT_HEAD = "\n".join(
+    f"    ELSIF NEW.ledger = '{ledger.table}' THEN\n"
+    f"        SELECT chain INTO stored FROM {ledger.table} WHERE {ledger.order} = NEW.position;"
     for ledger in LEDGERS
 )
 _TENANT_MATCH = (
@@ -129,6 +154,24 @@ $$;
 {_LEDGER_TRIGGERS}
 CREATE TRIGGER {HEADS_TABLE}_forward BEFORE UPDATE ON {HEADS_TABLE}
     FOR EACH ROW EXECUTE FUNCTION ledgerspec_heads_forward();
+CREATE FUNCTION ledgerspec_head_is_stored() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    stored bytea;
+BEGIN
+    IF NEW.position = 0 THEN
+        stored := {_GENESIS};
+{_STORED_AT_HEAD}
+    END IF;
+    IF stored IS DISTINCT FROM NEW.chain THEN
+        RAISE EXCEPTION 'ledgerspec: % has no row at position % with the chain value ledger_heads names',
+            NEW.ledger, NEW.position USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER {HEADS_TABLE}_stored AFTER UPDATE ON {HEADS_TABLE} DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION ledgerspec_head_is_stored();
+{_WITHIN_HEAD}
 CREATE TRIGGER {HEADS_TABLE}_no_delete BEFORE DELETE ON {HEADS_TABLE}
     FOR EACH ROW EXECUTE FUNCTION ledgerspec_append_only();
 CREATE TRIGGER {HEADS_TABLE}_no_truncate BEFORE TRUNCATE ON {HEADS_TABLE}
