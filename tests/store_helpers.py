@@ -13,8 +13,19 @@ from typing import Any
 
 import ledger_documents as documents
 
+from ledgerspec.models import converge
+
 RUN_ID = "67e55044-10b1-426f-9247-bb680e5fe0c8"
 OTHER_RUN_ID = "0d5a1e8c-3b7f-4c2a-9e1d-6f4b2a8c9e01"
+JOURNAL_RUN = "run.journal.1"
+LIFECYCLE = converge.LifecycleEvent(
+    from_state=converge.GovernedArtifactState.Draft,
+    to_state=converge.GovernedArtifactState.Approved,
+    timestamp="2026-01-21T12:00:00Z",
+    actor="ops",
+    reason="review",
+)
+"""A lifecycle event for artifact transitions."""
 
 LEDGER_TABLES = {"experience_events": "seq", "run_events": "id", "artifacts": "id", "journal_records": "id"}
 """Every ledger table and the column its rows (and its hash chain) are ordered by."""
@@ -302,3 +313,12 @@ def pg_race_worker(url: str, schema: str, worker: int, plan: dict[str, int], bar
         results.put((worker, "ok", retries))
     except BaseException as exc:  # reported, so the parent fails instead of waiting
         results.put((worker, f"{type(exc).__name__}: {exc}", retries))
+
+
+def stop(processes: list[Any]) -> None:
+    """Join spawned processes; kill those still running after the grace period."""
+    for process in processes:
+        process.join(timeout=60)
+        if process.is_alive():
+            process.kill()
+            process.join()

@@ -30,7 +30,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import pytest
 import rfc8785
 from store_helpers import (
+    JOURNAL_RUN,
     LEDGER_TABLES,
+    LIFECYCLE,
     OTHER_RUN_ID,
     RUN_ID,
     envelope,
@@ -41,6 +43,7 @@ from store_helpers import (
     pg_ledger_checksum,
     pg_race_worker,
     pg_schema_rows,
+    stop,
     trace_envelope,
 )
 
@@ -65,17 +68,9 @@ pytestmark = pytest.mark.usefixtures("pg_url")
 
 SPAWN = multiprocessing.get_context("spawn")
 SCENARIOS = load_scenarios()
-JOURNAL_RUN = "run.journal.1"
 U64 = 2**64 - 1
 HASH_MISMATCH = "document does not match its stored hash"
 CHAIN_BROKEN = "hash chain broken"
-LIFECYCLE = converge.LifecycleEvent(
-    from_state=converge.GovernedArtifactState.Draft,
-    to_state=converge.GovernedArtifactState.Approved,
-    timestamp="2026-01-21T12:00:00Z",
-    actor="ops",
-    reason="review",
-)
 Q = converge.EventQuery
 
 
@@ -128,15 +123,6 @@ def refused(url: str, schema: str, statement: str, params: tuple[Any, ...] = ())
     with pg_connect(url, schema) as conn, pytest.raises(psycopg.Error) as caught:
         conn.execute(statement, params)
     return caught.value
-
-
-def stop(processes: list[Any]) -> None:
-    """Join spawned processes; kill those still running after the grace period."""
-    for process in processes:
-        process.join(timeout=60)
-        if process.is_alive():
-            process.kill()
-            process.join()
 
 
 def schema_exists(url: str, name: str) -> bool:

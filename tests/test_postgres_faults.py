@@ -26,6 +26,8 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import pytest
 from store_helpers import (
+    JOURNAL_RUN,
+    LIFECYCLE,
     OTHER_RUN_ID,
     RUN_ID,
     envelope,
@@ -49,14 +51,6 @@ except ImportError:  # the `pg_url` fixture every test uses skips them (or, in C
     pass
 
 REPO = Path(__file__).resolve().parents[1]
-JOURNAL_RUN = "run.journal.1"
-LIFECYCLE = converge.LifecycleEvent(
-    from_state=converge.GovernedArtifactState.Draft,
-    to_state=converge.GovernedArtifactState.Approved,
-    timestamp="2026-01-21T12:00:00Z",
-    actor="ops",
-    reason="review",
-)
 HEAD_ROW = "SELECT position FROM ledger_heads WHERE ledger = %s FOR UPDATE"
 
 
@@ -1155,6 +1149,17 @@ def test_long_indexed_value_is_stored_as_sqlite_stores_it(scratch: Scratch, tmp_
 # == 6. an exhausted pool ========================================================================
 
 
+def blocked_run_append(scratch: Scratch, store: Any) -> tuple[Any, Call]:
+    """A raw connection holding the run ledger's head row, and an append (seq 6) waiting on it."""
+    holder = scratch.raw()
+    holder.execute("BEGIN")
+    holder.execute(HEAD_ROW, ["run_events"])
+    blocked = Call(lambda: store.runs.append(RUN_ID, 5, [mfm_event(RUN_ID, 6)]))
+    blocked.start()
+    scratch.wait_for_backend("wait_event_type = 'Lock'")
+    return holder, blocked
+
+
 def test_exhausted_pool_times_out_then_recovers(scratch: Scratch) -> None:
     """pool_size=1, no statement_timeout: a run append blocked on its locked head row keeps the
     only connection. A read and a write from other threads then wait for the pool for
@@ -1164,12 +1169,7 @@ def test_exhausted_pool_times_out_then_recovers(scratch: Scratch) -> None:
     the other calls then succeed."""
     store = scratch.open(pool_size=1, connect_timeout=1)
     seed(store)
-    holder = scratch.raw()
-    holder.execute("BEGIN")
-    holder.execute(HEAD_ROW, ["run_events"])
-    blocked = Call(lambda: store.runs.append(RUN_ID, 5, [mfm_event(RUN_ID, 6)]))
-    blocked.start()
-    scratch.wait_for_backend("wait_event_type = 'Lock'")
+    holder, blocked = blocked_run_append(scratch, store)
     for call in (lambda: store.runs.head_seq(RUN_ID), lambda: store.journal.append(journal_record(6))):
         started = time.monotonic()
         error = assert_rejected(scratch, "storage", call)
@@ -1190,12 +1190,7 @@ def test_exhausted_pool_waiter_succeeds_when_freed(scratch: Scratch) -> None:
     it as soon as the append's lock is released within the pool timeout, and sees the append."""
     store = scratch.open(pool_size=1, connect_timeout=5)
     seed(store)
-    holder = scratch.raw()
-    holder.execute("BEGIN")
-    holder.execute(HEAD_ROW, ["run_events"])
-    blocked = Call(lambda: store.runs.append(RUN_ID, 5, [mfm_event(RUN_ID, 6)]))
-    blocked.start()
-    scratch.wait_for_backend("wait_event_type = 'Lock'")
+    holder, blocked = blocked_run_append(scratch, store)
     waiter = Call(lambda: store.runs.head_seq(RUN_ID))
     waiter.start()
     time.sleep(0.5)

@@ -25,8 +25,10 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 from store_helpers import (
+    JOURNAL_RUN,
     KILL_CHILD,
     LEDGER_TABLES,
+    LIFECYCLE,
     OTHER_RUN_ID,
     RUN_ID,
     batch_worker,
@@ -37,6 +39,7 @@ from store_helpers import (
     mfm_event,
     race_worker,
     rows,
+    stop,
     trace_envelope,
 )
 
@@ -47,14 +50,6 @@ from ledgerspec.store.schema import MIGRATIONS, file_version, migrate
 
 TESTS = Path(__file__).resolve().parent
 SPAWN = multiprocessing.get_context("spawn")
-JOURNAL_RUN = "run.journal.1"
-LIFECYCLE = converge.LifecycleEvent(
-    from_state=converge.GovernedArtifactState.Draft,
-    to_state=converge.GovernedArtifactState.Approved,
-    timestamp="2026-01-21T12:00:00Z",
-    actor="ops",
-    reason="review",
-)
 
 
 # -- fixtures and helpers -----------------------------------------------------------------------
@@ -107,15 +102,6 @@ def wal_size(path: Path) -> int:
     """The size of the file's write-ahead log (0 when there is none)."""
     wal = path.with_name(path.name + "-wal")
     return wal.stat().st_size if wal.exists() else 0
-
-
-def stop(processes: list[Any]) -> None:
-    """Join spawned processes; kill those still running after the grace period."""
-    for process in processes:
-        process.join(timeout=60)
-        if process.is_alive():
-            process.kill()
-            process.join()
 
 
 # == 1. every write path rejects invalid input and leaves the file unchanged =====================

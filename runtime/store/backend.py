@@ -57,6 +57,11 @@ class Backend(ABC):
         """The FROM item reading `ledger` (as `alias`) through `index`, where the database takes
         index hints."""
 
+    def sorted_order(self, column: str) -> str:
+        """An ORDER BY term for `column` that the database sorts rather than reads from an index
+        in that order: with `source`, how a query asks for a filter's index to be used instead."""
+        return column
+
     @abstractmethod
     def close(self) -> None:
         """Release the database connection(s); later calls fail with a storage error."""

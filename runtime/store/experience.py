@@ -165,16 +165,17 @@ class ExperienceLedger:
             arms = [self._select([*clauses, "kind = ?"]) for _ in kinds]
             sql = " UNION ALL ".join(arms)
             params = [param for kind in kinds for param in (*params, kind)]
-        else:
-            sql = self._select(clauses)
-        return _limited(f"{sql} ORDER BY seq", params, value.get("limit"))
-
-    def _select(self, clauses: list[str]) -> str:
-        """One SELECT of the documents matching every clause. With only a time window the
-        planner would rather walk the whole table in seq order than sort the window's rows; the
-        window is the smaller set, so its index is named."""
+            return _limited(f"{sql} ORDER BY seq", params, value.get("limit"))
+        # With only a time window a planner would rather walk the whole table in seq order than
+        # sort the window's rows; the window is the smaller set, so its index is asked for.
         only_time = bool(clauses) and all(clause.startswith("occurred_at") for clause in clauses)
-        source = self._file.source(EXPERIENCE, TIME_INDEX) if only_time else EXPERIENCE.table
+        sql = self._select(clauses, self._file.source(EXPERIENCE, TIME_INDEX) if only_time else EXPERIENCE.table)
+        order = self._file.sorted_order("seq") if only_time else "seq"
+        return _limited(f"{sql} ORDER BY {order}", params, value.get("limit"))
+
+    @staticmethod
+    def _select(clauses: list[str], source: str = EXPERIENCE.table) -> str:
+        """One SELECT of the documents (and seqs) of `source` matching every clause."""
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         return f"SELECT document, seq FROM {source}{where}"
 

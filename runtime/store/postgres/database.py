@@ -344,7 +344,10 @@ class PostgresDatabase(Backend):
                     conn.execute(b"COMMIT")
 
     def source(self, ledger: Ledger, index: str, alias: str = "") -> str:
-        return f"{ledger.table} {alias}".rstrip()
+        return f"{ledger.table} {alias}".rstrip()  # PostgreSQL takes no index hints; see sorted_order
+
+    def sorted_order(self, column: str) -> str:
+        return f"{column} + 0"  # an expression no index is ordered by: the planner filters, then sorts
 
     def text(self, value: Any) -> Any:
         return bytes(value).decode("utf-8", "surrogatepass") if isinstance(value, (bytes, memoryview)) else value
