@@ -636,9 +636,9 @@ def query_section(server: Server, tmp: Path, count: int, queries: int, budget: f
             f"of the ledger's time span around the drawn event), each through `query_documents` on both stores in "
             f"alternating order after {WARM_QUERIES} warm-up queries; the data were just written, so the OS file "
             "cache is warm (`shared_buffers` above may hold only part of it). "
-            "The plan is PostgreSQL's `EXPLAIN` of the first query with its values (psycopg prepares a statement run "
-            "5 times, after which the server may switch to a generic plan). Each PostgresStore call borrows a pool "
-            "connection, which the pool checks with an empty query first: two round trips per query.\n",
+            "The plan is PostgreSQL's `EXPLAIN` of the first query with its values (the store sets "
+            "`plan_cache_mode=force_custom_plan`, so prepared statements are still planned for their values). "
+            "Each PostgresStore call borrows a pool connection (not probed first): one round trip per query.\n",
             flush=True,
         )
         rng = random.Random(5)
@@ -657,7 +657,7 @@ def query_section(server: Server, tmp: Path, count: int, queries: int, budget: f
         window = (last - first) / 100
         floors = round_trips(pg, lite)
         print(
-            "Floor: the store's backend running `SELECT 1` (PostgreSQL: pool borrow with its check, one query) takes "
+            "Floor: the store's backend running `SELECT 1` (PostgreSQL: a pool borrow and one query) takes "
             + "; ".join(
                 f"{side} p50 {percentile(ms, 0.5):.3f} / p95 {percentile(ms, 0.95):.3f} ms"
                 for side, ms in floors.items()
