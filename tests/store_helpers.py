@@ -322,3 +322,20 @@ def stop(processes: list[Any]) -> None:
         if process.is_alive():
             process.kill()
             process.join()
+
+
+def flipped(document: bytes) -> bytes:
+    """The document with one bit of its middle byte flipped."""
+    changed = bytearray(document)
+    changed[len(changed) // 2] ^= 0x01
+    return bytes(changed)
+
+
+def row_key(table: str, position: int, artifacts: list[str]) -> dict[str, Any]:
+    """The key `verify` reports for the row at `position` of a seeded table (strings, not bytes)."""
+    return {
+        "experience_events": {"event_id": f"evt-{position}"},
+        "run_events": {"run_id": RUN_ID, "seq": position},
+        "artifacts": {"artifact_id": artifacts[position - 1]},
+        "journal_records": {"run_id": JOURNAL_RUN, "journal_seq": position},
+    }[table]

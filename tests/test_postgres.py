@@ -36,6 +36,7 @@ from store_helpers import (
     OTHER_RUN_ID,
     RUN_ID,
     envelope,
+    flipped,
     journal_record,
     mfm_event,
     pg_chain_problems,
@@ -43,6 +44,7 @@ from store_helpers import (
     pg_ledger_checksum,
     pg_race_worker,
     pg_schema_rows,
+    row_key,
     stop,
     trace_envelope,
 )
@@ -505,23 +507,6 @@ def test_ledger_heads_only_point_at_a_stored_row(
 
 
 # == 4. verify names every tampering a superuser can do with the triggers disabled ===============
-
-
-def row_key(table: str, position: int, artifacts: list[str]) -> dict[str, Any]:
-    """The key `verify` reports for the row at `position` of a seeded table (strings, not bytes)."""
-    return {
-        "experience_events": {"event_id": f"evt-{position}"},
-        "run_events": {"run_id": RUN_ID, "seq": position},
-        "artifacts": {"artifact_id": artifacts[position - 1]},
-        "journal_records": {"run_id": JOURNAL_RUN, "journal_seq": position},
-    }[table]
-
-
-def flipped(document: bytes) -> bytes:
-    """The document with one bit of its middle byte flipped."""
-    changed = bytearray(document)
-    changed[len(changed) // 2] ^= 0x01
-    return bytes(changed)
 
 
 def breaks(store: PostgresStore) -> dict[str, Any]:

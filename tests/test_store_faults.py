@@ -25,7 +25,6 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 from store_helpers import (
-    JOURNAL_RUN,
     KILL_CHILD,
     LEDGER_TABLES,
     LIFECYCLE,
@@ -34,10 +33,12 @@ from store_helpers import (
     batch_worker,
     chain_problems,
     envelope,
+    flipped,
     journal_record,
     ledger_checksum,
     mfm_event,
     race_worker,
+    row_key,
     rows,
     stop,
     trace_envelope,
@@ -395,23 +396,6 @@ def tamper(path: Path, sql: str, params: tuple[Any, ...] = ()) -> None:
             for action in ("update", "delete"):
                 conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
         conn.execute(sql, params)
-
-
-def flipped(document: bytes) -> bytes:
-    """The document with one bit of its middle byte flipped."""
-    changed = bytearray(document)
-    changed[len(changed) // 2] ^= 0x01
-    return bytes(changed)
-
-
-def row_key(table: str, position: int, artifacts: list[str]) -> dict[str, Any]:
-    """The key `verify` reports for the row at `position` of a seeded table."""
-    return {
-        "experience_events": {"event_id": f"evt-{position}"},
-        "run_events": {"run_id": RUN_ID, "seq": position},
-        "artifacts": {"artifact_id": artifacts[position - 1]},
-        "journal_records": {"run_id": JOURNAL_RUN, "journal_seq": position},
-    }[table]
 
 
 def broken(store: SqliteStore, table: str) -> Any:
