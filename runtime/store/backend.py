@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
+from ..errors import StorageError
 from .chain import Derived, Row, TableReport, verified_columns, walk
 from .tables import LEDGERS, Ledger
 
@@ -21,6 +22,26 @@ Stream = Callable[[str], Iterator[Sequence[Any]]]
 """Streams the rows of a query."""
 PAGE = 1000
 """Documents read per query when streaming a table."""
+
+
+def newer_format(where: str, version: int, known: int) -> StorageError:
+    """The error for a ledger recording a format `version` newer than the `known` one this code writes."""
+    return StorageError(
+        f"{where} has ledger format version {version}, newer than this ledgerspec knows ({known}); "
+        "upgrade ledgerspec to open it"
+    )
+
+
+def format_error(where: str, version: int, known: int, *, empty: str) -> StorageError:
+    """Why a ledger opened read-only, recording format `version`, cannot be read by code that
+    writes `known`: it is newer, holds no ledger (`empty` says so), or is older and opening it
+    writable would migrate it."""
+    if version > known:
+        return newer_format(where, version, known)
+    state = empty if version == 0 else f"has ledger format version {version}"
+    return StorageError(
+        f"{where} {state}; open it writable once to migrate it (this ledgerspec writes version {known})"
+    )
 
 
 class Backend(ABC):

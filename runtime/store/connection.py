@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeVar
 from sqlite_utils import Database
 
 from ..errors import StorageError
-from .backend import Backend, Stream
+from .backend import Backend, Stream, format_error
 from .chain import GENESIS, Row, link
 from .schema import MIGRATIONS, file_version, migrate
 from .tables import Ledger
@@ -78,11 +78,7 @@ class LedgerFile(Backend):
     def _check_readable(self) -> None:
         version = file_version(self.db)
         if version != len(MIGRATIONS):
-            state = "is not a ledgerspec ledger" if version == 0 else f"has ledger format version {version}"
-            raise StorageError(
-                f"{self.path} {state}; open it writable once to migrate it "
-                f"(this ledgerspec writes version {len(MIGRATIONS)})"
-            )
+            raise format_error(str(self.path), version, len(MIGRATIONS), empty="is not a ledgerspec ledger")
 
     def close(self) -> None:
         """Close the connection (further calls fail with a storage error)."""

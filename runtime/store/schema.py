@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from sqlite_utils import Database
 
-from ..errors import StorageError
+from .backend import newer_format
 from .tables import ARTIFACT_INDEX, ARTIFACTS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, TIME_INDEX, TRACE_INDEX
 
 VERSION_TABLE = "ledgerspec_schema"
@@ -201,10 +201,7 @@ def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> int:
     while True:
         current = file_version(db)
         if current > len(migrations):
-            raise StorageError(
-                f"{_name(db)} has ledger format version {current}, newer than this ledgerspec knows "
-                f"({len(migrations)}); upgrade ledgerspec to open it"
-            )
+            raise newer_format(_name(db), current, len(migrations))
         if current == len(migrations):
             return current
         conn.execute("BEGIN IMMEDIATE")

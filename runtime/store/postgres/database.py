@@ -23,7 +23,7 @@ from psycopg.sql import Composed
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from ...errors import ConflictError, StorageError, TransientError
-from ..backend import Backend, Stream
+from ..backend import Backend, Stream, format_error
 from ..chain import Break, Row, TableReport, link
 from ..tables import Ledger
 from .schema import HEADS_TABLE, MIGRATIONS, migrate, schema_version
@@ -168,7 +168,7 @@ class PostgresDatabase(Backend):
                 self.version = self._prepare(conn, not (tenant_role or readonly))
             self._pool: ConnectionPool[Connection] = ConnectionPool(
                 self.target.conninfo,
-                kwargs={"autocommit": True, "connect_timeout": libpq_timeout(connect_timeout)},
+                kwargs={"autocommit": True, "connect_timeout": timeout},
                 min_size=1,
                 max_size=max(pool_size, 1),
                 configure=self._configure,
@@ -188,11 +188,7 @@ class PostgresDatabase(Backend):
             return migrate(conn, self.target.schema)
         version = schema_version(conn, self.target.schema)
         if version != len(MIGRATIONS):
-            state = "holds no ledgerspec ledger" if version == 0 else f"has ledger format version {version}"
-            raise StorageError(
-                f"{self.where} {state}; open it writable once to migrate it "
-                f"(this ledgerspec writes version {len(MIGRATIONS)})"
-            )
+            raise format_error(self.where, version, len(MIGRATIONS), empty="holds no ledgerspec ledger")
         return version
 
     def _configure(self, conn: Connection) -> None:
@@ -209,41 +205,40 @@ class PostgresDatabase(Backend):
         except (psycopg.Error, PoolTimeout) as exc:
             raise translate(exc, self.where) from None
 
-    def _lent(self, use: Callable[[Connection], T]) -> T:
-        """`use` on a pooled connection. Idle connections are not probed before lending (that
-        would cost a round trip per call); a connection the server closed meanwhile (a restart)
-        fails on its first statement, which `use` marks as `_Stale`, and the call moves on to the
-        next connection, then to fresh ones."""
+    def _borrow(self, first: Callable[[Connection], T]) -> tuple[Connection, T]:
+        """A pooled connection and what `first` (the call's first statements on it) gave. Idle
+        connections are not probed before lending (that would cost a round trip per call): a
+        connection the server closed meanwhile (a restart) fails in `first`, which marks it
+        `_Stale`, and the next connection is tried, then fresh ones."""
         closed: BaseException | None = None
         for _ in range(self._pool.max_size + 1):
+            conn = self._pool.getconn()
             try:
-                with self._pool.connection() as conn:
-                    return use(conn)
+                return conn, first(conn)
             except _Stale as stale:
                 closed = stale.__cause__
+                self._pool.putconn(conn)
+            except BaseException:
+                self._pool.putconn(conn)
+                raise
         assert closed is not None
         raise closed
+
+    def _lent(self, use: Callable[[Connection], T]) -> T:
+        """`use` on a pooled connection (see `_borrow`), which goes back to the pool after."""
+        conn, result = self._borrow(use)
+        self._pool.putconn(conn)
+        return result
 
     @contextmanager
     def _live(self) -> Iterator[Connection]:
         """A pooled connection proved open by a round trip, for calls that hold one a while
         (verify's walk, grants), where `_lent`'s retry of the whole call does not fit."""
-        closed: BaseException | None = None
-        for _ in range(self._pool.max_size + 1):
-            conn = self._pool.getconn()
-            try:
-                _first(conn, b"SELECT 1")
-            except _Stale as stale:
-                closed = stale.__cause__
-                self._pool.putconn(conn)
-                continue
-            try:
-                yield conn
-            finally:
-                self._pool.putconn(conn)
-            return
-        assert closed is not None
-        raise closed
+        conn, _ = self._borrow(lambda conn: _first(conn, b"SELECT 1"))
+        try:
+            yield conn
+        finally:
+            self._pool.putconn(conn)
 
     def transact(self, ledger: Ledger, work: Callable[[], T]) -> T:
         if self.readonly:
@@ -267,7 +262,10 @@ class PostgresDatabase(Backend):
         try:
             cursor = _first(conn, f"BEGIN ISOLATION LEVEL READ COMMITTED; {_lock(ledger)}".encode())
             cursor.nextset()
-            self._local.heads[ledger.table] = self._locked(ledger, cursor.fetchone())
+            row = cursor.fetchone()
+            if row is None:
+                raise StorageError(f"{self.where}: {HEADS_TABLE} has no row for {ledger.table}")
+            self._local.heads[ledger.table] = [int(row[0]), bytes(row[1])]
             result = work()
             conn.execute(b"COMMIT")
             return result
@@ -279,18 +277,9 @@ class PostgresDatabase(Backend):
             self._local.conn = None
 
     def _head(self, ledger: Ledger) -> list[Any]:
-        """The locked head (position, chain) of a ledger in the current transaction."""
-        heads: dict[str, list[Any]] = self._local.heads
-        if ledger.table not in heads:
-            row = self._local.conn.execute(_lock(ledger).encode()).fetchone()
-            heads[ledger.table] = self._locked(ledger, row)
-        return heads[ledger.table]
-
-    def _locked(self, ledger: Ledger, row: tuple[Any, ...] | None) -> list[Any]:
-        """A head as the transaction tracks it: position and chain value."""
-        if row is None:
-            raise StorageError(f"{self.where}: {HEADS_TABLE} has no row for {ledger.table}")
-        return [int(row[0]), bytes(row[1])]
+        """The head (position, chain value) of the ledger the current transaction locked."""
+        head: list[Any] = self._local.heads[ledger.table]
+        return head
 
     def last_position(self, ledger: Ledger) -> int:
         return int(self._head(ledger)[0])

@@ -26,7 +26,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from ...errors import StorageError
+from ..backend import newer_format
 from ..chain import GENESIS
 from ..tables import ARTIFACT_INDEX, ARTIFACTS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, TIME_INDEX, TRACE_INDEX
 
@@ -217,10 +217,7 @@ def migrate(conn: Connection, schema: str, migrations: Sequence[str] = MIGRATION
             conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"ledgerspec migrate {schema}"])
             current = schema_version(conn, schema)
             if current > len(migrations):
-                raise StorageError(
-                    f"schema {schema!r} has ledger format version {current}, newer than this ledgerspec knows "
-                    f"({len(migrations)}); upgrade ledgerspec to open it"
-                )
+                raise newer_format(f"schema {schema!r}", current, len(migrations))
             if current == len(migrations):
                 return current
             if current == 0:
