@@ -1,9 +1,12 @@
-"""Shared test fixtures: the codec over the installed contract and the upstream golden data."""
+"""Shared test fixtures: the codec over the installed contract, the upstream golden data and the
+PostgreSQL server the PostgreSQL store's tests use."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,7 +81,7 @@ def pg_cluster(pg_url: str) -> Path:
 
 
 @pytest.fixture
-def pg_store(pg_url: str):  # type: ignore[no-untyped-def]
+def pg_store(pg_url: str) -> Iterator[Any]:
     """A PostgresStore in a fresh schema, dropped after the test."""
     from ledgerspec.conformance.targets import postgres_factory
 

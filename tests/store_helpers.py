@@ -339,3 +339,12 @@ def row_key(table: str, position: int, artifacts: list[str]) -> dict[str, Any]:
         "artifacts": {"artifact_id": artifacts[position - 1]},
         "journal_records": {"run_id": JOURNAL_RUN, "journal_seq": position},
     }[table]
+
+
+def seed(store: Any) -> list[str]:
+    """Five rows in each ledger table of any store; returns the artifact ids in append order."""
+    store.experience.append_events([envelope(f"evt-{i}") for i in range(1, 6)])
+    store.runs.append(RUN_ID, 0, [mfm_event(RUN_ID, seq) for seq in range(1, 6)])
+    artifacts = [store.artifacts.put("Output", f"artifact-{i}".encode()) for i in range(1, 6)]
+    store.journal.append_all([journal_record(seq) for seq in range(1, 6)])
+    return artifacts

@@ -45,6 +45,7 @@ from store_helpers import (
     pg_race_worker,
     pg_schema_rows,
     row_key,
+    seed,
     stop,
     trace_envelope,
 )
@@ -77,15 +78,6 @@ Q = converge.EventQuery
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-def seed(store: Any) -> list[str]:
-    """Five rows in each ledger table (the same calls as test_store_faults); returns the artifact ids."""
-    store.experience.append_events([envelope(f"evt-{i}") for i in range(1, 6)])
-    store.runs.append(RUN_ID, 0, [mfm_event(RUN_ID, seq) for seq in range(1, 6)])
-    artifacts = [store.artifacts.put("Output", f"artifact-{i}".encode()) for i in range(1, 6)]
-    store.journal.append_all([journal_record(seq) for seq in range(1, 6)])
-    return artifacts
 
 
 def ids(envelopes: list[converge.ExperienceEventEnvelope]) -> list[str]:

@@ -35,6 +35,7 @@ from store_helpers import (
     mfm_event,
     pg_chain_problems,
     pg_ledger_checksum,
+    seed,
     trace_envelope,
 )
 
@@ -145,15 +146,6 @@ def scratch(pg_url: str) -> Iterator[Scratch]:
     schema = Scratch(pg_url)
     yield schema
     schema.close()
-
-
-def seed(store: PostgresStore) -> list[str]:
-    """Five rows in each ledger table; returns the artifact ids in append order."""
-    store.experience.append_events([envelope(f"evt-{i}") for i in range(1, 6)])
-    store.runs.append(RUN_ID, 0, [mfm_event(RUN_ID, seq) for seq in range(1, 6)])
-    artifacts = [store.artifacts.put("Output", f"artifact-{i}".encode()) for i in range(1, 6)]
-    store.journal.append_all([journal_record(seq) for seq in range(1, 6)])
-    return artifacts
 
 
 def assert_rejected(scratch: Scratch, code: str, call: Callable[[], Any]) -> LedgerspecError:

@@ -40,6 +40,7 @@ from store_helpers import (
     race_worker,
     row_key,
     rows,
+    seed,
     stop,
     trace_envelope,
 )
@@ -54,15 +55,6 @@ SPAWN = multiprocessing.get_context("spawn")
 
 
 # -- fixtures and helpers -----------------------------------------------------------------------
-
-
-def seed(store: SqliteStore) -> list[str]:
-    """Five rows in each ledger table; returns the artifact ids in append order."""
-    store.experience.append_events([envelope(f"evt-{i}") for i in range(1, 6)])
-    store.runs.append(RUN_ID, 0, [mfm_event(RUN_ID, seq) for seq in range(1, 6)])
-    artifacts = [store.artifacts.put("Output", f"artifact-{i}".encode()) for i in range(1, 6)]
-    store.journal.append_all([journal_record(seq) for seq in range(1, 6)])
-    return artifacts
 
 
 @pytest.fixture
