@@ -162,7 +162,7 @@ def _postgres_server(session: nox.Session) -> Iterator[dict[str, str]]:
         yield {}
         return
     with tempfile.TemporaryDirectory(prefix="ledgerspec-pg-") as tmp:
-        cluster = Path(tmp) / "cluster"
+        cluster = Path(tmp)  # the directory itself: the server's user cannot enter a root-only parent
         script = str(HERE / ".ci" / "postgres")
         session.run(script, "start", str(cluster), external=True)
         try:
