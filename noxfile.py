@@ -49,7 +49,7 @@ TEST_REQUIREMENTS = [
 
 def _codegen(session: nox.Session, output: Path) -> None:
     session.install(*CODEGEN_REQUIREMENTS)
-    session.run("python", str(HERE / "codegen.py"), str(output), "--", *CODEGEN_OPTIONS)
+    session.run("python", "-m", "codegen.python", str(output), "--", *CODEGEN_OPTIONS)
 
 
 @nox.session(python=PYTHON)
@@ -83,7 +83,7 @@ def fixtures_lint(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Style, import and formatting checks on the hand-written code."""
     session.install("ruff==0.17.6")
-    paths = ["runtime", "conformance", "tests", "bench", "codegen.py", "noxfile.py"]
+    paths = ["runtime", "conformance", "tests", "bench", "codegen", "noxfile.py"]
     session.run("ruff", "check", *paths)
     session.run("ruff", "format", "--check", *paths)
 

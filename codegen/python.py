@@ -6,12 +6,11 @@ options). For each namespace it bundles that namespace's schema files into one d
 `generated/<namespace>.py`. The only post-processing is dropping the alias the generator emits for
 the bundle's own root, which is not a type.
 
-Usage: python codegen.py OUTPUT_DIR -- GENERATOR_OPTIONS...
+Usage: python -m codegen.python OUTPUT_DIR -- GENERATOR_OPTIONS...
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -19,7 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from codegen import ROOT, load_schemaset
+
 ROOT_ALIAS = "Bundle: TypeAlias = Any\n"
 PACKAGE_INIT = '''"""Models generated from `schemas/` by datamodel-code-generator. Do not edit: run `nox -s codegen`.
 
@@ -27,16 +27,6 @@ One module per namespace; each class is the qualified type with the namespace dr
 (`converge.ExperienceEventEnvelope` is `ledgerspec.models.converge.ExperienceEventEnvelope`).
 """
 '''
-
-
-def load_schemaset():  # type: ignore[no-untyped-def]
-    """Import runtime/schemaset.py by path: the package itself needs the models we are making."""
-    spec = importlib.util.spec_from_file_location("schemaset", HERE / "runtime" / "schemaset.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def generate(namespace: str, bundle: dict[str, object], options: list[str], workdir: Path) -> str:
@@ -60,7 +50,7 @@ def main(argv: list[str]) -> None:
     output = Path(argv[0])
     options = argv[2:]
     schemaset = load_schemaset()
-    entries = schemaset.load_dir(HERE / "schemas")
+    entries = schemaset.load_dir(ROOT / "schemas")
     output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for namespace in schemaset.NAMESPACES:

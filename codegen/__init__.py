@@ -1,0 +1,26 @@
+"""Generators that turn `schemas/` into other artefacts, each run by a nox session.
+
+- `python`: the Python models in `generated/` (datamodel-code-generator; `nox -s codegen`).
+
+They read the schemas through `load_schemaset()`, which imports `runtime/schemaset.py` by path:
+the installed package needs the models these scripts make, so it cannot be imported first.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_schemaset() -> ModuleType:
+    """Import runtime/schemaset.py (standard library only) without importing the package."""
+    spec = importlib.util.spec_from_file_location("schemaset", ROOT / "runtime" / "schemaset.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
