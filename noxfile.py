@@ -12,7 +12,16 @@ from pathlib import Path
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["codegen_check", "fixtures_lint", "lint", "typecheck", "tests", "compat"]
+nox.options.sessions = [
+    "codegen_check",
+    "bindings_ts_check",
+    "docs_check",
+    "fixtures_lint",
+    "lint",
+    "typecheck",
+    "tests",
+    "compat",
+]
 
 HERE = Path(__file__).parent
 PYTHON = "3.11"
@@ -47,6 +56,17 @@ TEST_REQUIREMENTS = [
 ]
 
 
+def _stale(fresh: Path, committed: Path, pattern: str) -> list[str]:
+    """The files matching `pattern` where `committed` differs from a fresh render, each named with
+    what is wrong (stale, missing or extra), so a check can say what regenerating will change."""
+    names = {p.name for p in fresh.glob(pattern)}
+    kept = {p.name for p in committed.glob(pattern)}
+    _, mismatch, errors = filecmp.cmpfiles(fresh, committed, sorted(names & kept), shallow=False)
+    problems = dict.fromkeys(mismatch + errors, "stale")
+    problems |= dict.fromkeys(names - kept, "missing") | dict.fromkeys(kept - names, "extra")
+    return [f"{name} {problems[name]}" for name in sorted(problems)]
+
+
 def _codegen(session: nox.Session, output: Path) -> None:
     session.install(*CODEGEN_REQUIREMENTS)
     session.run("python", "-m", "codegen.python", str(output), "--", *CODEGEN_OPTIONS)
@@ -64,12 +84,72 @@ def codegen_check(session: nox.Session) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp)
         _codegen(session, fresh)
-        names = sorted(p.name for p in fresh.glob("*.py"))
-        committed = sorted(p.name for p in (HERE / "generated").glob("*.py"))
-        _, mismatch, errors = filecmp.cmpfiles(fresh, HERE / "generated", names, shallow=False)
-        stale = sorted(set(mismatch) | set(errors) | (set(committed) ^ set(names)))
+        stale = _stale(fresh, HERE / "generated", "*.py")
         if stale:
             session.error(f"generated/ is stale ({', '.join(stale)}): run `nox -s codegen`")
+
+
+# The TypeScript generator and compiler are pinned by codegen/node/package-lock.json.
+NODE_TOOLS = HERE / "codegen" / "node"
+BINDINGS_TS = HERE / "generated" / "typescript"
+
+
+def _node_tools(session: nox.Session) -> Path:
+    """Install the pinned json-schema-to-typescript and tsc with `npm ci`; return tsc's path."""
+    session.run("npm", "ci", "--prefix", str(NODE_TOOLS), "--no-audit", "--no-fund", "--silent", external=True)
+    return NODE_TOOLS / "node_modules" / ".bin" / "tsc"
+
+
+def _bindings_ts(session: nox.Session, output: Path) -> None:
+    """Generate the TypeScript bindings into `output`, then compile every value fixture against
+    them with tsc (writing the coverage report beside them)."""
+    session.install("jsonschema>=4.23", "referencing>=0.36")
+    tsc = _node_tools(session)
+    session.run("python", "-m", "codegen.typescript", str(output))
+    check = Path(session.create_tmp()) / "typescript-check"
+    coverage = ["--coverage", str(output / "COVERAGE.md"), "--tsc", str(tsc)]
+    session.run("python", "-m", "codegen.typescript_fixtures", str(output), str(check), *coverage)
+
+
+@nox.session(python=PYTHON)
+def bindings_ts(session: nox.Session) -> None:
+    """Regenerate generated/typescript/ from schemas/ and check it on every value fixture with
+    `tsc --noEmit --strict`."""
+    _bindings_ts(session, BINDINGS_TS)
+
+
+@nox.session(python=PYTHON)
+def bindings_ts_check(session: nox.Session) -> None:
+    """Check every value fixture against freshly generated TypeScript bindings, and fail when
+    generated/typescript/ differs from them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp)
+        _bindings_ts(session, fresh)
+        stale = _stale(fresh, BINDINGS_TS, "*")
+        if stale:
+            session.error(f"generated/typescript/ is stale ({', '.join(stale)}): run `nox -s bindings_ts`")
+
+
+def _docs(session: nox.Session, output: Path) -> None:
+    """Render the type reference into `output`; the renderer needs the standard library only."""
+    session.run("python", "-m", "codegen.reference", str(output))
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Regenerate the Markdown type reference docs/reference/ from schemas/ and the value fixtures."""
+    _docs(session, HERE / "docs" / "reference")
+
+
+@nox.session(python=PYTHON)
+def docs_check(session: nox.Session) -> None:
+    """Fail when docs/reference/ differs from a fresh render of the type reference."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp)
+        _docs(session, fresh)
+        stale = _stale(fresh, HERE / "docs" / "reference", "*.md")
+        if stale:
+            session.error(f"docs/reference/ is out of date ({', '.join(stale)}): run `nox -s docs`")
 
 
 @nox.session(python=PYTHON)
@@ -90,16 +170,18 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on runtime/ and conformance/."""
+    """mypy --strict on runtime/, conformance/ and the generators in codegen/."""
     session.install(".[postgres]", "mypy==2.4.1", "types-jsonschema", "pytest>=8")  # pytest: the conformance plugin
-    session.run("mypy", "--strict", "runtime", "conformance")
+    session.run("mypy", "--strict", "runtime", "conformance", "codegen")
 
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The whole test suite against an installed copy of the package. The PostgreSQL store's tests
-    need a server ($LEDGERSPEC_PG_URL, see `.ci/postgres`); without one they skip, except in CI."""
+    need a server ($LEDGERSPEC_PG_URL, see `.ci/postgres`); without one they skip, except in CI.
+    The TypeScript bindings' tests need node and npm."""
     session.install(".[postgres]", *TEST_REQUIREMENTS)
+    _node_tools(session)  # the TypeScript bindings' tests run the pinned tsc
     session.run("pytest", *session.posargs)
 
 

@@ -1,6 +1,9 @@
 """Generators that turn `schemas/` into other artefacts, each run by a nox session.
 
 - `python`: the Python models in `generated/` (datamodel-code-generator; `nox -s codegen`).
+- `typescript`: the TypeScript bindings in `generated/typescript/` (json-schema-to-typescript, pinned
+  in `node/`; `nox -s bindings_ts`), and `typescript_fixtures`: their check on every value fixture.
+- `reference`: the Markdown type reference in `docs/reference/` (standard library only; `nox -s docs`).
 
 They read the schemas through `load_schemaset()`, which imports `runtime/schemaset.py` by path:
 the installed package needs the models these scripts make, so it cannot be imported first.

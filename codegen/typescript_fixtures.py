@@ -1,0 +1,293 @@
+"""Check the TypeScript bindings against every value fixture with `tsc --noEmit --strict`.
+
+Run by `nox -s bindings_ts` after the bindings are generated. It writes a TypeScript program that
+states one claim per fixture and has tsc judge all of them:
+
+- a valid fixture that serde writes as it is (`strict: true`) is a typed constant,
+  `const x: T = <document>`;
+- a valid fixture only a reader accepts (unknown keys, missing optional fields) goes through
+  `wire<T>()(<document>)`, which checks it the way a value read from JSON is checked:
+  structurally, unknown keys allowed;
+- an invalid fixture whose fault is at the type level (missing field, wrong tag, wrong JSON type)
+  goes through `wire` under `// @ts-expect-error`, so tsc must reject it;
+- an invalid fixture whose fault TypeScript cannot state (a pattern, a range, a closed object,
+  the writer contract) goes through `wire` without the directive, so tsc must accept it: the
+  coverage report lists each one with the rule it breaks.
+
+Which invalid fixtures are type-level is decided independently of tsc, by validating the
+document against the type-level reduction of its schema (`codegen.typescript.type_level`).
+Every union with a tag also gets a function that narrows it exhaustively by that tag.
+
+Usage: python -m codegen.typescript_fixtures BINDINGS_DIR CHECK_DIR --coverage FILE --tsc TSC
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+from codegen import ROOT
+from codegen.typescript import SCHEMASET, type_level
+
+FIXTURES = ROOT / "conformance" / "fixtures" / "values"
+WIRE = """\
+/** Checks `value` against T as a value read from JSON is checked: structurally, with unknown keys allowed. */
+function wire<T>(): <V extends T>(value: V) => V {
+  return (value) => value;
+}
+"""
+# Why an invalid fixture that breaks this rule is still a well-typed TypeScript value.
+REASONS = {
+    "pattern": "a string pattern",
+    "minLength": "a minimum string length",
+    "x-max-utf8-bytes": "a UTF-8 byte limit",
+    "minimum": "a number range",
+    "maximum": "a number range",
+    "exclusiveMinimum": "a number range",
+    "exclusiveMaximum": "a number range",
+    "type": "an integer given a fraction (TypeScript has one number type)",
+    "additionalProperties": "a closed object given an extra key (TypeScript object types admit extra keys)",
+}
+# The same for fixtures invalid only under the writer contract (`"mode": "strict"`): the bindings
+# type what a reader accepts.
+STRICT_REASONS = {
+    "unevaluatedProperties": "the writer contract: an unknown key",
+    "required": "the writer contract: a field serde always writes (null included) left out",
+}
+TSC_LINE = re.compile(r"^(?P<file>[^(]+)\((?P<line>\d+),\d+\): error (?P<code>TS\d+): (?P<message>.*)$")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One fixture as a line of the check program, and what tsc must say about it."""
+
+    fixture: str
+    type_name: str
+    document: Any
+    kind: str  # "typed", "reader", "rejected" or "accepted"
+    reason: str = ""
+
+    def statement(self, index: int) -> str:
+        """The TypeScript lines for this claim; the document sits on the last one."""
+        literal = json.dumps(self.document, ensure_ascii=True)
+        if self.kind == "typed":
+            return f"export const fixture{index}: {self.type_name} = {literal};"
+        call = f"export const fixture{index} = wire<{self.type_name}>()({literal});"
+        return f"// @ts-expect-error\n{call}" if self.kind == "rejected" else call
+
+
+def projected_registry(entries: Mapping[str, Any]) -> Registry[Any]:
+    """A registry of the type-level reductions of every schema, under their own `$id`s."""
+    resources = [(entry.uri, DRAFT202012.create_resource(type_level(entry.schema))) for entry in entries.values()]
+    return Registry().with_resources(resources)
+
+
+def claims(entries: Mapping[str, Any], fixtures_dir: Path) -> Iterator[Claim]:
+    """Every fixture's claim, in file order."""
+    registry = projected_registry(entries)
+    for path in sorted(fixtures_dir.glob("*/*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entry = entries[data["type"]]
+        type_name = f"{entry.namespace}.{entry.class_name}"
+        validator = Draft202012Validator({"$ref": entry.uri}, registry=registry)
+        for case in data["valid"]:
+            kind = "typed" if case["strict"] else "reader"
+            yield Claim(case["id"], type_name, case["document"], kind)
+        for case in data["invalid"]:
+            if validator.is_valid(case["document"]):
+                yield Claim(case["id"], type_name, case["document"], "accepted", reason_for(case))
+            else:
+                yield Claim(case["id"], type_name, case["document"], "rejected")
+
+
+def reason_for(case: Mapping[str, Any]) -> str:
+    """The rule an invalid fixture breaks that TypeScript cannot state, in words."""
+    reasons = STRICT_REASONS if case.get("mode") == "strict" else REASONS
+    rules = sorted({error["rule"] for error in case["errors"]})
+    return "; ".join(f"`{rule}`: {reasons.get(rule, 'not a type-level rule')}" for rule in rules)
+
+
+def program(claims: list[Claim], bindings: Path, check_dir: Path) -> tuple[str, dict[int, str]]:
+    """The fixture program's text and, for each line of it, the fixture that line states."""
+    imports = os.path.relpath(bindings, check_dir).replace(os.sep, "/")
+    lines = [f'import * as {ns} from "{imports}/{ns}.js";' for ns in SCHEMASET.NAMESPACES]
+    lines += ["", *WIRE.splitlines(), ""]
+    owners: dict[int, str] = {}
+    for index, claim in enumerate(claims):
+        lines.append(f"// {claim.fixture}")
+        for statement_line in claim.statement(index).splitlines():
+            lines.append(statement_line)
+            owners[len(lines)] = claim.fixture
+    return "\n".join(lines) + "\n", owners
+
+
+def union_checks(entries: Mapping[str, Any], bindings: Path, check_dir: Path) -> str:
+    """One function per tagged union that narrows it by its tag, exhaustively: it compiles only
+    if every variant carries its own tag (a discriminated union, not one merged object)."""
+    imports = os.path.relpath(bindings, check_dir).replace(os.sep, "/")
+    lines = [f'import * as {ns} from "{imports}/{ns}.js";' for ns in SCHEMASET.NAMESPACES]
+    uris = SCHEMASET.by_uri(entries)
+    for entry in sorted(entries.values(), key=lambda entry: entry.qualified):
+        if "oneOf" not in entry.schema:
+            continue
+        variants = [uris[urljoin(entry.uri, member["$ref"])] for member in entry.schema["oneOf"]]
+        union = f"{entry.namespace}.{entry.class_name}"
+        tag = entry.schema.get("discriminator", {}).get("propertyName")
+        body = _switch(tag, variants) if tag else _in_checks(variants)
+        lines += [
+            "",
+            f"export function narrow_{entry.namespace}_{entry.class_name}(value: {union}): void {{",
+            *body,
+            "}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _switch(tag: str, variants: list[Any]) -> list[str]:
+    """Internally or adjacently tagged: a `switch` on the tag property."""
+    lines = [f"  switch (value.{tag}) {{"]
+    for variant in variants:
+        literal = json.dumps(_tag_value(type_level(variant.schema), tag))
+        lines.append(f"    case {literal}: {{")
+        lines.append(f"      const variant: {variant.namespace}.{variant.class_name} = value;")
+        lines.append("      return;")
+        lines.append("    }")
+    lines += ["  }", "  const unreachable: never = value;"]
+    return lines
+
+
+def _in_checks(variants: list[Any]) -> list[str]:
+    """Externally tagged: unit variants are strings, every other variant an object whose one key
+    is its name."""
+    lines = []
+    for variant in variants:
+        name = f"{variant.namespace}.{variant.class_name}"
+        if variant.schema.get("type") == "string":
+            test = 'typeof value === "string"'
+        else:
+            (key,) = variant.schema["required"]
+            test = f'typeof value === "object" && {json.dumps(key)} in value'
+        lines += [f"  if ({test}) {{", f"    const variant: {name} = value;", "    return;", "  }"]
+    lines.append("  const unreachable: never = value;")
+    return lines
+
+
+def _tag_value(schema: Mapping[str, Any], tag: str) -> Any:
+    """The `const` a variant's reduced schema gives its tag property, wherever it is stated."""
+    for node in SCHEMASET.walk(dict(schema)):
+        const = node.get("properties", {}).get(tag, {}).get("const")
+        if const is not None:
+            return const
+    raise SystemExit(f"{schema.get('title')}: no constant for the tag {tag!r}")
+
+
+def coverage(claims: list[Claim]) -> str:
+    """The coverage report: how many fixtures each check covers, and every invalid fixture
+    TypeScript cannot reject, grouped by the rule it breaks."""
+    counts = Counter(claim.kind for claim in claims)
+    accepted: defaultdict[str, list[str]] = defaultdict(list)
+    for claim in claims:
+        if claim.kind == "accepted":
+            accepted[claim.reason].append(claim.fixture)
+    valid = counts["typed"] + counts["reader"]
+    invalid = counts["rejected"] + counts["accepted"]
+    lines = [
+        "# TypeScript bindings: value fixture coverage",
+        "",
+        "Generated by `nox -s bindings_ts` (`codegen/typescript_fixtures.py`). Do not edit. Every value",
+        "fixture of `conformance/fixtures/values/` is one line of a program that `tsc --noEmit --strict`",
+        "compiles against these bindings.",
+        "",
+        "| fixtures | count | claim tsc checks |",
+        "|---|---:|---|",
+        f"| valid, written by serde (`strict`) | {counts['typed']:,} | compiles: `const x: T = <document>` |",
+        f"| valid, reader only | {counts['reader']:,} | compiles: `wire<T>()(<document>)`, unknown keys allowed |",
+        f"| invalid at the type level | {counts['rejected']:,} | rejected: the same under `// @ts-expect-error` |",
+        f"| invalid by a rule TypeScript cannot state | {counts['accepted']:,} | compiles through `wire`; see below |",
+        "",
+        f"All {valid:,} valid fixtures compile; {counts['rejected']:,} of the {invalid:,} invalid ones are rejected",
+        "by the type checker. The other invalid ones break a rule only the JSON Schemas (and the ledgerspec",
+        "validators) enforce. A fixture counts as type-level when its document is invalid against the type-level",
+        "reduction of its schema (`codegen/typescript.py`: no patterns, ranges, byte limits or closed objects,",
+        "`integer` read as `number`), judged by `jsonschema`, not by tsc.",
+        "",
+        "## Invalid fixtures TypeScript cannot reject",
+    ]
+    for reason in sorted(accepted, key=lambda reason: (-len(accepted[reason]), reason)):
+        fixtures = accepted[reason]
+        lines += ["", f"### {reason} ({len(fixtures)})", ""]
+        lines += [f"- `{fixture}`" for fixture in fixtures]
+    return "\n".join(lines) + "\n"
+
+
+def run_tsc(tsc: str, check_dir: Path, owners: Mapping[int, str], claims: Mapping[str, Claim]) -> list[str]:
+    """Compile the check program and return one message per broken claim (none when all hold)."""
+    command = [tsc, "--noEmit", "--strict", "--pretty", "false", "--target", "es2022", "--module", "nodenext"]
+    result = subprocess.run(
+        [*command, "fixtures.ts", "unions.ts"], cwd=check_dir, capture_output=True, text=True, check=False
+    )
+    problems = []
+    for line in result.stdout.splitlines():
+        match = TSC_LINE.match(line)
+        if match is None:
+            continue
+        fixture = owners.get(int(match["line"])) if match["file"].endswith("fixtures.ts") else None
+        if fixture is None:
+            problems.append(line)
+            continue
+        claim = claims[fixture]
+        verdict = "tsc accepted a fixture it must reject" if match["code"] == "TS2578" else "tsc rejected it"
+        problems.append(f"{fixture} ({claim.kind}): {verdict}: {match['code']} {match['message']}")
+    if result.returncode != 0 and not problems:
+        problems.append(f"tsc failed:\n{result.stdout}{result.stderr}")
+    return problems
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("bindings", type=Path, help="the generated bindings (generated/typescript)")
+    parser.add_argument("check_dir", type=Path, help="where the check program is written")
+    parser.add_argument("--coverage", type=Path, required=True, help="where the coverage report is written")
+    parser.add_argument("--tsc", required=True, help="the pinned tsc executable")
+    parser.add_argument("--fixtures", type=Path, default=FIXTURES)
+    args = parser.parse_args(argv)
+    entries = SCHEMASET.load_dir(ROOT / "schemas")
+    all_claims = list(claims(entries, args.fixtures))
+    args.check_dir.mkdir(parents=True, exist_ok=True)
+    text, owners = program(all_claims, args.bindings.resolve(), args.check_dir.resolve())
+    (args.check_dir / "fixtures.ts").write_text(text, encoding="utf-8")
+    unions = union_checks(entries, args.bindings.resolve(), args.check_dir.resolve())
+    (args.check_dir / "unions.ts").write_text(unions, encoding="utf-8")
+    args.coverage.write_text(coverage(all_claims), encoding="utf-8")
+    tsc = os.path.abspath(shutil.which(args.tsc) or args.tsc)
+    problems = run_tsc(tsc, args.check_dir, owners, {claim.fixture: claim for claim in all_claims})
+    counts = Counter(claim.kind for claim in all_claims)
+    print(
+        f"TypeScript fixture check: {counts['typed'] + counts['reader']:,} valid fixtures compile "
+        f"({counts['typed']:,} as typed constants, {counts['reader']:,} reader-only through wire<T>); "
+        f"{counts['rejected']:,} type-level invalid fixtures rejected; {counts['accepted']:,} invalid fixtures "
+        f"TypeScript cannot express listed in {args.coverage}; {unions.count('export function'):,} tagged unions "
+        f"narrow exhaustively."
+    )
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        raise SystemExit(f"{len(problems)} fixture claim(s) failed; the program is in {args.check_dir}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
