@@ -34,7 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urljoin
 
 from jsonschema import Draft202012Validator
@@ -72,6 +72,11 @@ STRICT_REASONS = {
 TSC_LINE = re.compile(r"^(?P<file>[^(]+)\((?P<line>\d+),\d+\): error (?P<code>TS\d+): (?P<message>.*)$")
 
 
+# typed: a valid fixture as `const x: T = ...`; reader: a valid one through `wire`; rejected: an
+# invalid one under `@ts-expect-error`; accepted: an invalid one TypeScript cannot reject.
+Kind = Literal["typed", "reader", "rejected", "accepted"]
+
+
 @dataclass(frozen=True)
 class Claim:
     """One fixture as a line of the check program, and what tsc must say about it."""
@@ -79,7 +84,7 @@ class Claim:
     fixture: str
     type_name: str
     document: Any
-    kind: str  # "typed", "reader", "rejected" or "accepted"
+    kind: Kind
     reason: str = ""
 
     def statement(self, index: int) -> str:
@@ -106,8 +111,7 @@ def claims(entries: Mapping[str, Any], fixtures_dir: Path) -> Iterator[Claim]:
         type_name = f"{entry.namespace}.{entry.class_name}"
         validator = Draft202012Validator({"$ref": entry.uri}, registry=registry)
         for case in data["valid"]:
-            kind = "typed" if case["strict"] else "reader"
-            yield Claim(case["id"], type_name, case["document"], kind)
+            yield Claim(case["id"], type_name, case["document"], "typed" if case["strict"] else "reader")
         for case in data["invalid"]:
             if validator.is_valid(case["document"]):
                 yield Claim(case["id"], type_name, case["document"], "accepted", reason_for(case))
