@@ -3,7 +3,10 @@
 - `python`: the Python models in `generated/` (datamodel-code-generator; `nox -s codegen`).
 - `typescript`: the TypeScript bindings in `generated/typescript/` (json-schema-to-typescript, pinned
   in `node/`; `nox -s bindings_ts`), and `typescript_fixtures`: their check on every value fixture.
-- `reference`: the Markdown type reference in `docs/reference/` (standard library only; `nox -s docs`).
+- `reference`: the Markdown type reference in `docs/reference/`, a package of one module per step
+  (standard library only; `nox -s docs`).
+- `unions`: how a union tells its variants apart on the wire, shared by `reference` and
+  `typescript_fixtures`.
 
 They read the schemas through `load_schemaset()`, which imports `runtime/schemaset.py` by path:
 the installed package needs the models these scripts make, so it cannot be imported first.
@@ -15,8 +18,29 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
+
+Schema = dict[str, Any]
+
+
+class Entry(Protocol):
+    """The parts of `schemaset.TypeEntry` the generators read (the module is loaded by path, so its
+    class cannot be named in a type hint)."""
+
+    @property
+    def namespace(self) -> str: ...
+    @property
+    def stem(self) -> str: ...
+    @property
+    def uri(self) -> str: ...
+    @property
+    def schema(self) -> Schema: ...
+    @property
+    def qualified(self) -> str: ...
+    @property
+    def class_name(self) -> str: ...
 
 
 def load_schemaset() -> ModuleType:

@@ -16,7 +16,7 @@ states one claim per fixture and has tsc judge all of them:
 
 Which invalid fixtures are type-level is decided independently of tsc, by validating the
 document against the type-level reduction of its schema (`codegen.typescript.type_level`).
-Every union with a tag also gets a function that narrows it exhaustively by that tag.
+Every union also gets a function that narrows it exhaustively by its tags, read by `codegen.unions`.
 
 Usage: python -m codegen.typescript_fixtures BINDINGS_DIR CHECK_DIR --coverage FILE --tsc TSC
 """
@@ -35,14 +35,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urljoin
 
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from codegen import ROOT
+from codegen import ROOT, Entry
 from codegen.typescript import SCHEMASET, type_level
+from codegen.unions import TaggedUnion, UnionError, tagged_unions
 
 FIXTURES = ROOT / "conformance" / "fixtures" / "values"
 WIRE = """\
@@ -108,7 +108,7 @@ def claims(entries: Mapping[str, Any], fixtures_dir: Path) -> Iterator[Claim]:
     for path in sorted(fixtures_dir.glob("*/*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         entry = entries[data["type"]]
-        type_name = f"{entry.namespace}.{entry.class_name}"
+        type_name = _type_name(entry)
         validator = Draft202012Validator({"$ref": entry.uri}, registry=registry)
         for case in data["valid"]:
             yield Claim(case["id"], type_name, case["document"], "typed" if case["strict"] else "reader")
@@ -145,59 +145,55 @@ def union_checks(entries: Mapping[str, Any], bindings: Path, check_dir: Path) ->
     if every variant carries its own tag (a discriminated union, not one merged object)."""
     imports = os.path.relpath(bindings, check_dir).replace(os.sep, "/")
     lines = [f'import * as {ns} from "{imports}/{ns}.js";' for ns in SCHEMASET.NAMESPACES]
-    uris = SCHEMASET.by_uri(entries)
-    for entry in sorted(entries.values(), key=lambda entry: entry.qualified):
-        if "oneOf" not in entry.schema:
-            continue
-        variants = [uris[urljoin(entry.uri, member["$ref"])] for member in entry.schema["oneOf"]]
-        union = f"{entry.namespace}.{entry.class_name}"
-        tag = entry.schema.get("discriminator", {}).get("propertyName")
-        body = _switch(tag, variants) if tag else _in_checks(variants)
+    unions = tagged_unions(SCHEMASET.by_uri(entries))
+    for name in sorted(unions):
+        union = unions[name]
+        entry = union.entry
+        body = _in_checks(union) if union.tagging.style == "external" else _switch(union)
         lines += [
             "",
-            f"export function narrow_{entry.namespace}_{entry.class_name}(value: {union}): void {{",
+            f"export function narrow_{entry.namespace}_{entry.class_name}(value: {_type_name(entry)}): void {{",
             *body,
             "}",
         ]
     return "\n".join(lines) + "\n"
 
 
-def _switch(tag: str, variants: list[Any]) -> list[str]:
+def _switch(union: TaggedUnion) -> list[str]:
     """Internally or adjacently tagged: a `switch` on the tag property."""
-    lines = [f"  switch (value.{tag}) {{"]
-    for variant in variants:
-        literal = json.dumps(_tag_value(type_level(variant.schema), tag))
-        lines.append(f"    case {literal}: {{")
-        lines.append(f"      const variant: {variant.namespace}.{variant.class_name} = value;")
+    lines = [f"  switch (value.{union.tagging.tag}) {{"]
+    for variant in union.variants:
+        (tag,) = variant.tags
+        lines.append(f"    case {json.dumps(tag)}: {{")
+        lines.append(f"      const variant: {_type_name(variant.member)} = value;")
         lines.append("      return;")
         lines.append("    }")
     lines += ["  }", "  const unreachable: never = value;"]
     return lines
 
 
-def _in_checks(variants: list[Any]) -> list[str]:
+def _in_checks(union: TaggedUnion) -> list[str]:
     """Externally tagged: unit variants are strings, every other variant an object whose one key
     is its name."""
     lines = []
-    for variant in variants:
-        name = f"{variant.namespace}.{variant.class_name}"
-        if variant.schema.get("type") == "string":
+    for variant in union.variants:
+        if variant.unit:
             test = 'typeof value === "string"'
         else:
-            (key,) = variant.schema["required"]
-            test = f'typeof value === "object" && {json.dumps(key)} in value'
-        lines += [f"  if ({test}) {{", f"    const variant: {name} = value;", "    return;", "  }"]
+            test = f'typeof value === "object" && {json.dumps(variant.tags[0])} in value'
+        lines += [
+            f"  if ({test}) {{",
+            f"    const variant: {_type_name(variant.member)} = value;",
+            "    return;",
+            "  }",
+        ]
     lines.append("  const unreachable: never = value;")
     return lines
 
 
-def _tag_value(schema: Mapping[str, Any], tag: str) -> Any:
-    """The `const` a variant's reduced schema gives its tag property, wherever it is stated."""
-    for node in SCHEMASET.walk(dict(schema)):
-        const = node.get("properties", {}).get(tag, {}).get("const")
-        if const is not None:
-            return const
-    raise SystemExit(f"{schema.get('title')}: no constant for the tag {tag!r}")
+def _type_name(entry: Entry) -> str:
+    """The TypeScript name of a type: `<namespace>.<class name>`."""
+    return f"{entry.namespace}.{entry.class_name}"
 
 
 def coverage(claims: list[Claim]) -> str:
@@ -275,7 +271,10 @@ def main(argv: list[str]) -> None:
     args.check_dir.mkdir(parents=True, exist_ok=True)
     text, owners = program(all_claims, args.bindings.resolve(), args.check_dir.resolve())
     (args.check_dir / "fixtures.ts").write_text(text, encoding="utf-8")
-    unions = union_checks(entries, args.bindings.resolve(), args.check_dir.resolve())
+    try:
+        unions = union_checks(entries, args.bindings.resolve(), args.check_dir.resolve())
+    except UnionError as exc:
+        raise SystemExit(f"codegen.typescript_fixtures: {exc}") from exc
     (args.check_dir / "unions.ts").write_text(unions, encoding="utf-8")
     args.coverage.write_text(coverage(all_claims), encoding="utf-8")
     tsc = os.path.abspath(shutil.which(args.tsc) or args.tsc)

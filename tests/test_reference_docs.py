@@ -1,4 +1,4 @@
-"""The Markdown type reference (`codegen/reference.py`, committed as docs/reference/): every type has
+"""The Markdown type reference (`codegen/reference/`, committed as docs/reference/): every type has
 one section, every field its presence as the schema states it, every link a target, every example
 a valid golden fixture, and the committed pages match a fresh render."""
 
@@ -113,6 +113,24 @@ def test_every_link_resolves(pages: dict[str, str]) -> None:
             linked = path or page
             assert linked in pages, f"{page}: {target}"
             assert not fragment or fragment in anchors[linked], f"{page}: {target}"
+
+
+BINDINGS = re.compile(r"\*\*Bindings:\*\* Python `ledgerspec\.models\.(\w+)\.(\w+)`; TypeScript `(\w+)\.(\w+)`")
+
+
+def test_every_section_names_bindings_that_exist(sections: dict[str, tuple[str, str]]) -> None:
+    typescript = {
+        namespace: set(re.findall(r"^export (?:interface|type) (\w+)\b", path.read_text(encoding="utf-8"), re.M))
+        for namespace, path in ((p.stem, p) for p in (REPO / "generated" / "typescript").glob("*.ts"))
+    }
+    for name, (_, section) in sections.items():
+        match = BINDINGS.search(section)
+        assert match, name
+        namespace = name.split(".", 1)[0]
+        assert match[1] == match[3] == namespace, name
+        module = importlib.import_module(f"ledgerspec.models.{namespace}")
+        assert match[2] == match[4] and hasattr(module, match[2]), name
+        assert match[4] in typescript[namespace], name
 
 
 def test_struct_fields_have_the_presence_the_schema_states(sections: dict[str, tuple[str, str]]) -> None:
