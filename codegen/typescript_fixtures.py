@@ -128,9 +128,7 @@ def reason_for(case: Mapping[str, Any]) -> str:
 
 def program(claims: list[Claim], bindings: Path, check_dir: Path) -> tuple[str, dict[int, str]]:
     """The fixture program's text and, for each line of it, the fixture that line states."""
-    imports = os.path.relpath(bindings, check_dir).replace(os.sep, "/")
-    lines = [f'import * as {ns} from "{imports}/{ns}.js";' for ns in SCHEMASET.NAMESPACES]
-    lines += ["", *WIRE.splitlines(), ""]
+    lines = [*_imports(bindings, check_dir), "", *WIRE.splitlines(), ""]
     owners: dict[int, str] = {}
     for index, claim in enumerate(claims):
         lines.append(f"// {claim.fixture}")
@@ -143,8 +141,7 @@ def program(claims: list[Claim], bindings: Path, check_dir: Path) -> tuple[str, 
 def union_checks(entries: Mapping[str, Any], bindings: Path, check_dir: Path) -> str:
     """One function per tagged union that narrows it by its tag, exhaustively: it compiles only
     if every variant carries its own tag (a discriminated union, not one merged object)."""
-    imports = os.path.relpath(bindings, check_dir).replace(os.sep, "/")
-    lines = [f'import * as {ns} from "{imports}/{ns}.js";' for ns in SCHEMASET.NAMESPACES]
+    lines = _imports(bindings, check_dir)
     unions = tagged_unions(SCHEMASET.by_uri(entries))
     for name in sorted(unions):
         union = unions[name]
@@ -189,6 +186,12 @@ def _in_checks(union: TaggedUnion) -> list[str]:
         ]
     lines.append("  const unreachable: never = value;")
     return lines
+
+
+def _imports(bindings: Path, check_dir: Path) -> list[str]:
+    """Import every namespace module of the bindings into a check program in `check_dir`."""
+    relative = os.path.relpath(bindings, check_dir).replace(os.sep, "/")
+    return [f'import * as {ns} from "{relative}/{ns}.js";' for ns in SCHEMASET.NAMESPACES]
 
 
 def _type_name(entry: Entry) -> str:
