@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import filecmp
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,6 +97,8 @@ BINDINGS_TS = HERE / "generated" / "typescript"
 
 def _node_tools(session: nox.Session) -> Path:
     """Install the pinned json-schema-to-typescript and tsc with `npm ci`; return tsc's path."""
+    if not (shutil.which("node") and shutil.which("npm")):
+        session.error("the TypeScript bindings need node 18+ and npm on PATH (e.g. `apt-get install nodejs npm`)")
     session.run("npm", "ci", "--prefix", str(NODE_TOOLS), "--no-audit", "--no-fund", "--silent", external=True)
     return NODE_TOOLS / "node_modules" / ".bin" / "tsc"
 
