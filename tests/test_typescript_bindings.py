@@ -232,9 +232,9 @@ def test_an_optional_required_field_lets_a_missing_field_through(tmp_path: Path,
     )
     result = _check(bindings, tmp_path, tsc)
     assert result.returncode != 0
-    assert "converge.ExperienceEventEnvelope/missing-event_id (rejected): tsc accepted a fixture it must reject" in (
-        result.stderr
-    )
+    claim = "converge.ExperienceEventEnvelope/missing-event_id (rejected): tsc accepted a fixture it must reject"
+    for configuration in ("strict", "strictest"):  # every claim is judged under both compiler settings
+        assert f"[{configuration}] {claim}" in result.stderr
 
 
 def test_a_merged_tag_fails_narrowing_and_the_wrong_tag_fixtures(tmp_path: Path, tsc: Path) -> None:
