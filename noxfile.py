@@ -7,7 +7,7 @@ import filecmp
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import nox
@@ -68,6 +68,18 @@ def _stale(fresh: Path, committed: Path, pattern: str) -> list[str]:
     return [f"{name} {problems[name]}" for name in sorted(problems)]
 
 
+def _drift_check(session: nox.Session, render: Callable[[Path], None], committed: Path, pattern: str, fix: str) -> None:
+    """Render into a temporary directory and fail, naming each stale, missing or extra file, when
+    `committed` differs from it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp)
+        render(fresh)
+        stale = _stale(fresh, committed, pattern)
+    if stale:
+        where = committed.relative_to(HERE)
+        session.error(f"{where}/ is stale ({', '.join(stale)}): run `nox -s {fix}`")
+
+
 def _codegen(session: nox.Session, output: Path) -> None:
     session.install(*CODEGEN_REQUIREMENTS)
     session.run("python", "-m", "codegen.python", str(output), "--", *CODEGEN_OPTIONS)
@@ -82,12 +94,7 @@ def codegen(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def codegen_check(session: nox.Session) -> None:
     """Fail when generated/ differs from a fresh run of the generator."""
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp)
-        _codegen(session, fresh)
-        stale = _stale(fresh, HERE / "generated", "*.py")
-        if stale:
-            session.error(f"generated/ is stale ({', '.join(stale)}): run `nox -s codegen`")
+    _drift_check(session, lambda fresh: _codegen(session, fresh), HERE / "generated", "*.py", "codegen")
 
 
 # The TypeScript generator and compiler are pinned by codegen/node/package-lock.json.
@@ -125,12 +132,7 @@ def bindings_ts(session: nox.Session) -> None:
 def bindings_ts_check(session: nox.Session) -> None:
     """Check every value fixture against freshly generated TypeScript bindings, and fail when
     generated/typescript/ differs from them."""
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp)
-        _bindings_ts(session, fresh)
-        stale = _stale(fresh, BINDINGS_TS, "*")
-        if stale:
-            session.error(f"generated/typescript/ is stale ({', '.join(stale)}): run `nox -s bindings_ts`")
+    _drift_check(session, lambda fresh: _bindings_ts(session, fresh), BINDINGS_TS, "*", "bindings_ts")
 
 
 def _docs(session: nox.Session, output: Path) -> None:
@@ -147,12 +149,7 @@ def docs(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def docs_check(session: nox.Session) -> None:
     """Fail when docs/reference/ differs from a fresh render of the type reference."""
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp)
-        _docs(session, fresh)
-        stale = _stale(fresh, HERE / "docs" / "reference", "*.md")
-        if stale:
-            session.error(f"docs/reference/ is out of date ({', '.join(stale)}): run `nox -s docs`")
+    _drift_check(session, lambda fresh: _docs(session, fresh), HERE / "docs" / "reference", "*.md", "docs")
 
 
 @nox.session(python=PYTHON)

@@ -14,6 +14,7 @@ the installed package needs the models these scripts make, so it cannot be impor
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
 from pathlib import Path
@@ -43,6 +44,7 @@ class Entry(Protocol):
     def class_name(self) -> str: ...
 
 
+@functools.cache
 def load_schemaset() -> ModuleType:
     """Import runtime/schemaset.py (standard library only) without importing the package."""
     spec = importlib.util.spec_from_file_location("schemaset", ROOT / "runtime" / "schemaset.py")
