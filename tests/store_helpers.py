@@ -324,6 +324,16 @@ def stop(processes: list[Any]) -> None:
             process.join()
 
 
+def collect_reports(processes: list[Any], results: Any) -> list[Any]:
+    """Start spawned workers, collect one report from each (sorted), then stop them all."""
+    for process in processes:
+        process.start()
+    try:
+        return sorted(results.get(timeout=120) for _ in processes)
+    finally:
+        stop(processes)
+
+
 def flipped(document: bytes) -> bytes:
     """The document with one bit of its middle byte flipped."""
     changed = bytearray(document)

@@ -35,6 +35,7 @@ from store_helpers import (
     LIFECYCLE,
     OTHER_RUN_ID,
     RUN_ID,
+    collect_reports,
     envelope,
     flipped,
     journal_record,
@@ -46,7 +47,6 @@ from store_helpers import (
     pg_schema_rows,
     row_key,
     seed,
-    stop,
     trace_envelope,
 )
 
@@ -735,13 +735,7 @@ def raced(pg_url: str) -> Iterator[tuple[PostgresStore, list[Any]]]:
         for worker in range(workers)
     ]
     try:
-        for process in processes:
-            process.start()
-        try:
-            outcomes = sorted(results.get(timeout=120) for _ in processes)
-        finally:
-            stop(processes)
-        yield store, outcomes
+        yield store, collect_reports(processes, results)
     finally:
         store.close()
 

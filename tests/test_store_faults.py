@@ -32,6 +32,7 @@ from store_helpers import (
     RUN_ID,
     batch_worker,
     chain_problems,
+    collect_reports,
     envelope,
     flipped,
     journal_record,
@@ -293,13 +294,7 @@ def test_concurrent_batches_from_four_processes(path: Path) -> None:
     processes = [
         SPAWN.Process(target=batch_worker, args=(str(path), w, batches, size, barrier, results)) for w in range(workers)
     ]
-    for process in processes:
-        process.start()
-    try:
-        outcomes = sorted(results.get(timeout=120) for _ in processes)
-    finally:
-        stop(processes)
-    assert outcomes == [(w, "ok") for w in range(workers)]
+    assert collect_reports(processes, results) == [(w, "ok") for w in range(workers)]
     ids = [event_id for (event_id,) in rows(path, "SELECT event_id FROM experience_events ORDER BY seq")]
     assert len(ids) == len(set(ids)) == workers * batches * size
     assert rows(path, "SELECT min(seq), max(seq) FROM experience_events") == [(1, len(ids))]
