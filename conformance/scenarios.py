@@ -25,6 +25,7 @@ class Scenario:
     capabilities: tuple[str, ...]
     steps: tuple[dict[str, Any], ...]
     rule: str | None = None
+    rules: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form with every `$repeat` expanded: what a harness receives."""
@@ -88,6 +89,7 @@ def load_scenarios(directory: Path | None = None) -> list[Scenario]:
                     capabilities=tuple(item["capabilities"]),
                     steps=tuple(expand(item["steps"])),
                     rule=item.get("rule"),
+                    rules=tuple(item.get("rules", ())),
                 )
             )
     return scenarios
