@@ -17,10 +17,10 @@ from typing import Any, TextIO
 from ledgerspec.conformance.lint import main as lint_main
 
 from .. import default_codec, type_names
-from ..contract import shipped
+from ..contract import WRITER_BASE, shipped
 from ..errors import UnknownTypeError, ValidationError
 from ..jsontext import MAX_DOCUMENT_BYTES, serialize
-from ..schemaset import NAMESPACES, bundle, closure
+from ..schemaset import ID_BASE, NAMESPACES, bundle, closure
 from .compat import add_compat_command
 from .conformance import add_conformance_command
 from .inputs import Document, UnreadableInput, read_documents
@@ -108,15 +108,16 @@ def cmd_roundtrip(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     contract = shipped()
+    entries = contract.writer_entries() if args.strict else contract.entries
+    base = WRITER_BASE if args.strict else ID_BASE
     if args.bundle:
-        names = closure(contract.entries, [args.type]) if args.type else set(contract.entries)
-        document = bundle(contract.entries, include=lambda entry: entry.qualified in names)
+        names = closure(entries, [args.type]) if args.type else set(entries)
+        uri = f"{base}bundle/{args.type}.json" if args.type else f"{base}bundle.json"
+        document = bundle(entries, include=lambda entry: entry.qualified in names, uri=uri)
         if args.type:
             document["$ref"] = f"#/$defs/{args.type}"
-    elif args.strict:
-        document = contract.schema(args.type, strict=True)
     else:
-        document = contract.entry(args.type).schema
+        document = entries[args.type].schema
     out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return OK
 
@@ -176,14 +177,23 @@ def build_parser() -> argparse.ArgumentParser:
     documents(roundtrip)
     roundtrip.set_defaults(run=cmd_roundtrip)
 
-    schema = commands.add_parser("schema", help="print a type's schema, or one self-contained bundle of all")
+    schema = commands.add_parser(
+        "schema",
+        help="print a type's schema, or one self-contained bundle of all",
+        description="Print the reader contract (the schema files as written) or, with --strict, the writer contract.",
+    )
     schema.add_argument("--type", metavar="T", help="qualified type name")
     schema.add_argument(
         "--bundle",
         action="store_true",
         help="one self-contained document with local references: of --type and every type it reaches, or of all types",
     )
-    schema.add_argument("--strict", action="store_true", help="print the derived strict (writer) form of --type")
+    schema.add_argument(
+        "--strict",
+        action="store_true",
+        help="the strict (writer) forms: unknown keys rejected, every always-written key required; "
+        f"$ids under {WRITER_BASE}, so they never collide with the reader forms",
+    )
     schema.set_defaults(run=cmd_schema)
 
     fixtures = commands.add_parser("fixtures", help="check the golden value fixtures (shipped ones by default)")
@@ -207,8 +217,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             _known_type(args.type)
         if args.command == "schema" and not (args.type or args.bundle):
             parser.error("schema needs --type T, --bundle, or both")
-        if args.command == "schema" and args.strict and (args.bundle or not args.type):
-            parser.error("--strict prints the strict form of one --type, not a bundle")
         return int(args.run(args, out, err))
     except UnknownTypeError as exc:
         err.write(f"ledgerspec: {exc}\n")
