@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any, TextIO
 
 from ledgerspec.conformance.lint import main as lint_main
@@ -122,9 +123,36 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return OK
 
 
+FIXTURE_LAYOUT = "DIR/<namespace>/<Type>.json, as conformance/fixtures/values/ is"
+
+
 def cmd_fixtures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    with contextlib.redirect_stdout(out):
-        return INVALID if lint_main([args.dir] if args.dir else []) else OK
+    if args.dir is not None:
+        problem = _not_a_fixture_dir(Path(args.dir))
+        if problem:
+            err.write(f"ledgerspec: {problem}\n")
+            return USAGE
+    try:
+        with contextlib.redirect_stdout(out):
+            return INVALID if lint_main([args.dir] if args.dir else []) else OK
+    except ValueError as exc:  # a fixture file that is not JSON
+        err.write(f"ledgerspec: {exc}\n")
+        return INVALID
+
+
+def _holds_fixtures(path: Path) -> bool:
+    return any(any((path / namespace).glob("*.json")) for namespace in NAMESPACES)
+
+
+def _not_a_fixture_dir(path: Path) -> str | None:
+    """Why `path` cannot be a value fixture directory, or None when it holds fixture files."""
+    if not path.is_dir():
+        return f"{path}: no such directory (DIR holds value fixtures: {FIXTURE_LAYOUT})"
+    if _holds_fixtures(path):
+        return None
+    nested = next((path / sub for sub in ("values", "fixtures/values") if _holds_fixtures(path / sub)), None)
+    hint = f"; did you mean {nested}?" if nested else ""
+    return f"{path}: no value fixture files; expected {FIXTURE_LAYOUT}{hint}"
 
 
 def _known_type(name: str) -> str:
@@ -196,8 +224,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.set_defaults(run=cmd_schema)
 
-    fixtures = commands.add_parser("fixtures", help="check the golden value fixtures (shipped ones by default)")
-    fixtures.add_argument("dir", nargs="?", help="a fixture tree laid out as fixtures/values/<namespace>/<type>.json")
+    fixtures = commands.add_parser(
+        "fixtures",
+        help="check the golden value fixtures (shipped ones by default)",
+        description="Lint value fixtures: each file against the fixture format, each valid document against its "
+        "type and its stated serde output, each invalid one against the errors it states; without DIR, the "
+        "shipped fixtures and store scenarios. Exit 0: no problem; 1: some problem; 2: DIR is not a fixture "
+        "directory.",
+    )
+    fixtures.add_argument(
+        "dir",
+        nargs="?",
+        metavar="DIR",
+        help=f"a directory of value fixture files, one per type: {FIXTURE_LAYOUT} (default: the shipped ones)",
+    )
     fixtures.set_defaults(run=cmd_fixtures)
 
     add_store_command(commands)
