@@ -201,11 +201,11 @@ def test_without_a_policy_compat_says_so_unless_given_a_mode(checkout: Path, tmp
     assert (code, out) == (2, "")
     assert err == (
         f"ledgerspec: no compatibility policy: {checkout / 'pyproject.toml'} sets no [tool.ledgerspec.compat] mode; "
-        "set one there, or give --config FILE or --mode MODE\n"
+        "add [tool.ledgerspec.compat] mode, or give --config FILE or --mode MODE\n"
     )
     (checkout / "pyproject.toml").unlink()
     code, _, err = run("--base", "v1.0.0", cwd=checkout)
-    assert code == 2 and "no pyproject.toml owns working tree" in err
+    assert code == 2 and f"no compatibility policy: no pyproject.toml at or above {checkout}; add" in err
     code, out, _ = run("--base", "v1.0.0", "--mode", "backward", cwd=checkout)
     assert code == 0 and out.startswith("policy: mode backward from --mode\n")
     config = tmp_path / "policy.toml"

@@ -1,6 +1,8 @@
 """`ledgerspec compat --base REF_OR_DIR`: what changed in the schemas, who it breaks, and whether
-the project's compatibility mode allows it. Exit 0: allowed; 1: a protected direction breaks
-without a major version bump; 2: a version cannot be read."""
+the project's compatibility mode allows it. The mode comes from the pyproject.toml owning --head
+(or --config FILE, or --mode); --base refs are resolved in --head's repository. Exit 0: allowed;
+1: a protected direction breaks without a major version bump; 2: a version cannot be read, or no
+policy is found and no --mode given."""
 
 from __future__ import annotations
 
@@ -123,7 +125,8 @@ def _head(spec: str | None, scratch: Path) -> Head:
 
 
 def _policy(args: argparse.Namespace, head: Head) -> Policy:
-    """`--mode`, else the mode of `--config`, else of the pyproject.toml owning the head."""
+    """`--mode`, else the mode of `--config`, else of the pyproject.toml owning the head; PolicyError
+    saying where it looked when none of them sets a mode."""
     if args.mode is not None:
         return Policy(args.mode, "--mode")
     text: str | None
@@ -131,15 +134,16 @@ def _policy(args: argparse.Namespace, head: Head) -> Policy:
         source, text = str(Path(args.config).resolve()), _read(Path(args.config))
     elif head.checkout is not None:
         config = owning_config(head.checkout, head.repo)
-        source, text = (str(config), _read(config)) if config else ("", None)
+        source = str(config) if config else f"no {CONFIG_FILE} at or above {head.checkout}"
+        text = _read(config) if config else None
     else:
         assert head.repo is not None and head.ref is not None  # a ref head was resolved in a repository
-        source = f"{head.ref}:{CONFIG_FILE}"
         text = read_at(head.repo, head.ref, CONFIG_FILE)
+        source = f"{head.ref}:{CONFIG_FILE}" if text is not None else f"{head.ref} has no {CONFIG_FILE}"
     found = read_policy(text, source) if text is not None else None
     if found is None:
-        why = f"{source} sets no {TABLE} mode" if text is not None else f"no {CONFIG_FILE} owns {head.version.label}"
-        raise PolicyError(f"no compatibility policy: {why}; set one there, or give --config FILE or --mode MODE")
+        why = f"{source} sets no {TABLE} mode" if text is not None else source
+        raise PolicyError(f"no compatibility policy: {why}; add {TABLE} mode, or give --config FILE or --mode MODE")
     return found
 
 
