@@ -1,11 +1,17 @@
-"""`ledgerspec schema --bundle --strict`: the writer contract as one self-contained document that an
-off-the-shelf validator (Python `jsonschema`, no ledgerspec keyword) applies exactly as the golden
-value fixtures state, and that can share a registry with the reader bundle."""
+"""`ledgerspec schema --bundle --strict`: the writer contract as one self-contained document that
+off-the-shelf validators (Python `jsonschema`, ajv; no ledgerspec keyword) apply exactly as the
+golden value fixtures state, save for what plain JSON Schema cannot express, and that can share a
+registry with the reader bundle."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,10 +19,11 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from ledgerspec.cli import main
-from ledgerspec.conformance.values import InvalidCase, load_corpus
+from ledgerspec.conformance.values import load_corpus
 
 WRITER_BUNDLE_ID = "https://ledgerspec.dev/schemas/v1/writer/bundle.json"
 READER_BUNDLE_ID = "https://ledgerspec.dev/schemas/v1/bundle.json"
+NODE_TOOLS = Path(__file__).resolve().parents[1] / "codegen" / "node"
 
 
 def schema(*argv: str) -> dict[str, Any]:
@@ -44,41 +51,85 @@ def _at(document: Any, pointer: str) -> Any:
     return document
 
 
-def beyond_plain_json_schema(case: InvalidCase) -> bool:
-    """Whether every error the fixture states is one plain JSON Schema (as Python's `jsonschema`
-    runs it) cannot see: the two rules the README lists for bindings to reproduce (a UTF-8 byte
-    limit; an integral float literal such as `1.0` at an integer position, which JSON Schema counts
-    as an integer) and a `pattern` ending in `$` before a trailing newline, which Python's `re`
-    matches and ECMA-262 does not."""
+Blind = Callable[[Any, str], bool]
+"""Whether a validator cannot see that `value` breaks `rule`."""
 
-    def hidden(path: str, rule: str) -> bool:
-        value = _at(case.document, path)
-        if rule == "x-max-utf8-bytes":
-            return True
-        if rule == "type":
-            return isinstance(value, float) and value.is_integer()
-        return rule == "pattern" and isinstance(value, str) and value.endswith("\n")
 
-    return all(hidden(path, rule) for path, rule in case.errors)
+def json_schema_blind(value: Any, rule: str) -> bool:
+    """The two rules the README lists for bindings to reproduce, which JSON Schema cannot express:
+    a UTF-8 byte limit, and an integral float literal (`1.0`) at an integer position, which JSON
+    Schema counts as an integer."""
+    return rule == "x-max-utf8-bytes" or (rule == "type" and isinstance(value, float) and value.is_integer())
+
+
+def python_blind(value: Any, rule: str) -> bool:
+    """Python's `jsonschema` also runs patterns with Python's `re`, whose `$` matches before a
+    trailing newline (ECMA-262's does not)."""
+    trailing_newline = rule == "pattern" and isinstance(value, str) and value.endswith("\n")
+    return json_schema_blind(value, rule) or trailing_newline
+
+
+def javascript_blind(value: Any, rule: str) -> bool:
+    """A JavaScript consumer parses with JSON.parse, which rounds an integer above 2**53 to a
+    double: one just over the u64 maximum comes out equal to it."""
+    rounded = rule == "maximum" and isinstance(value, int) and value > 2**53
+    return json_schema_blind(value, rule) or rounded
+
+
+def misjudged(verdicts: Mapping[str, bool], blind: Blind) -> tuple[list[str], int]:
+    """The fixtures whose verdict (fixture id -> valid) contradicts what the fixture states, and
+    how many invalid ones were left out because every error they state is one `blind` cannot see."""
+    wrong, skipped = [], 0
+    for file in load_corpus():
+        for valid in file.valid:
+            if verdicts[valid.id] != valid.strict:
+                wrong.append(f"{valid.id}: strict-{'valid' if valid.strict else 'invalid'} fixture misjudged")
+        for invalid in file.invalid:
+            if all(blind(_at(invalid.document, path), rule) for path, rule in invalid.errors):
+                skipped += 1
+            elif verdicts[invalid.id]:
+                wrong.append(f"{invalid.id}: {invalid.mode}-invalid fixture accepted")
+    return wrong, skipped
 
 
 def test_the_writer_bundle_judges_every_value_fixture_as_stated(registry: Registry[Any]) -> None:
-    wrong, skipped, checked = [], 0, 0
+    verdicts = {}
     for file in load_corpus():
         check = validator(registry, WRITER_BUNDLE_ID, file.type)
-        for valid in file.valid:
-            checked += 1
-            if check.is_valid(valid.document) != valid.strict:
-                wrong.append(f"{valid.id}: strict-{'valid' if valid.strict else 'invalid'} fixture misjudged")
-        for invalid in file.invalid:
-            if beyond_plain_json_schema(invalid):
-                skipped += 1
-                continue
-            checked += 1
-            if check.is_valid(invalid.document):
-                wrong.append(f"{invalid.id}: {invalid.mode}-invalid fixture accepted")
+        for case in (*file.valid, *file.invalid):
+            verdicts[case.id] = check.is_valid(case.document)
+    wrong, skipped = misjudged(verdicts, python_blind)
     assert not wrong, "\n".join(wrong)
-    assert checked > 2_900 and skipped < 100
+    assert len(verdicts) > 3_000 and skipped < 100
+
+
+def test_ajv_judges_every_value_fixture_as_stated(tmp_path: Path) -> None:
+    """The same with ajv, the pinned npm tool, reading each fixture's JSON text as JavaScript does."""
+    node = shutil.which("node")
+    if node is None or not (NODE_TOOLS / "node_modules" / "ajv").is_dir():
+        message = "ajv is missing: run `npm ci --prefix codegen/node` (nox -s tests does)"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    (tmp_path / "bundle.json").write_text(json.dumps(schema("--bundle", "--strict")))
+    cases = [
+        {"id": case.id, "type": file.type, "text": json.dumps(case.document)}
+        for file in load_corpus()
+        for case in (*file.valid, *file.invalid)
+    ]
+    (tmp_path / "cases.json").write_text(json.dumps(cases))
+    done = subprocess.run(
+        [node, str(NODE_TOOLS / "validate-bundle.mjs"), str(tmp_path / "bundle.json"), str(tmp_path / "cases.json")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    verdicts = {line["id"]: line["valid"] for line in map(json.loads, done.stdout.splitlines())}
+    assert len(verdicts) == len(cases)
+    wrong, skipped = misjudged(verdicts, javascript_blind)
+    assert not wrong, "\n".join(wrong)
+    assert skipped < 120
 
 
 def test_reader_and_writer_bundles_share_a_registry_without_shadowing(registry: Registry[Any]) -> None:
