@@ -1,10 +1,10 @@
 """The compatibility policy: which directions a project protects, and when a break is allowed.
 
 The mode lives in the `pyproject.toml` of the project whose schemas are checked
-(`[tool.ledgerspec.compat] mode = "..."`): `backward` (new
-readers must read old data), `forward` (old readers must read new data), `full` (both), or their
-`-transitive` forms, which hold the head to every release tag, not only to the base. A break in a
-protected direction is allowed only when the contract version (`schemas/VERSION`) bumps its major.
+(`[tool.ledgerspec.compat] mode = "..."`): `backward` (new readers must read old data), `forward`
+(old readers must read new data), `full` (both), `none`, or their `-transitive` forms, which hold
+the head to every release tag, not only to the base. A break in a protected direction is allowed
+only when the contract version (`schemas/VERSION`) bumps its major.
 """
 
 from __future__ import annotations
