@@ -24,7 +24,6 @@ class Scenario:
     description: str
     capabilities: tuple[str, ...]
     steps: tuple[dict[str, Any], ...]
-    rule: str | None = None
     rules: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
@@ -88,8 +87,7 @@ def load_scenarios(directory: Path | None = None) -> list[Scenario]:
                     description=item["description"],
                     capabilities=tuple(item["capabilities"]),
                     steps=tuple(expand(item["steps"])),
-                    rule=item.get("rule"),
-                    rules=tuple(item.get("rules", ())),
+                    rules=tuple(item["rules"]),
                 )
             )
     return scenarios
