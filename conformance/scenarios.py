@@ -31,6 +31,7 @@ class Scenario:
         return {
             "id": self.id,
             "description": self.description,
+            "rules": list(self.rules),
             "capabilities": list(self.capabilities),
             "steps": list(self.steps),
         }
