@@ -43,7 +43,9 @@ def render(matrix: Matrix, out: TextIO) -> None:
     print("Every broken store is caught." if not problems else f"{len(problems)} problem(s).", file=out)
 
 
-def main(argv: Sequence[str] | None = None, catalogue: Sequence[type[Bug]] = CATALOGUE, out: TextIO = sys.stdout) -> int:
+def main(
+    argv: Sequence[str] | None = None, catalogue: Sequence[type[Bug]] = CATALOGUE, out: TextIO = sys.stdout
+) -> int:
     """Run the catalogue (`catalogue` lets a test add a store); 0 when every store is caught."""
     parser = argparse.ArgumentParser(prog="python -m ledgerspec.conformance.mutants", description=__doc__)
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the matrix as JSON to FILE")

@@ -23,15 +23,6 @@ class KindInArtifactId(ArtifactsBug):
         return hashlib.sha256(repr(kind).encode() + data).hexdigest()
 
 
-class UppercaseArtifactIds(ArtifactsBug):
-    """Returns the SHA-256 hex in uppercase."""
-
-    rule = "artifacts.content-address"
-
-    def put(self, kind: Any, data: bytes) -> str:
-        return str(self.inner.put(kind, data)).upper()
-
-
 class OtherKindConflicts(ArtifactsBug):
     """Refuses bytes already stored under another kind as a conflict (the kind taken as part of the key)."""
 
@@ -57,15 +48,6 @@ class TruncatesLargeArtifacts(ArtifactsBug):
         return bytes(self.inner.get(artifact_id))[:BLOB_BYTES]
 
 
-class StopsAtNul(ArtifactsBug):
-    """Returns an artifact's bytes up to its first NUL byte (a C string)."""
-
-    rule = "artifacts.get"
-
-    def get(self, artifact_id: str) -> bytes:
-        return bytes(self.inner.get(artifact_id)).split(b"\x00", 1)[0]
-
-
 class ArtifactIdsCaseInsensitive(ArtifactsBug):
     """Looks ids up without regard to case."""
 
@@ -73,22 +55,6 @@ class ArtifactIdsCaseInsensitive(ArtifactsBug):
 
     def get(self, artifact_id: str) -> bytes:
         return bytes(self.inner.get(artifact_id.lower() if isinstance(artifact_id, str) else artifact_id))
-
-
-class ArtifactPrefixLookup(ArtifactsBug):
-    """Finds an artifact by any prefix of its id (LIKE 'x%')."""
-
-    rule = "artifacts.not-found"
-
-    def get(self, artifact_id: str) -> bytes:
-        try:
-            return bytes(self.inner.get(artifact_id))
-        except NotFoundError:
-            known = self.store._ledgers.artifacts  # noqa: SLF001 - the index the bug scans
-            found = [key for key in known if isinstance(artifact_id, str) and artifact_id and key.startswith(artifact_id)]
-            if not found:
-                raise
-            return bytes(self.inner.get(found[0]))
 
 
 class ExistsRaisesNotFound(ArtifactsBug):
@@ -102,24 +68,11 @@ class ExistsRaisesNotFound(ArtifactsBug):
         return True
 
 
-class ExistsCaseInsensitive(ArtifactsBug):
-    """Answers exists without regard to the id's case."""
-
-    rule = "artifacts.exists"
-
-    def exists(self, artifact_id: str) -> bool:
-        return bool(self.inner.exists(artifact_id.lower() if isinstance(artifact_id, str) else artifact_id))
-
-
 BUGS: tuple[type[Bug], ...] = (
     KindInArtifactId,
-    UppercaseArtifactIds,
     OtherKindConflicts,
     TruncatesLargeArtifacts,
-    StopsAtNul,
     ArtifactIdsCaseInsensitive,
-    ArtifactPrefixLookup,
     ExistsRaisesNotFound,
-    ExistsCaseInsensitive,
 )
 """The artifact store's bugs."""

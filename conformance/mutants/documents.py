@@ -12,9 +12,8 @@ from typing import Any
 
 from ledgerspec import default_codec
 from ledgerspec.errors import ConflictError, InvalidInputError, Issue, LedgerspecError
-from ledgerspec.store.memory import MemoryStore
 
-from .base import BrokenStore, Bug, ExperienceBug, JournalBug, RunsBug, ValidationBug, documents, rewrite, strings
+from .base import Bug, ExperienceBug, JournalBug, RunsBug, ValidationBug, documents, rewrite, strings
 
 ENVELOPE = "converge.ExperienceEventEnvelope"
 RECORD = "agentsdk.JournalRecord"
@@ -52,7 +51,9 @@ class IdempotenceIgnoresUnknownKeys(ExperienceBug):
             return self.inner.append_events(envelopes)
         except ConflictError:
             everything = default_codec().build("converge.EventQuery", {"kinds": []})
-            known = {e["event_id"]: _known(ENVELOPE, e) for e in map(json.loads, self.inner.query_documents(everything))}
+            known = {
+                e["event_id"]: _known(ENVELOPE, e) for e in map(json.loads, self.inner.query_documents(everything))
+            }
             fresh = [e for e in envelopes if e["event_id"] not in known]
             if len(fresh) + sum(known.get(e["event_id"]) == _known(ENVELOPE, e) for e in envelopes) < len(envelopes):
                 raise
@@ -72,16 +73,6 @@ class JournalConflictIgnoresUnknownKeys(JournalBug):
                 if stored.record_id == record["record_id"] and default_codec().dump(stored) == _known(RECORD, record):
                     return f"journal.{stored.journal_seq}"
             raise
-
-
-class ClosedSchemas(Bug):
-    """Validates documents against the writer (strict) contract, refusing the unknown keys a newer writer adds."""
-
-    rule = "documents.kept-as-received"
-
-    @classmethod
-    def make_store(cls) -> BrokenStore:
-        return BrokenStore({}, MemoryStore(strict=True))
 
 
 # -- serde's form ---------------------------------------------------------------------------------
@@ -105,17 +96,6 @@ class RawRunEventsReturned(RunsBug):
         events = self.inner.read_range(run_id, from_seq, to_seq)
         stored = self.store._ledgers.runs.get(self.inner.run_key(run_id), [])  # noqa: SLF001 - the raw rows
         return [json.loads(stored[event.seq - 1]) for event in events]
-
-
-class RawRecordsReturned(JournalBug):
-    """Returns journal records as the stored JSON instead of the models (no serde form)."""
-
-    rule = "documents.serde-form"
-
-    def read(self, run_id: str, from_seq: int = 1, to_seq: int | None = None) -> Any:
-        wanted = {r.journal_seq for r in self.inner.read(run_id, from_seq, to_seq)}
-        stored = self.store._ledgers.journals.get(run_id, [])  # noqa: SLF001 - the raw rows
-        return [r.value for r in stored if r.value["journal_seq"] in wanted]
 
 
 # -- values ------------------------------------------------------------------------------------------
@@ -148,15 +128,6 @@ class NormalisesUnicode(ExperienceBug):
         return self.inner.append_events(documents(envelopes, lambda e: rewrite(e, _nfc)))
 
 
-class JournalNormalisesUnicode(JournalBug):
-    """NFC-normalises every string of a journal record before storing it."""
-
-    rule = "documents.values-exact"
-
-    def append(self, record: Any) -> Any:
-        return self.inner.append(rewrite(record, _nfc))
-
-
 class NumbersAsDoubles(ExperienceBug):
     """Parses envelope numbers as doubles, so integers past 2^53 are rounded."""
 
@@ -182,24 +153,6 @@ class JournalNumbersAsDoubles(JournalBug):
 
     def append(self, record: Any) -> Any:
         return self.inner.append(rewrite(record, _double))
-
-
-class FloatsAsSinglePrecision(ExperienceBug):
-    """Keeps envelope floats as 4-byte REALs, so f64 values lose their last bits."""
-
-    rule = "documents.values-exact"
-
-    def append_events(self, envelopes: Sequence[Any]) -> Any:
-        return self.inner.append_events(documents(envelopes, lambda e: rewrite(e, _single)))
-
-
-class DropsNulCharacters(ExperienceBug):
-    """Strips U+0000 from strings (a text column that cannot hold it) before storing."""
-
-    rule = "documents.values-exact"
-
-    def append_events(self, envelopes: Sequence[Any]) -> Any:
-        return self.inner.append_events(documents(envelopes, lambda e: rewrite(e, _without_nul)))
 
 
 # -- schema checks ------------------------------------------------------------------------------------
@@ -256,17 +209,12 @@ BUGS: tuple[type[Bug], ...] = (
     DropsUnknownKeys,
     IdempotenceIgnoresUnknownKeys,
     JournalConflictIgnoresUnknownKeys,
-    ClosedSchemas,
     RawEnvelopesReturned,
     RawRunEventsReturned,
-    RawRecordsReturned,
     NormalisesUnicode,
-    JournalNormalisesUnicode,
     NumbersAsDoubles,
     RunNumbersAsDoubles,
     JournalNumbersAsDoubles,
-    FloatsAsSinglePrecision,
-    DropsNulCharacters,
     ChecksTopLevelOnly,
     AcceptsIntegralFloats,
     CountsCharactersNotBytes,

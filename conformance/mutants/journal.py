@@ -43,20 +43,6 @@ class JournalFillsGaps(JournalBug):
             return str(self.inner.append(dict(record, journal_seq=last + 1)))
 
 
-class GapIsConcurrency(JournalBug):
-    """Reports a gap as concurrency (any seq but the next one is 'someone else's')."""
-
-    rule = "journal.seq-gap"
-
-    def append(self, record: Any) -> str:
-        try:
-            return str(self.inner.append(record))
-        except InvalidInputError as exc:
-            if "gap" in str(exc):
-                raise ConcurrencyError(str(exc)) from None
-            raise
-
-
 class TakenSeqIsInvalid(JournalBug):
     """Reports a journal_seq already taken as invalid_input instead of concurrency."""
 
@@ -67,18 +53,6 @@ class TakenSeqIsInvalid(JournalBug):
             return str(self.inner.append(record))
         except ConcurrencyError as exc:
             raise InvalidInputError(str(exc)) from None
-
-
-class TakenSeqReturnsCursor(JournalBug):
-    """Answers a journal_seq already taken with its cursor, as if the record were a duplicate."""
-
-    rule = "journal.seq-taken"
-
-    def append(self, record: Any) -> str:
-        try:
-            return str(self.inner.append(record))
-        except ConcurrencyError:
-            return f"journal.{record['journal_seq']}"
 
 
 class BareSeqCursor(JournalBug):
@@ -100,17 +74,6 @@ class RepeatIsConcurrency(JournalBug):
         if isinstance(seq, int) and seq <= _last(self.inner, record.get("run_id")):
             raise ConcurrencyError(f"journal_seq {seq} is already written")
         return str(self.inner.append(record))
-
-
-class DedupeReturnsNewCursor(JournalBug):
-    """Returns the duplicate's own journal_seq as the cursor instead of the stored record's."""
-
-    rule = "journal.dedupe.record-id"
-
-    def append(self, record: Any) -> str:
-        cursor = str(self.inner.append(record))
-        seq = record.get("journal_seq") if isinstance(record, dict) else None
-        return f"journal.{seq}" if isinstance(seq, int) else cursor
 
 
 def _write_anyway(bug: JournalBug, record: Any, cursor: str, ignored: str) -> str:
@@ -247,12 +210,9 @@ class JournalOpenEndReadsOne(JournalBug):
 BUGS: tuple[type[Bug], ...] = (
     FirstRecordAnySeq,
     JournalFillsGaps,
-    GapIsConcurrency,
     TakenSeqIsInvalid,
-    TakenSeqReturnsCursor,
     BareSeqCursor,
     RepeatIsConcurrency,
-    DedupeReturnsNewCursor,
     IgnoresIdempotencyKey,
     IgnoresDedupeKey,
     DedupeAcrossRuns,

@@ -56,7 +56,9 @@ class Matrix:
         found += [f"rule {rule} is broken by no store" for rule in self.rules if rule not in broken]
         for rule, scenarios in self.by_rule().items():
             if rule in broken and len(scenarios) < self.min_scenarios:
-                found.append(f"rule {rule} is killed by {len(scenarios)} distinct scenario(s); {self.min_scenarios} needed")
+                found.append(
+                    f"rule {rule} is killed by {len(scenarios)} distinct scenario(s); {self.min_scenarios} needed"
+                )
         return found
 
     def as_json(self) -> dict[str, Any]:

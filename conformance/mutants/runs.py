@@ -111,32 +111,6 @@ class RunIdFormsAreDistinct(RunsBug):
         return self.inner.read_range(self._as_text(run_id), from_seq, to_seq)
 
 
-class OnlyHyphenatedRunIds(RunsBug):
-    """Refuses every run id form but the lowercase hyphenated one."""
-
-    rule = "runs.run-id-forms"
-
-    def _check(self, run_id: Any) -> None:
-        try:
-            canonical = str(uuid.UUID(run_id))
-        except (TypeError, ValueError, AttributeError):
-            return
-        if run_id != canonical:
-            raise InvalidInputError(f"run_id {run_id!r} is not a lowercase hyphenated UUID")
-
-    def head_seq(self, run_id: str) -> int:
-        self._check(run_id)
-        return int(self.inner.head_seq(run_id))
-
-    def append(self, run_id: str, expected_seq: int, events: Sequence[Any]) -> int:
-        self._check(run_id)
-        return int(self.inner.append(run_id, expected_seq, events))
-
-    def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> Any:
-        self._check(run_id)
-        return self.inner.read_range(run_id, from_seq, to_seq)
-
-
 class HeadOfLastRunWritten(RunsBug):
     """Answers head_seq from a cache of the last run written, whatever run is asked for."""
 
@@ -173,15 +147,6 @@ class RangeEndOffByOne(RunsBug):
         return self.inner.read_range(run_id, from_seq, None if to_seq is None else max(to_seq - 1, 0))
 
 
-class RangeStartExclusive(RunsBug):
-    """Reads from_seq exclusive (a `seq > from` where the contract says `>=`)."""
-
-    rule = "runs.read-range.inclusive"
-
-    def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> Any:
-        return self.inner.read_range(run_id, from_seq + 1, to_seq)
-
-
 class ZeroEndReadsToHead(RunsBug):
     """Reads to_seq 0 as 'no end' (a falsy check), so read_range(1, 0) returns everything."""
 
@@ -198,28 +163,6 @@ class UnclampedRangeStart(RunsBug):
 
     def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> Any:
         return [] if from_seq < 1 else self.inner.read_range(run_id, from_seq, to_seq)
-
-
-class ZeroStartRefused(RunsBug):
-    """Refuses from_seq 0 as invalid_input (seqs are 1-based) instead of clamping it."""
-
-    rule = "runs.read-range.from-clamped"
-
-    def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> Any:
-        if from_seq == 0:
-            raise InvalidInputError("from_seq must be at least 1")
-        return self.inner.read_range(run_id, from_seq, to_seq)
-
-
-class EndPastHeadRefused(RunsBug):
-    """Refuses a to_seq past the head instead of stopping at the head."""
-
-    rule = "runs.read-range.open-end"
-
-    def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> Any:
-        if to_seq is not None and to_seq > self.inner.head_seq(run_id) > 0:
-            raise InvalidInputError(f"to_seq {to_seq} is past the head")
-        return self.inner.read_range(run_id, from_seq, to_seq)
 
 
 class OpenEndReadsOne(RunsBug):
@@ -251,15 +194,11 @@ BUGS: tuple[type[Bug], ...] = (
     HeadCheckedFirst,
     ForeignEventsAdopted,
     RunIdFormsAreDistinct,
-    OnlyHyphenatedRunIds,
     HeadOfLastRunWritten,
     SeqRangeUnchecked,
     RangeEndOffByOne,
-    RangeStartExclusive,
     ZeroEndReadsToHead,
     UnclampedRangeStart,
-    ZeroStartRefused,
-    EndPastHeadRefused,
     OpenEndReadsOne,
     UnknownRunNotFound,
 )

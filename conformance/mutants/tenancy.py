@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from ledgerspec import default_codec
@@ -25,15 +24,6 @@ class LeakyTenantView(ViewBug):
         self.store.experience.append_event(envelope)
 
 
-class QueryTenantReplaced(ViewBug):
-    """Replaces a query's tenant with the view's own, so a query naming another tenant sees the view's envelopes."""
-
-    rule = "tenancy.queries"
-
-    def query_events(self, query: Any) -> Any:
-        return self.inner.query_events(replace(query, tenant_id=None))
-
-
 class ForeignTenantAccepted(ViewBug):
     """Accepts envelopes of any tenant, checking only that they carry one."""
 
@@ -41,17 +31,6 @@ class ForeignTenantAccepted(ViewBug):
 
     def append_events(self, envelopes: Sequence[Any]) -> Any:
         if all(isinstance(e, dict) and e.get("tenant_id") is not None for e in envelopes):
-            return self.store.experience.append_events(envelopes)
-        return self.inner.append_events(envelopes)
-
-
-class UntenantedAccepted(ViewBug):
-    """Accepts envelopes without a tenant (a NULL that slips past `tenant_id = t`)."""
-
-    rule = "tenancy.refuses-foreign"
-
-    def append_events(self, envelopes: Sequence[Any]) -> Any:
-        if all(isinstance(e, dict) and e.get("tenant_id") in (None, self.inner.tenant) for e in envelopes):
             return self.store.experience.append_events(envelopes)
         return self.inner.append_events(envelopes)
 
@@ -90,15 +69,6 @@ class TraceLinksUnscoped(ViewBug):
         return self.store.experience.get_trace_link(trace_link_id)
 
 
-class UntenantedTracesVisible(ViewBug):
-    """Lets a view find traces recorded without a tenant."""
-
-    rule = "tenancy.trace-links"
-
-    def get_trace_link(self, trace_link_id: str) -> Any:
-        return self.inner.get_trace_link(trace_link_id) or self.store.experience.get_trace_link(trace_link_id)
-
-
 class TransitionWithoutTenant(ViewBug):
     """Writes a view's transitions without the view's tenant."""
 
@@ -110,13 +80,10 @@ class TransitionWithoutTenant(ViewBug):
 
 BUGS: tuple[type[Bug], ...] = (
     LeakyTenantView,
-    QueryTenantReplaced,
     ForeignTenantAccepted,
-    UntenantedAccepted,
     IdsScopedPerTenant,
     ArtifactsUnscoped,
     TraceLinksUnscoped,
-    UntenantedTracesVisible,
     TransitionWithoutTenant,
 )
 """The tenant views' bugs."""
