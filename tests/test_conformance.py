@@ -15,10 +15,10 @@ from xml.etree import ElementTree
 
 import jsonschema
 import pytest
-from broken_stores import BROKEN
 
 from ledgerspec.cli import main
 from ledgerspec.conformance.harness import HarnessTarget
+from ledgerspec.conformance.mutants import BROKEN
 from ledgerspec.conformance.report import as_json, write_junit
 from ledgerspec.conformance.runner import InProcessTarget, TargetError, run_suite
 from ledgerspec.conformance.scenarios import lint, load_scenarios, scenario_schema

@@ -40,6 +40,32 @@ class Bug:
         raise NotImplementedError
 
 
+class Remembered:
+    """A correct experience ledger (or tenant view) that answers a query again from memory while
+    no envelope was appended since: the ledger is append-only, so the answer depends only on the
+    query and the number of envelopes stored. This keeps the catalogue's full suite runs cheap
+    (a polling reader asks the same query dozens of times) without changing any answer."""
+
+    def __init__(self, inner: MemoryExperienceStore, store: MemoryStore, memo: dict[str, tuple[int, Any]]) -> None:
+        self.inner = inner
+        self.envelopes = store._ledgers.envelopes  # the store's list of envelopes, only ever extended
+        self.memo = memo
+
+    def query_events(self, query: Any) -> Any:
+        """The correct answer, remembered per (tenant, query) until the ledger grows."""
+        key, before = f"{self.inner.tenant!r} {query!r}", len(self.envelopes)
+        known = self.memo.get(key)
+        if known is not None and known[0] == before:
+            return list(known[1])
+        found = self.inner.query_events(query)
+        if len(self.envelopes) == before:
+            self.memo[key] = (before, found)
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
 class BrokenStore:
     """A correct MemoryStore whose ledgers (and tenant views) go through `bugs`, keyed by the
     ledger they wrap (`view` wraps tenant views only; an `experience` bug wraps both)."""
@@ -49,13 +75,16 @@ class BrokenStore:
     def __init__(self, bugs: Mapping[str, type[LedgerBug]], store: MemoryStore | None = None) -> None:
         self.store = store or MemoryStore()
         self.bugs = bugs
+        self.memo: dict[str, tuple[int, Any]] = {}
         for name in LEDGERS:
             ledger = getattr(self.store, name)
+            if name == "experience":
+                ledger = Remembered(ledger, self.store, self.memo)
             setattr(self, name, bugs[name](ledger, self.store) if name in bugs else ledger)
 
     def for_tenant(self, tenant_id: str) -> Any:
         """The tenant view of the wrapped store, through the view's (or the experience) bug."""
-        view: Any = self.store.for_tenant(tenant_id)
+        view: Any = Remembered(self.store.for_tenant(tenant_id), self.store, self.memo)
         for key in ("experience", "view"):
             if key in self.bugs:
                 view = self.bugs[key](view, self.store)
@@ -168,8 +197,8 @@ class ValidationBug(Bug):
     @classmethod
     def make_store(cls) -> BrokenStore:
         store = MemoryStore()
-        codec = store._ledgers.codec  # noqa: SLF001 - the bug lives in the store's own checks
-        store._ledgers.codec = LaxCodec(codec, LaxValidator(codec.validator, cls.forgive))  # type: ignore[assignment]  # noqa: SLF001
+        codec = store._ledgers.codec  # the bug lives in the store's own checks
+        store._ledgers.codec = LaxCodec(codec, LaxValidator(codec.validator, cls.forgive))  # type: ignore[assignment]
         return BrokenStore({}, store)
 
 

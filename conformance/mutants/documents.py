@@ -42,7 +42,7 @@ class DropsUnknownKeys(ExperienceBug):
 
 
 class IdempotenceIgnoresUnknownKeys(ExperienceBug):
-    """Compares a re-appended envelope with the stored one through the model, so an unknown key's difference is a no-op."""
+    """Compares a re-appended envelope with the stored one through the model: an unknown key differing is a no-op."""
 
     rule = "documents.kept-as-received"
 
@@ -94,7 +94,7 @@ class RawRunEventsReturned(RunsBug):
 
     def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> Any:
         events = self.inner.read_range(run_id, from_seq, to_seq)
-        stored = self.store._ledgers.runs.get(self.inner.run_key(run_id), [])  # noqa: SLF001 - the raw rows
+        stored = self.store._ledgers.runs.get(self.inner.run_key(run_id), [])  # the raw rows
         return [json.loads(stored[event.seq - 1]) for event in events]
 
 

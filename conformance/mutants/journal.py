@@ -86,7 +86,7 @@ def _write_anyway(bug: JournalBug, record: Any, cursor: str, ignored: str) -> st
     others = [key for key in ("record_id", "idempotency_key", "dedupe_key") if key != ignored]
     if any(getattr(r, key) is not None and getattr(r, key) == record.get(key) for r in stored for key in others):
         return cursor
-    ledgers = bug.store._ledgers  # noqa: SLF001 - the bug writes past the dedupe the correct store does
+    ledgers = bug.store._ledgers  # the bug writes past the dedupe the correct store does
     value, data = ledgers.document(RECORD, record)
     with ledgers.lock:
         ledgers.journals.setdefault(record["run_id"], []).append(Journaled(value, data))
@@ -119,7 +119,7 @@ class DedupeAcrossRuns(JournalBug):
     def append(self, record: Any) -> str:
         if isinstance(record, dict):
             keys = {record.get("idempotency_key"), record.get("dedupe_key")} - {None}
-            for run in self.store._ledgers.journals.values():  # noqa: SLF001 - the global index the bug uses
+            for run in self.store._ledgers.journals.values():  # the global index the bug uses
                 for stored in run:
                     if stored.value["run_id"] != record.get("run_id") and keys & {
                         stored.value.get("idempotency_key"),
@@ -160,7 +160,7 @@ class RunIdsFolded(JournalBug):
 
     def append(self, record: Any) -> str:
         if isinstance(record, dict) and isinstance(record.get("run_id"), str):
-            for stored in list(self.store._ledgers.journals):  # noqa: SLF001 - the index the bug keys
+            for stored in list(self.store._ledgers.journals):  # the index the bug keys
                 if stored.lower() == record["run_id"].lower() and stored != record["run_id"]:
                     last = _last(self.inner, stored)
                     if record.get("journal_seq") != last + 1:

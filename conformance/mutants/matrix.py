@@ -14,6 +14,9 @@ from .base import Bug
 
 KILLING = frozenset({"failed", "errored"})
 """Verdicts that catch a broken store."""
+STEP_TIMEOUT = 60.0
+"""Seconds a step may take: generous, so that a loaded machine never turns a slow step into a
+spurious `errored` kill (no store of the catalogue hangs)."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,11 @@ class Matrix:
         found += [f"{k.name} names the unknown rule {k.rule}" for k in self.stores if k.rule not in known]
         broken = {k.rule for k in self.stores}
         found += [f"rule {rule} is broken by no store" for rule in self.rules if rule not in broken]
-        for rule, scenarios in self.by_rule().items():
-            if rule in broken and len(scenarios) < self.min_scenarios:
+        killers = self.by_rule()
+        for rule in self.rules:
+            if rule in broken and len(killers[rule]) < self.min_scenarios:
                 found.append(
-                    f"rule {rule} is killed by {len(scenarios)} distinct scenario(s); {self.min_scenarios} needed"
+                    f"rule {rule} is killed by {len(killers[rule])} distinct scenario(s); {self.min_scenarios} needed"
                 )
         return found
 
@@ -74,7 +78,8 @@ class Matrix:
 
 def kill(bug: type[Bug], scenarios: Sequence[Scenario] | None = None) -> Kills:
     """Run every scenario (no early exit) against a fresh broken store of `bug` each time."""
-    report = run_suite(InProcessTarget(bug.make_store, bug.name()), scenarios or load_scenarios())
+    target = InProcessTarget(bug.make_store, bug.name(), timeout=STEP_TIMEOUT)
+    report = run_suite(target, scenarios or load_scenarios())
     killers = tuple(result.id for result in report.results if result.status in KILLING)
     return Kills(bug.name(), bug.rule, bug.description(), killers)
 
