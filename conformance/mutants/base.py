@@ -2,7 +2,8 @@
 one deliberately buggy class.
 
 A bug is a class carrying the id of the rule it breaks (`conformance/rules.json`) and a docstring
-whose first line says what it gets wrong; its store's name is the class name in kebab case.
+whose first line says what it gets wrong; its store's name is the class name in kebab case. Bugs
+that must store what the correct checks refuse reach into the MemoryStore's state (`_ledgers`).
 """
 
 from __future__ import annotations
@@ -113,25 +114,24 @@ class LedgerBug(Bug):
         return BrokenStore({cls.ledger: cls})
 
 
-class ExperienceBug(LedgerBug):
-    """Breaks the experience ledger and every tenant view of it."""
-
-    ledger = "experience"
+class EnvelopeBug(LedgerBug):
+    """Breaks an experience ledger, whose `append_event` goes through the bug's `append_events`."""
 
     def append_event(self, envelope: Any) -> None:
         """One envelope, through this bug's `append_events` (as upstream's default method does)."""
         self.append_events([envelope])
 
 
-class ViewBug(LedgerBug):
+class ExperienceBug(EnvelopeBug):
+    """Breaks the experience ledger and every tenant view of it."""
+
+    ledger = "experience"
+
+
+class ViewBug(EnvelopeBug):
     """Breaks tenant views only; `inner` is a correct view."""
 
     ledger = "view"
-    inner: MemoryExperienceStore
-
-    def append_event(self, envelope: Any) -> None:
-        """One envelope, through this bug's `append_events`."""
-        self.append_events([envelope])
 
 
 class RunsBug(LedgerBug):

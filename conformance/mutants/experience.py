@@ -11,6 +11,7 @@ from typing import Any
 
 from ledgerspec import default_codec
 from ledgerspec.errors import ConflictError, InvalidInputError, InvalidQueryError
+from ledgerspec.store.documents import check_batch
 from ledgerspec.store.memory import CHAIN_KINDS
 
 from .base import Bug, ExperienceBug, like
@@ -76,11 +77,12 @@ class HalfBatches(ExperienceBug):
 
 
 class BatchesInterleave(ExperienceBug):
-    """Checks a batch whole but commits it envelope by envelope, so concurrent batches interleave."""
+    """Checks every envelope of a batch first, then commits them one by one, so concurrent batches interleave."""
 
     rule = "experience.batch-isolated"
 
     def append_events(self, envelopes: Sequence[Any]) -> Any:
+        check_batch("envelope", envelopes, self.inner._check)  # the correct ledger's checks, writing nothing
         for envelope in envelopes:
             self.inner.append_events([envelope])
             threading.Event().wait(0)  # let another writer in between commits
@@ -137,6 +139,27 @@ class OccurredAtMustBeTimestamp(ExperienceBug):
                 except ValueError:
                     raise InvalidInputError(f"occurred_at {at!r} is not a timestamp") from None
         return self.inner.append_events(envelopes)
+
+
+class OccurredAtCountsCharacters(ExperienceBug):
+    """Measures occurred_at in characters, so 64 characters of which some take several UTF-8 bytes pass."""
+
+    rule = "experience.occurred-at-length"
+
+    def append_events(self, envelopes: Sequence[Any]) -> Any:
+        try:
+            return self.inner.append_events(envelopes)
+        except InvalidInputError as exc:
+            if "occurred_at is" not in str(exc) or not all(
+                isinstance(e, dict) and 1 <= len(str(e.get("occurred_at"))) <= 64 for e in envelopes
+            ):
+                raise
+        # every other check as the correct store makes it (on a stand-in timestamp), then the real bytes
+        check_batch("envelope", [dict(e, occurred_at="t") for e in envelopes], self.inner._check)
+        ledgers = self.store._ledgers
+        checked = [(e["event_id"], ledgers.document(ENVELOPE, e)[1]) for e in envelopes]
+        with ledgers.lock:
+            return self.inner._append(checked)
 
 
 # -- queries ----------------------------------------------------------------------------------
@@ -479,6 +502,7 @@ BUGS: tuple[type[Bug], ...] = (
     ColonRefusedInIds,
     IdsUnder256Bytes,
     OccurredAtMustBeTimestamp,
+    OccurredAtCountsCharacters,
     NewestFirst,
     SortedByOccurredAt,
     LimitBeforeFilter,
