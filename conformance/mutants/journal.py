@@ -9,6 +9,7 @@ from ledgerspec.store.documents import U63
 from ledgerspec.store.memory import Journaled
 
 from .base import Bug, JournalBug
+from .runs import unsigned
 
 RECORD = "agentsdk.JournalRecord"
 
@@ -198,6 +199,15 @@ class ZeroEndReadsAll(JournalBug):
         return self.inner.read(run_id, from_seq, to_seq or None)
 
 
+class JournalNegativeBoundsClamped(JournalBug):
+    """Clamps negative read bounds to 0 instead of refusing them."""
+
+    rule = "validation.seq-arguments"
+
+    def read(self, run_id: str, from_seq: int = 1, to_seq: int | None = None) -> Any:
+        return self.inner.read(run_id, unsigned(from_seq), unsigned(to_seq))
+
+
 class JournalOpenEndReadsOne(JournalBug):
     """Reads to_seq None as to_seq = from_seq (a point read)."""
 
@@ -222,6 +232,7 @@ BUGS: tuple[type[Bug], ...] = (
     JournalSeqWraps,
     ReadEndExclusive,
     ZeroEndReadsAll,
+    JournalNegativeBoundsClamped,
     JournalOpenEndReadsOne,
 )
 """The journal's bugs."""

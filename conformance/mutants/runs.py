@@ -174,6 +174,20 @@ class OpenEndReadsOne(RunsBug):
         return self.inner.read_range(run_id, from_seq, max(from_seq, 1) if to_seq is None else to_seq)
 
 
+def unsigned(bound: int | None) -> int | None:
+    """A sequence bound clamped at 0, as a store reading it into an unsigned column does."""
+    return None if bound is None else max(bound, 0)
+
+
+class NegativeBoundsClamped(RunsBug):
+    """Clamps negative read_range bounds to 0 instead of refusing them."""
+
+    rule = "validation.seq-arguments"
+
+    def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> Any:
+        return self.inner.read_range(run_id, unsigned(from_seq), unsigned(to_seq))
+
+
 class UnknownRunNotFound(RunsBug):
     """Reports a read_range of a run without events as not_found."""
 
@@ -200,6 +214,7 @@ BUGS: tuple[type[Bug], ...] = (
     ZeroEndReadsToHead,
     UnclampedRangeStart,
     OpenEndReadsOne,
+    NegativeBoundsClamped,
     UnknownRunNotFound,
 )
 """The run event ledger's bugs."""
