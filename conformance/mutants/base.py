@@ -8,10 +8,12 @@ that must store what the correct checks refuse reach into the MemoryStore's stat
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
+from ledgerspec import default_codec
 from ledgerspec.codec import Codec
 from ledgerspec.errors import Issue, ValidationError
 from ledgerspec.store.memory import MemoryExperienceStore, MemoryStore
@@ -200,6 +202,13 @@ class ValidationBug(Bug):
         codec = store._ledgers.codec  # the bug lives in the store's own checks
         store._ledgers.codec = LaxCodec(codec, LaxValidator(codec.validator, cls.forgive))  # type: ignore[assignment]
         return BrokenStore({}, store)
+
+
+def stored(ledger: Any) -> list[dict[str, Any]]:
+    """Every envelope an experience ledger (or view) holds, as the JSON object received (unknown
+    keys included), in append order."""
+    everything = default_codec().build("converge.EventQuery", {"kinds": []})
+    return [json.loads(data) for data in ledger.query_documents(everything)]
 
 
 def rewrite(value: Any, leaf: Callable[[Any], Any]) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 from ledgerspec import default_codec
 from ledgerspec.errors import ConflictError, InvalidInputError, Issue, LedgerspecError
 
-from .base import Bug, ExperienceBug, JournalBug, RunsBug, ValidationBug, documents, rewrite, strings
+from .base import Bug, ExperienceBug, JournalBug, RunsBug, ValidationBug, documents, rewrite, stored, strings
 
 ENVELOPE = "converge.ExperienceEventEnvelope"
 RECORD = "agentsdk.JournalRecord"
@@ -50,14 +50,10 @@ class IdempotenceIgnoresUnknownKeys(ExperienceBug):
         try:
             return self.inner.append_events(envelopes)
         except ConflictError:
-            everything = default_codec().build("converge.EventQuery", {"kinds": []})
-            known = {
-                e["event_id"]: _known(ENVELOPE, e) for e in map(json.loads, self.inner.query_documents(everything))
-            }
-            fresh = [e for e in envelopes if e["event_id"] not in known]
-            if len(fresh) + sum(known.get(e["event_id"]) == _known(ENVELOPE, e) for e in envelopes) < len(envelopes):
+            known = {e["event_id"]: _known(ENVELOPE, e) for e in stored(self.inner)}
+            if any(known.get(e["event_id"], _known(ENVELOPE, e)) != _known(ENVELOPE, e) for e in envelopes):
                 raise
-            return self.inner.append_events(fresh)
+            return self.inner.append_events([e for e in envelopes if e["event_id"] not in known])
 
 
 class JournalConflictIgnoresUnknownKeys(JournalBug):

@@ -14,7 +14,7 @@ from ledgerspec.errors import ConflictError, InvalidInputError, InvalidQueryErro
 from ledgerspec.store.documents import check_batch
 from ledgerspec.store.memory import CHAIN_KINDS
 
-from .base import Bug, ExperienceBug, like
+from .base import Bug, ExperienceBug, like, stored
 
 ENVELOPE = "converge.ExperienceEventEnvelope"
 Envelope = Any
@@ -27,12 +27,6 @@ def requery(
     a store that evaluates some filter in application code answers."""
     found = order([e for e in inner.query_events(replace(query, limit=None)) if keep(e)])
     return found if query.limit is None else found[: query.limit]
-
-
-def stored(inner: Any) -> list[dict[str, Any]]:
-    """Every stored envelope as the JSON object received (unknown keys included), in append order."""
-    everything = default_codec().build("converge.EventQuery", {"kinds": []})
-    return [json.loads(data) for data in inner.query_documents(everything)]
 
 
 # -- appends ----------------------------------------------------------------------------------
