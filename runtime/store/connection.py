@@ -13,9 +13,10 @@ from typing import Any, Literal, TypeVar
 from sqlite_utils import Database
 
 from ..errors import StorageError
+from . import stored
 from .backend import Backend, Stream, format_error
 from .chain import GENESIS, Row, link
-from .schema import MIGRATIONS, file_version, migrate
+from .schema import MIGRATIONS, file_version, migrate, trigger_problems
 from .tables import Ledger
 
 T = TypeVar("T")
@@ -144,8 +145,14 @@ class LedgerFile(Backend):
 
     def _head(self, ledger: Ledger) -> bytes:
         """The chain value of a table's last row (GENESIS for an empty table)."""
-        row = self.conn.execute(f"SELECT chain FROM {ledger.table} ORDER BY {ledger.order} DESC LIMIT 1").fetchone()
-        return GENESIS if row is None else bytes(row[0])
+        row = self.conn.execute(
+            f"SELECT {ledger.order}, chain FROM {ledger.table} ORDER BY {ledger.order} DESC LIMIT 1"
+        ).fetchone()
+        return GENESIS if row is None else stored.bytes_of(row[1], ledger.table, row[0], "chain")
+
+    def definition_problems(self) -> list[str]:
+        with self.translated():
+            return trigger_problems(self.db)
 
     def append_rows(self, ledger: Ledger, columns: Sequence[str], rows: Sequence[Row]) -> None:
         if not rows:

@@ -12,7 +12,10 @@ proves a table untouched (`SqliteStore.verify`).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
+from contextlib import closing
+from functools import cache
 
 from sqlite_utils import Database
 
@@ -215,6 +218,34 @@ def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> int:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+
+@cache
+def expected_triggers() -> dict[str, str]:
+    """The triggers (name and SQL) a file of this version holds: what `MIGRATIONS` creates in an
+    empty in-memory database, so the expectation follows the migrations rather than a copy."""
+    with closing(sqlite3.connect(":memory:", isolation_level=None)) as conn:
+        db = Database(conn)
+        migrate(db)
+        return _triggers(db)
+
+
+def _triggers(db: Database) -> dict[str, str]:
+    return {str(name): str(sql) for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+
+
+def trigger_problems(db: Database) -> list[str]:
+    """How a file's triggers differ from those this version creates (see `expected_triggers`):
+    a missing or changed trigger no longer keeps its table append-only."""
+    found, expected = _triggers(db), expected_triggers()
+    problems = []
+    for name, sql in expected.items():
+        if name not in found:
+            problems.append(f"trigger {name} is missing (its ledger table is no longer append-only)")
+        elif found[name] != sql:
+            problems.append(f"trigger {name} differs from the one ledgerspec creates: {found[name]!r}")
+    problems += [f"trigger {name} is not one ledgerspec creates: {found[name]!r}" for name in found.keys() - expected]
+    return problems
 
 
 def _name(db: Database) -> str:
