@@ -9,8 +9,8 @@ from typing import Any
 from ledgerspec.models import mfm
 
 from ..errors import CorruptionError, InvalidInputError, NotFoundError
-from .backend import Backend
 from . import stored
+from .backend import Backend
 from .chain import Row
 from .documents import Documents
 from .envelope_rules import kind_text

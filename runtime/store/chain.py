@@ -79,6 +79,8 @@ def verified_columns(ledger: Ledger, derived: Derived) -> str:
 def _raw(value: Any, column: str, reasons: list[str]) -> bytes:
     """A bytes column's value as bytes whatever the row holds (text as its UTF-8, NULL as no
     bytes), noting in `reasons` when it is not bytes."""
+    if type(value) is bytes:  # the common case, without a call
+        return value
     try:
         return as_bytes(value, column)
     except Malformed as exc:
@@ -89,19 +91,18 @@ def _raw(value: Any, column: str, reasons: list[str]) -> bytes:
 def _row_problems(
     row: Sequence[Any], expected: int, previous: bytes, derived: Derived, keys: int
 ) -> tuple[list[str], bytes, bytes]:
-    """Why one row fails verification (nothing when it is intact), with its document and stored
-    chain value as bytes. `expected` is the position it must have and `previous` the stored
+    """Why one row fails verification (nothing when it is intact), with the SHA-256 of its
+    document and its stored chain value as bytes. `expected` is the position it must have and `previous` the stored
     chain value of the row before it."""
     reasons: list[str] = []
     position = row[0]
     if isinstance(position, bool) or position != expected:
-        reasons.append(
-            f"position {position!r} where {expected} was expected (positions run 1, 2, 3, ... without gaps)"
-        )
+        reasons.append(f"position {position!r} where {expected} was expected (positions run 1, 2, 3, ... without gaps)")
     document = _raw(row[-3], "document", reasons)
     digest = _raw(row[-2], "hash", reasons)
     chain = _raw(row[-1], "chain", reasons)
-    if hashlib.sha256(document).digest() != digest:
+    actual = hashlib.sha256(document).digest()
+    if actual != digest:
         reasons.append("document does not match its stored hash (the document was changed)")
     if chain != link(previous, digest):
         reasons.append("hash chain broken (a row before it was changed, removed or inserted)")
@@ -115,7 +116,7 @@ def _row_problems(
         changed = [name for name, a, b in zip(columns, stored, expected_columns, strict=True) if a != b]
         if changed:
             reasons.append(f"indexed column(s) {', '.join(changed)} no longer match the document")
-    return reasons, document, chain
+    return reasons, actual, chain
 
 
 def walk(
@@ -138,8 +139,8 @@ def walk(
     problems: list[Break] = []
     chains: dict[int, str] = {}
     for count, row in enumerate(rows, start=1):  # noqa: B007 - the count is the row total
-        reasons, document, previous = _row_problems(row, count, previous, derived, keys)
-        computed = link(computed, hashlib.sha256(document).digest())
+        reasons, digest, previous = _row_problems(row, count, previous, derived, keys)
+        computed = link(computed, digest)
         if row[0] in marks:
             chains[row[0]] = computed.hex()
         if reasons:

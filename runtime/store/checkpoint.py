@@ -87,7 +87,7 @@ def load(data: bytes, source: str, key: bytes | None = None) -> list[Mark]:
     except orjson.JSONDecodeError as exc:
         raise refuse(f"not JSON ({exc})") from None
     if not isinstance(value, dict) or value.get("format") != FORMAT:
-        raise refuse(f"not a ledgerspec checkpoint (no \"format\": \"{FORMAT}\")")
+        raise refuse(f'not a ledgerspec checkpoint (no "format": "{FORMAT}")')
     if value.get("version") != VERSION:
         raise refuse(f"checkpoint version {value.get('version')!r}; this ledgerspec reads version {VERSION}")
     if key is not None:

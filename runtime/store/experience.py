@@ -108,7 +108,9 @@ class ExperienceLedger:
     def _envelopes(self, sql: str, params: Sequence[Any]) -> list[converge.ExperienceEventEnvelope]:
         """The envelopes of a query selecting `document, seq`, each checked (see `stored`)."""
         codec = self._documents.codec
-        return [stored.model(codec, ENVELOPE, data, EXPERIENCE.table, seq) for data, seq in self._file.read(sql, params)]
+        return [
+            stored.model(codec, ENVELOPE, data, EXPERIENCE.table, seq) for data, seq in self._file.read(sql, params)
+        ]
 
     def _tenant_clause(self, requested: str | None) -> tuple[list[str], list[Any]] | None:
         """The tenant condition of a query; None when the view's tenant excludes every row."""

@@ -10,8 +10,8 @@ from typing import Any
 from .. import default_codec
 from ..clock import Clock, format_timestamp, utc_now
 from ..codec import Codec
-from ..jsontext import MAX_DOCUMENT_BYTES
 from ..errors import CorruptionError
+from ..jsontext import MAX_DOCUMENT_BYTES
 from . import artifacts, checkpoint, envelope_rules, journal, runs, stored
 from .artifacts import ArtifactLedger
 from .backend import Backend

@@ -19,6 +19,7 @@ from functools import cache
 
 from sqlite_utils import Database
 
+from ..errors import StorageError
 from .backend import newer_format
 from .tables import ARTIFACT_INDEX, ARTIFACTS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, TIME_INDEX, TRACE_INDEX
 
@@ -195,6 +196,21 @@ def file_version(db: Database) -> int:
     return int(row[0] or 0)
 
 
+def refuse_foreign(db: Database) -> None:
+    """Raise StorageError when the file is a SQLite database holding something other than a
+    ledger: ledgerspec only ever turns an empty file into a ledger, so someone else's database
+    is left byte for byte as it was."""
+    if file_version(db) != 0:
+        return
+    objects = [str(name) for (name,) in db.execute("SELECT name FROM sqlite_master ORDER BY name")]
+    if objects:
+        shown = ", ".join(objects[:5]) + (", ..." if len(objects) > 5 else "")
+        raise StorageError(
+            f"{_name(db)} is a SQLite database that is not a ledgerspec ledger (it holds {shown}); "
+            "left untouched: a ledger needs a new or empty file"
+        )
+
+
 def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> int:
     """Bring the file to the newest version, one transaction per step; return that version.
 
@@ -211,6 +227,7 @@ def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> int:
         try:
             if file_version(db) == current:
                 if current == 0:
+                    refuse_foreign(db)  # again under the write lock: another process may have written it
                     db.table(VERSION_TABLE).create({"version": int}, pk="version")
                 migrations[current](db)
                 conn.execute(f"INSERT INTO {VERSION_TABLE}(version) VALUES (?)", (current + 1,))
@@ -231,7 +248,8 @@ def expected_triggers() -> dict[str, str]:
 
 
 def _triggers(db: Database) -> dict[str, str]:
-    return {str(name): str(sql) for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    rows = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    return {str(name): str(sql) for name, sql in rows}
 
 
 def trigger_problems(db: Database) -> list[str]:

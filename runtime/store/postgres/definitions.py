@@ -45,9 +45,7 @@ def expected(migrations: Sequence[str] = MIGRATIONS) -> tuple[dict[str, str], di
     functions: dict[str, str] = {}
     triggers: dict[str, Shape] = {}
     for migration in migrations:
-        found = list(_FUNCTION.finditer(migration))
-        numbered = iter(range(len(found)))
-        rest = _FUNCTION.sub(lambda _: f"\x00{next(numbered)}\x00", migration)
+        found, rest = _functions_out(migration)
         for statement in _STATEMENT.finditer(rest):
             number, trigger, trigger_name, dropped, dropped_name = statement.groups()
             if number is not None:
@@ -60,6 +58,13 @@ def expected(migrations: Sequence[str] = MIGRATIONS) -> tuple[dict[str, str], di
             else:
                 triggers.pop(dropped_name, None)
     return functions, triggers
+
+
+def _functions_out(migration: str) -> tuple[list[re.Match[str]], str]:
+    """The migration's function definitions, and its text with each replaced by its number."""
+    found = list(_FUNCTION.finditer(migration))
+    starts = {match.start(): number for number, match in enumerate(found)}
+    return found, _FUNCTION.sub(lambda match: f"\x00{starts[match.start()]}\x00", migration)
 
 
 def shape(definition: str) -> Shape:
