@@ -92,8 +92,8 @@ def _row_problems(
     row: Sequence[Any], expected: int, previous: bytes, derived: Derived, keys: int
 ) -> tuple[list[str], bytes, bytes]:
     """Why one row fails verification (nothing when it is intact), with the SHA-256 of its
-    document and its stored chain value as bytes. `expected` is the position it must have and `previous` the stored
-    chain value of the row before it."""
+    document and its stored chain value as bytes. `expected` is the position it must have (the
+    previous row's plus one) and `previous` the stored chain value of the row before it."""
     reasons: list[str] = []
     position = row[0]
     if isinstance(position, bool) or position != expected:
@@ -135,11 +135,13 @@ def walk(
     recomputed from the documents alone at each position in `marks`."""
     keys = len(ledger.key)
     previous = computed = GENESIS
-    count = found = 0
+    count = found = before = 0
     problems: list[Break] = []
     chains: dict[int, str] = {}
     for count, row in enumerate(rows, start=1):  # noqa: B007 - the count is the row total
-        reasons, digest, previous = _row_problems(row, count, previous, derived, keys)
+        reasons, digest, previous = _row_problems(row, before + 1, previous, derived, keys)
+        # A gap is reported once, at the row after it; the rows after that follow on from it.
+        before = row[0] if type(row[0]) is int else before + 1
         computed = link(computed, digest)
         if row[0] in marks:
             chains[row[0]] = computed.hex()
