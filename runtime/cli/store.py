@@ -1,5 +1,5 @@
-"""`ledgerspec store ...`: create, fill, query, verify, export, import and copy a ledger: a SQLite
-file, or a schema of a PostgreSQL database named by a `postgresql://` URL (see `locations`).
+"""`ledgerspec store ...`: create, fill, query, verify, checkpoint, export, import and copy a
+ledger: a SQLite file, or a schema of a PostgreSQL database named by a `postgresql://` URL (see `locations`).
 
 Exit codes as for every command: 0 done, 1 a document or the store refused (nothing of the
 failing batch written), 2 usage error (bad option, unreadable input, no such ledger file).
@@ -388,9 +388,9 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if table.found > len(shown):
             out.write(f"  ... and {table.found - len(shown)} more broken row(s) (--max-problems {args.max_problems})\n")
         problems += shown
-    for kind, found in (("definitions", report.definitions), ("checkpoint", report.checkpoints)):
-        out.writelines(f"{kind}: BROKEN: {line}\n" for line in found)
-        problems += found
+    for kind, lines in (("definitions", report.definitions), ("checkpoint", report.checkpoints)):
+        out.writelines(f"{kind}: BROKEN: {line}\n" for line in lines)
+        problems += lines
     if args.checkpoint and not report.checkpoints:
         out.write(f"checkpoints: the ledger extends all {len(args.checkpoint)} checkpoint file(s)\n")
     err.writelines(f"ledgerspec: corruption: {line}\n" for line in problems)
@@ -560,7 +560,7 @@ def _add_query(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def add_store_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `store` and its subcommands on the top-level command list."""
     store = commands.add_parser(
-        "store", help="create, fill, query, verify, export, import and copy a ledger (SQLite file or PostgreSQL)"
+        "store", help="create, fill, query, verify, checkpoint, export, import and copy a ledger (SQLite or PostgreSQL)"
     )
     subs = store.add_subparsers(dest="store_command", required=True, metavar="SUBCOMMAND")
 

@@ -25,9 +25,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import orjson
 
@@ -102,16 +102,18 @@ def load(data: bytes, source: str, key: bytes | None = None) -> list[Mark]:
     return [_mark(entry, refuse, source) for entry in tables]
 
 
-def _mark(entry: Any, refuse: Any, source: str) -> Mark:
+def _mark(entry: Any, refuse: Callable[[str], InvalidInputError], source: str) -> Mark:
+    """One table entry of a checkpoint, checked."""
     if not isinstance(entry, dict) or entry.get("table") not in _TABLES:
         raise refuse(f"a table entry must name one of {', '.join(sorted(_TABLES))}: {entry!r}")
     position, rows, chain = entry.get("position"), entry.get("rows"), entry.get("chain")
-    counts = (position, rows)
-    if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in counts) or not isinstance(chain, str):
-        raise refuse(f"{entry['table']}: position and rows must be counts and chain a hex string")
-    if not _HEX.fullmatch(chain):
-        raise refuse(f"{entry['table']}: chain must be 64 lowercase hex digits")
+    if not (_count(position) and _count(rows) and isinstance(chain, str) and _HEX.fullmatch(chain)):
+        raise refuse(f"{entry['table']}: position and rows must be counts, chain 64 lowercase hex digits")
     return Mark(entry["table"], position, chain, rows, source)
+
+
+def _count(value: Any) -> TypeGuard[int]:
+    return type(value) is int and value >= 0
 
 
 def problems(tables: Sequence[TableReport], marks: Sequence[Mark]) -> list[str]:
