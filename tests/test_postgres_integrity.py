@@ -213,3 +213,15 @@ def test_a_checkpoint_catches_a_rewrite_rechained_to_the_head(pg_url: str, pg_st
     code, out, _ = run("store", "verify", url, "--checkpoint", checkpoint)
     assert code == 1 and "experience_events row 5 has chain value" in out
     assert json.loads(checkpoint.read_text())["location"].endswith(f"schema {pg_store.schema}")
+
+
+def test_stats_of_a_kind_that_is_not_utf8(pg_url: str, pg_store: Any) -> None:
+    """A kind column holding bytes that are not UTF-8: `store stats` reports corruption (exit 1),
+    verify names the row's kind column."""
+    seed(pg_store)
+    columns = {**experience_columns("poison"), "kind": b"\xff"}
+    pg_raw_append(pg_url, pg_store.schema, "experience_events", columns, canonical(envelope("poison")))
+    code, out, err = run("store", "stats", ledger_url(pg_url, pg_store.schema))
+    assert code == 1 and out == "" and "ledgerspec: corruption: experience_events: a kind column holds" in err
+    (broken,) = [b for t in pg_store.verify().tables for b in t.problems]
+    assert broken.position == 6 and "indexed column(s) kind no longer match" in broken.reason

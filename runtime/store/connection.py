@@ -40,8 +40,10 @@ def open_readonly(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as exc:
         conn.close()
+        if "unable to open" not in str(exc):  # a busy or locked file is not read as immutable
+            raise
         wal = path.with_name(path.name + "-wal")
         if wal.exists() and wal.stat().st_size > 0:
             raise StorageError(

@@ -139,8 +139,17 @@ class LedgerStore:
             "runs": one(f"SELECT count(DISTINCT run_id) FROM {RUN_EVENTS.table}"),
             "journal_runs": one(f"SELECT count(DISTINCT run_id) FROM {JOURNAL.table}"),
             "artifact_bytes": one(f"SELECT coalesce(sum(size), 0) FROM {ARTIFACTS.table}"),
-            "kinds": {self._backend.text(kind): count for kind, count in kinds},
+            "kinds": {self._kind_name(kind): count for kind, count in kinds},
         }
+
+    def _kind_name(self, kind: Any) -> str:
+        """An experience kind column's value as text; CorruptionError when a raw INSERT stored
+        one that is not UTF-8 (PostgreSQL's bytea takes any bytes)."""
+        try:
+            return str(self._backend.text(kind))
+        except UnicodeDecodeError:
+            problem = f"a kind column holds {bytes(kind)!r}, which is not UTF-8"
+            raise CorruptionError(f"{EXPERIENCE.table}: {problem}; {stored.REMEDY}") from None
 
     def export(self) -> Iterator[bytes]:
         """Every stored document, byte for byte as stored: experience envelopes, then run events,

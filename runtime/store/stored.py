@@ -12,7 +12,7 @@ import orjson
 
 from ..canonical import jcs
 from ..codec import Codec
-from ..errors import CorruptionError
+from ..errors import CorruptionError, LedgerspecError
 
 REMEDY = "the row was written behind ledgerspec's back (`ledgerspec store verify` lists every such row)"
 
@@ -60,7 +60,11 @@ def canonical(codec: Codec, type_name: str, data: bytes) -> Any:
     """`checked`, and the bytes must be the RFC 8785 form a store writes (other bytes would make
     a copy's chain differ from the original's)."""
     value = checked(codec, type_name, data)
-    if jcs(value) != data:
+    try:
+        same = jcs(value) == data
+    except LedgerspecError as exc:  # a value RFC 8785 cannot write (jcs names why)
+        raise Malformed(f"document has no canonical form: {exc}") from None
+    if not same:
         raise Malformed("document is valid JSON but not in the canonical (RFC 8785) form ledgerspec stores")
     return value
 
