@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from store_helpers import JOURNAL_RUN, LEDGER_TABLES, RUN_ID, envelope, mfm_event, seed
+from store_helpers import JOURNAL_RUN, LEDGER_TABLES, RUN_ID, envelope, mfm_event, seed, trace_envelope
 from test_cli_store import run
 
 from ledgerspec.errors import LedgerspecError, StorageError
@@ -152,6 +152,22 @@ def test_verify_reports_a_poisoned_row_and_goes_on(seeded: SqliteStore, path: Pa
     assert (broken.table, broken.position, broken.key) == ("experience_events", 6, {"event_id": "poison"})
     assert reason in broken.reason
     assert all(found[name].rows == 5 for name in ("run_events", "artifacts", "journal_records"))
+
+
+def test_verify_tells_canonical_numbers_from_others(seeded: SqliteStore, path: Path) -> None:
+    """Floats in a stored document: the store's own canonical bytes (`0.7`, `1` for 1.0) verify;
+    the same document with `1.0` and `0.70` written out is reported as not canonical."""
+    stored = trace_envelope("trace-1", "link-1", "model")
+    stored["event"]["data"]["trace_link"]["temperature"] = 0.7
+    seeded.experience.append_event(stored)
+    assert seeded.verify().ok
+    text = canonical(dict(stored, event_id="trace-2")).replace(b'"temperature":0.7', b'"temperature":0.70')
+    assert b'"top_p":1.0' in text and b'"temperature":0.70' in text
+    columns = {**experience_columns("trace-2"), "kind": "ReplayTraceRecorded", "chain_id": None}
+    columns.update(trace_link_id="link-1", correlation_id=None)
+    raw_append(path, "experience_events", columns, text)
+    (broken,) = problems(seeded)["experience_events"]
+    assert broken.position == 7 and "not in the canonical (RFC 8785) form" in broken.reason
 
 
 @pytest.mark.parametrize("poison", UNREADABLE)

@@ -6,6 +6,7 @@ and `verify` reports the same reasons for every such row."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -60,13 +61,30 @@ def canonical(codec: Codec, type_name: str, data: bytes) -> Any:
     """`checked`, and the bytes must be the RFC 8785 form a store writes (other bytes would make
     a copy's chain differ from the original's)."""
     value = checked(codec, type_name, data)
-    try:
-        same = jcs(value) == data
-    except LedgerspecError as exc:  # a value RFC 8785 cannot write (jcs names why)
-        raise Malformed(f"document has no canonical form: {exc}") from None
-    if not same:
+    if not _canonical(value, data):
         raise Malformed("document is valid JSON but not in the canonical (RFC 8785) form ledgerspec stores")
     return value
+
+
+_FLOAT = re.compile(rb"[0-9][.eE]")
+"""Bytes that may hold a number with a fraction or exponent (or a string that looks like one)."""
+_ASTRAL = re.compile(rb"[\xf0-\xf4]")
+"""The lead byte of a character beyond U+FFFF in UTF-8."""
+
+
+def _canonical(value: Any, data: bytes) -> bool:
+    """Whether `data` are the RFC 8785 bytes of `value` (parsed from them). Without floats and
+    characters beyond U+FFFF (the only places where they can differ) orjson's compact sorted
+    output is those bytes, and much faster to write than `jcs` finds that out."""
+    if not _FLOAT.search(data) and (data.isascii() or not _ASTRAL.search(data)):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == data
+        except orjson.JSONEncodeError:
+            pass
+    try:
+        return jcs(value) == data
+    except LedgerspecError as exc:  # a value RFC 8785 cannot write (jcs names why)
+        raise Malformed(f"document has no canonical form: {exc}") from None
 
 
 def corrupt(table: str, position: Any, problem: str) -> CorruptionError:
