@@ -186,6 +186,17 @@ def test_reads_of_a_poisoned_row_are_corruption_errors(seeded: SqliteStore, path
         assert caught.value.code == "corruption" and "experience_events row 6" in str(caught.value)
 
 
+def test_export_refuses_a_document_that_would_split_its_line(seeded: SqliteStore, path: Path) -> None:
+    """Export writes stored bytes as they are, one per line: a stored document holding a line
+    break would become two lines, so export (and `store export`) stop there with corruption."""
+    raw_append(path, "journal_records", COLUMNS["journal_records"], b'{"a":\n1}')
+    code, out, err = run("store", "export", path)
+    assert code == 1 and "ledgerspec: corruption: journal_records row 6: document holds a line break" in err
+    with pytest.raises(LedgerspecError) as caught:
+        list(seeded.export())
+    assert caught.value.code == "corruption" and "journal_records row 6" in str(caught.value)
+
+
 @pytest.mark.parametrize("table", ["run_events", "journal_records"])
 @pytest.mark.parametrize("document", [b"\xff\xfe", b'{"a":1}', "[]"], ids=["not-json", "foreign", "text"])
 def test_run_and_journal_reads_of_a_poisoned_row(seeded: SqliteStore, path: Path, table: str, document: Any) -> None:

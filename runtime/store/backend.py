@@ -105,9 +105,15 @@ class Backend(ABC):
 
     def documents(self, ledger: Ledger, where: str = "", params: Sequence[Any] = ()) -> Iterator[tuple[int, bytes]]:
         """Stored documents of a table in chain order, optionally filtered, each with its
-        position; a row whose document is not bytes is a CorruptionError naming it."""
+        position; a row whose document is not bytes, or holds a line break (which would split an
+        export's line, and no canonical document holds), is a CorruptionError naming it."""
         for position, value in self.rows(ledger, ("document",), where, params):
-            yield position, stored.bytes_of(value, ledger.table, position)
+            data = stored.bytes_of(value, ledger.table, position)
+            if b"\n" in data:
+                raise stored.corrupt(
+                    ledger.table, position, "document holds a line break, which no stored document does"
+                )
+            yield position, data
 
     def rows(
         self, ledger: Ledger, columns: Sequence[str], where: str = "", params: Sequence[Any] = ()
