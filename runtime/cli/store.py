@@ -1,5 +1,6 @@
 """`ledgerspec store ...`: create, fill, query, verify, checkpoint, export, import and copy a
-ledger: a SQLite file, or a schema of a PostgreSQL database named by a `postgresql://` URL (see `locations`).
+ledger: a SQLite file, or a schema of a PostgreSQL database named by a `postgresql://` URL (see
+`locations`).
 
 Exit codes as for every command: 0 done, 1 a document or the store refused (nothing of the
 failing batch written), 2 usage error (bad option, unreadable input, no such ledger file).
@@ -343,16 +344,20 @@ def cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # -- verify, export, stats -------------------------------------------------------------------
 
 
+def _file_bytes(path: str, what: str) -> bytes:
+    """The bytes of a file the command line names; a usage error when it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+
+
 def _key(path: str | None) -> bytes | None:
     """The HMAC key in a `--key-file`: its bytes, without a final newline; a usage error when
     it cannot be read or is empty."""
     if path is None:
         return None
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read the key: {exc.strerror or exc}") from None
-    key = data.removesuffix(b"\n").removesuffix(b"\r")
+    key = _file_bytes(path, "key").removesuffix(b"\n").removesuffix(b"\r")
     if not key:
         raise UsageError(f"{path}: the key file is empty")
     return key
@@ -363,11 +368,7 @@ def _marks(paths: list[str], key: bytes | None) -> list[Mark]:
     marks = []
     for path in paths:
         try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise UsageError(f"{path}: cannot read the checkpoint: {exc.strerror or exc}") from None
-        try:
-            marks += checkpoint.load(data, path, key)
+            marks += checkpoint.load(_file_bytes(path, "checkpoint"), path, key)
         except InvalidInputError as exc:
             raise UsageError(str(exc)) from None
     return marks
@@ -377,6 +378,8 @@ def _marks(paths: list[str], key: bytes | None) -> list[Mark]:
 def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Check every row, the append-only triggers and any checkpoints; print each table's rows and
     head, then every problem (at most `--max-problems` rows), and exit 1 when there is one."""
+    if args.key_file is not None and not args.checkpoint:
+        raise UsageError("--key-file checks checkpoints: give them with --checkpoint FILE")
     marks = _marks(args.checkpoint, _key(args.key_file))
     with open_existing(args.path) as store:
         report = store.verify(max_problems=args.max_problems, checkpoints=marks)

@@ -134,7 +134,11 @@ class Backend(ABC):
             after = page[-1][0]
 
     def verify(
-        self, derived: Mapping[str, Derived], *, limit: int | None = None, marks: Mapping[str, Collection[int]] = {}
+        self,
+        derived: Mapping[str, Derived],
+        *,
+        limit: int | None = None,
+        marks: Mapping[str, Collection[int]] | None = None,
     ) -> list[TableReport]:
         """Walk every ledger table in chain order (see `chain.walk`: at most `limit` broken rows
         listed per table, chain values recomputed at the positions `marks` names) in one
@@ -145,7 +149,8 @@ class Backend(ABC):
                 how = derived[ledger.table]
                 rows = stream(f"SELECT {verified_columns(ledger, how)} FROM {ledger.table} ORDER BY {ledger.order}")
                 readable = (self._readable(row) for row in rows)
-                reports.append(walk(ledger, how, readable, limit=limit, marks=marks.get(ledger.table, ())))
+                at = (marks or {}).get(ledger.table, ())
+                reports.append(walk(ledger, how, readable, limit=limit, marks=at))
             return self._checked_ends(reports, stream)
 
     @abstractmethod
