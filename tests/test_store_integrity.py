@@ -27,7 +27,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from store_helpers import JOURNAL_RUN, LEDGER_TABLES, RUN_ID, envelope, mfm_event, seed, trace_envelope
+from store_helpers import (
+    JOURNAL_RUN,
+    LEDGER_TABLES,
+    RUN_ID,
+    envelope,
+    journal_record,
+    mfm_event,
+    seed,
+    trace_envelope,
+)
 from test_cli_store import run
 
 from ledgerspec.errors import LedgerspecError, StorageError
@@ -285,6 +294,21 @@ def test_verify_reports_skipped_positions(seeded: SqliteStore, path: Path) -> No
     seeded.experience.append_event(envelope("after"))
     (broken,) = problems(seeded)["experience_events"]
     assert broken.position == 9 and "position 9 where 6 was expected" in broken.reason
+
+
+def test_verify_reports_a_run_or_journal_numbered_past_a_gap(seeded: SqliteStore, path: Path) -> None:
+    """A valid run event with seq 8 and a journal record with journal_seq 9, each the next row of
+    its table (no position skipped) after seqs 1..5: verify reports each number gap."""
+    event = mfm_event(RUN_ID, 8)
+    raw_append(path, "run_events", {**COLUMNS["run_events"], "seq": 8, "ts_millis": 8}, canonical(event))
+    record = journal_record(9)
+    names = ("run_id", "journal_seq", "record_id", "record_kind", "idempotency_key", "dedupe_key")
+    raw_append(path, "journal_records", {name: record.get(name) for name in names}, canonical(record))
+    found = problems(seeded)
+    (event_break,) = found["run_events"]
+    assert event_break.position == 6 and f"seq 8 of run_id '{RUN_ID}' where 6 was expected" in event_break.reason
+    (record_break,) = found["journal_records"]
+    assert record_break.position == 6 and "journal_seq 9 of run_id 'run.journal.1' where 6" in record_break.reason
 
 
 @contextmanager

@@ -15,9 +15,17 @@ from .tables import Ledger
 GENESIS = bytes(32)
 """The `chain` value before a table's first row."""
 
-Derived = tuple[tuple[str, ...], Callable[[bytes], tuple[Any, ...]]]
-"""A table's metadata columns and how to compute them from a stored document (raising
-`stored.Malformed` for a document that is not one of the table's ledger)."""
+
+class Derived(NamedTuple):
+    """What a table's rows must hold beyond the chain: its metadata columns, how to compute them
+    from a stored document (raising `stored.Malformed` for a document that is not one of the
+    table's ledger), and, for a ledger whose documents are numbered per stream (the seq of a run's
+    events, the journal_seq of a run's records), the two of those columns naming the stream and
+    the number, which must run 1, 2, 3, ... in each stream."""
+
+    columns: tuple[str, ...]
+    derive: Callable[[bytes], tuple[Any, ...]]
+    numbered: tuple[str, str] | None = None
 
 
 def link(previous: bytes, digest: bytes) -> bytes:
@@ -73,7 +81,7 @@ class TableReport:
 
 def verified_columns(ledger: Ledger, derived: Derived) -> str:
     """The select list `walk` expects: position, key columns, metadata columns, document, hash, chain."""
-    return ", ".join((ledger.order, *ledger.key, *derived[0], "document", "hash", "chain"))
+    return ", ".join((ledger.order, *ledger.key, *derived.columns, "document", "hash", "chain"))
 
 
 def _raw(value: Any, column: str, reasons: list[str]) -> bytes:
@@ -90,9 +98,10 @@ def _raw(value: Any, column: str, reasons: list[str]) -> bytes:
 
 def _row_problems(
     row: Sequence[Any], expected: int, previous: bytes, derived: Derived, keys: int
-) -> tuple[list[str], bytes, bytes]:
+) -> tuple[list[str], bytes, bytes, tuple[Any, ...] | None]:
     """Why one row fails verification (nothing when it is intact), with the SHA-256 of its
-    document and its stored chain value as bytes. `expected` is the position it must have (the
+    document, its stored chain value as bytes and the columns its document gives (None when it
+    gives none). `expected` is the position it must have (the
     previous row's plus one) and `previous` the stored chain value of the row before it."""
     reasons: list[str] = []
     position = row[0]
@@ -106,17 +115,39 @@ def _row_problems(
         reasons.append("document does not match its stored hash (the document was changed)")
     if chain != link(previous, digest):
         reasons.append("hash chain broken (a row before it was changed, removed or inserted)")
-    columns, derive = derived
     try:
-        expected_columns = derive(document)
+        values = derived.derive(document)
     except Malformed as exc:
         reasons.append(str(exc))
-    else:
-        stored = tuple(row[1 + keys : -3])
-        changed = [name for name, a, b in zip(columns, stored, expected_columns, strict=True) if a != b]
-        if changed:
-            reasons.append(f"indexed column(s) {', '.join(changed)} no longer match the document")
-    return reasons, actual, chain
+        return reasons, actual, chain, None
+    stored = tuple(row[1 + keys : -3])
+    changed = [name for name, a, b in zip(derived.columns, stored, values, strict=True) if a != b]
+    if changed:
+        reasons.append(f"indexed column(s) {', '.join(changed)} no longer match the document")
+    return reasons, actual, chain, values
+
+
+class _Streams:
+    """The last number of each stream of a numbered table (see `Derived.numbered`), as the
+    documents give them (a changed column is reported by itself, not as a gap after it)."""
+
+    def __init__(self, derived: Derived) -> None:
+        self.numbered = derived.numbered
+        self.at = (0, 0) if self.numbered is None else tuple(map(derived.columns.index, self.numbered))
+        self.last: dict[Any, int] = {}
+
+    def problem(self, values: tuple[Any, ...] | None) -> str | None:
+        """Why a document's number does not follow its stream's last one (None when it does, or
+        when the table is not numbered or the document gave no columns)."""
+        if self.numbered is None or values is None:
+            return None
+        stream, number = values[self.at[0]], values[self.at[1]]
+        expected = self.last.get(stream, 0) + 1
+        self.last[stream] = number
+        if number == expected:
+            return None
+        name, counter = self.numbered
+        return f"{counter} {number} of {name} {stream!r} where {expected} was expected (gap-free from 1 in each)"
 
 
 def walk(
@@ -138,8 +169,12 @@ def walk(
     count = found = before = 0
     problems: list[Break] = []
     chains: dict[int, str] = {}
+    streams = _Streams(derived)
     for count, row in enumerate(rows, start=1):  # noqa: B007 - the count is the row total
-        reasons, digest, previous = _row_problems(row, before + 1, previous, derived, keys)
+        reasons, digest, previous, values = _row_problems(row, before + 1, previous, derived, keys)
+        numbering = streams.problem(values)
+        if numbering is not None:
+            reasons.append(numbering)
         # A gap is reported once, at the row after it; the rows after that follow on from it.
         before = row[0] if type(row[0]) is int else before + 1
         computed = link(computed, digest)

@@ -42,17 +42,20 @@ class VerifyReport:
 
 
 def _contents(codec: Codec) -> dict[str, Derived]:
-    """How `verify` checks each table's documents and re-derives its indexed columns: a JSON
-    ledger's document must be a valid document of its type, in canonical form."""
+    """How `verify` checks each table's documents and re-derives its indexed columns (a JSON
+    ledger's document must be a valid document of its type, in canonical form), and which
+    numbers must run without gaps in each run."""
 
     def columns_of(type_name: str, columns: Callable[[Any], tuple[Any, ...]]) -> Callable[[bytes], tuple[Any, ...]]:
         return lambda data: columns(stored.canonical(codec, type_name, data))
 
     return {
-        EXPERIENCE.table: (envelope_rules.COLUMNS, columns_of(ENVELOPE, envelope_rules.envelope_columns)),
-        RUN_EVENTS.table: (runs.COLUMNS, columns_of(runs.EVENT, runs.event_columns)),
-        ARTIFACTS.table: (artifacts.CHECKED_COLUMNS, artifacts.artifact_columns),
-        JOURNAL.table: (journal.COLUMNS, columns_of(journal.RECORD, journal.record_columns)),
+        EXPERIENCE.table: Derived(envelope_rules.COLUMNS, columns_of(ENVELOPE, envelope_rules.envelope_columns)),
+        RUN_EVENTS.table: Derived(runs.COLUMNS, columns_of(runs.EVENT, runs.event_columns), ("run_id", "seq")),
+        ARTIFACTS.table: Derived(artifacts.CHECKED_COLUMNS, artifacts.artifact_columns),
+        JOURNAL.table: Derived(
+            journal.COLUMNS, columns_of(journal.RECORD, journal.record_columns), ("run_id", "journal_seq")
+        ),
     }
 
 
