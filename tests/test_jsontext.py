@@ -22,7 +22,7 @@ from ledgerspec.mfm import FloatNotAllowedError, mfm_canonical_bytes
         ('{"a": "\\ud800"}', "lone UTF-16 surrogate"),
         ('{"a": "\\udc00x"}', "lone UTF-16 surrogate"),
         ('{"a": 1,}', "malformed JSON"),
-        ('{"a": 1} {"b": 2}', "malformed JSON: Extra data"),
+        ('{"a": 1} {"b": 2}', "malformed JSON: more text after the end of the document"),
         ("", "malformed JSON"),
     ],
 )
@@ -69,16 +69,17 @@ def test_u64_integers_stay_exact() -> None:
     ("text", "integral"), [("[1, 2.5]", False), ("[1.0]", True), ("[2e3]", True), ('"1.0"', False)]
 )
 def test_parse_document_reports_integral_float_literals(text: str, integral: bool) -> None:
-    assert parse_document(text)[1] is integral
+    assert parse_document(text).integral_floats is integral
 
 
 def test_negative_zero_is_a_float_as_serde_json_reads_it() -> None:
     """serde_json parses `-0` as the float -0.0, so an integer position refuses it and mfm's
     canonical JSON (which forbids floats) rejects it."""
-    value, integral_floats = parse_document('{"a": -0, "b": 0, "c": "-0"}')
+    parsed = parse_document('{"a": -0, "b": 0, "c": "-0"}')
+    value = parsed.value
     assert math.copysign(1.0, value["a"]) == -1.0 and isinstance(value["a"], float)
     assert value["b"] == 0 and isinstance(value["b"], int) and value["c"] == "-0"
-    assert integral_floats
+    assert parsed.integral_floats
     event = '{"run_id":"67e55044-10b1-426f-9247-bb680e5fe0c8","seq":-0,"ts_millis":null,"event":{"Kernel":{"RunCompleted":{"status":"Failed","final_snapshot_id":null}}}}'
     with pytest.raises(ValidationError, match="/seq"):
         ledgerspec.validate_json("mfm.EventEnvelope", event)

@@ -126,7 +126,7 @@ def _init_outcome(before: int | None, after: int) -> str:
 
 
 def _read(path: str) -> Iterator[Document]:
-    """The documents of one input (`.json`, `.jsonl` or `-`); an unreadable input is a usage error."""
+    """The documents of one input (`.json`, `.jsonl`, `.ndjson` or `-`); an unreadable input is a usage error."""
     for doc in read_documents([path]):
         if isinstance(doc, UnreadableInput):
             raise UsageError(str(doc))
@@ -186,6 +186,7 @@ class Loader:
 
     def append(self, type_name: str, docs: list[Document]) -> None:
         """Append one batch of `type_name` documents; raises Failure naming the document at fault."""
+        self._judge_repeated_keys(type_name, docs)
         if type_name == RUN_EVENT_TYPE:
             self._append_run_events(docs)
             return
@@ -196,6 +197,16 @@ class Loader:
             write([doc.value for doc in docs])
         except LedgerspecError as exc:
             raise Failure(_culprit(docs, exc), exc) from None
+
+    def _judge_repeated_keys(self, type_name: str, docs: list[Document]) -> None:
+        """serde's verdict on the keys that repeat in a document: the store receives its value, in
+        which each repeated key already holds its last value, so it could not tell."""
+        validator = default_codec().validator
+        for doc in docs:
+            if doc.parsed is not None and doc.parsed.repeats:
+                problems = validator.repeated_key_issues(type_name, doc.parsed, self.strict)
+                if problems:
+                    raise Failure(doc.label, ValidationError(type_name, problems))
 
     def _append_run_events(self, docs: list[Document]) -> None:
         """Append a batch of run events in one transaction, one append per stretch of one run."""
@@ -454,7 +465,7 @@ def _event_kinds() -> list[str]:
 def _add_loading(sub: argparse.ArgumentParser) -> None:
     """The path, input and `--batch` options append and import share."""
     sub.add_argument("path", metavar="PATH", help=f"the ledger: {LOCATION} (created when missing)")
-    sub.add_argument("file", metavar="FILE", help=".json (one document), .jsonl or - (one per line)")
+    sub.add_argument("file", metavar="FILE", help=".json (one document), .jsonl, .ndjson or - (one per line)")
     _add_batch(sub)
 
 
