@@ -116,7 +116,10 @@ def _opaque_object(value: Any) -> Any:
 def _enum_value(member: Any) -> Any:
     """The wire value of an enum member; anything else (a plain string given for a member) is
     passed on for validation to judge."""
-    return member.value if isinstance(member, enum.Enum) else member
+    try:
+        return member.value
+    except AttributeError:
+        return member
 
 
 def _call_hook(hook: Callable[[Any, Any], Any], annotation: Any, data: Any) -> Any:

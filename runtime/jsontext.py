@@ -23,8 +23,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -45,9 +44,11 @@ _RAW_SURROGATE = re.compile("[\ud800-\udfff]")
 _LONG_DIGITS = b"0" * 19
 """Every integer literal outside i64/u64 has at least 19 digits (18 digits always fit an i64)."""
 _ALL_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
-_INTEGRAL_WRITTEN = re.compile(rb"\.0(?=[,\]}]|$)|e\+")
-"""In orjson's output, every integral float is written `N.0` or, from 1e16 on, `Ne+X`."""
-_NEGATIVE_ZERO = re.compile(r"-0(?![0-9.eE])")
+_INTEGRAL_FRACTION = re.compile(rb"\.0(?=[,\]}]|$)")
+"""In orjson's output, an integral float below 1e16 ends in `.0`; from 1e16 on it is `Ne+X`."""
+_NEGATIVE_ZERO = re.compile(r"-0(?![0-9.eE])(?<![^:\[,\s]-0)")
+"""A `-0` token: no digit, point or exponent after it, and the start of the text or a character
+that may precede a value before it (so `"tenant-0"` does not match; a cheap literal-led search)."""
 
 Members = list[tuple[str, Any]]
 """The members of one JSON object in the order written, repeated keys included."""
@@ -71,8 +72,7 @@ class TrailingTextError(DocumentError):
     """A complete JSON document followed by more text (often a second document)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
     """A document read from JSON text: its value as serde_json reads it, and what the text held
     beyond that value.
 
@@ -161,7 +161,7 @@ def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Pa
         return _ExactReader().read(text)
     if written.count(b":") != text.count(":") or "\\u003" in text:
         return _ExactReader().read(text)  # a key repeats (or a colon is escaped, and one may)
-    if _INTEGRAL_WRITTEN.search(written) is None:
+    if not (b"+" in written and b"e+" in written) and _INTEGRAL_FRACTION.search(written) is None:
         return Parsed(value, integral_floats=False)
     if _LONG_DIGITS in text.encode().translate(_ALL_DIGITS_TO_ZERO):
         return _ExactReader().read(text)  # orjson may have read an integer beyond i64/u64 as a float
@@ -300,6 +300,6 @@ def serialize(value: Any) -> str:
     except orjson.JSONEncodeError:
         written = orjson.dumps(_with_serde_floats(value))
     else:
-        if b"e+" in written:
+        if b"+" in written and b"e+" in written:  # `+` first: a rare byte, found at memchr speed
             written = orjson.dumps(_with_serde_floats(value))
     return written.decode()
