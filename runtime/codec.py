@@ -222,7 +222,7 @@ class Codec:
         """Validate `data` as the given type and build its model; ValidationError lists every problem.
 
         `integer_literals=False` is for data parsed from text with no integral float literal
-        (see `Validator.issues`)."""
+        (see `Validator.issues`); `load_parsed` takes a parsed document whole."""
         name = self.qualified(type_or_name)
         self.validator.validate(name, data, strict, integer_literals)
         return self._build(name, data)

@@ -168,8 +168,10 @@ class Validator:
     def issues(self, qualified: str, instance: Any, strict: bool = False, integer_literals: bool = True) -> list[Issue]:
         """Every problem of `instance` as a `qualified` document; empty when it is valid.
 
-        `integer_literals=False` says the instance holds no integral float (it was parsed from
-        text without one, see `jsontext.parse_document`), so the yes/no check may skip that rule.
+        `integer_literals=False` says the instance was parsed from text holding no integral float
+        literal (see `jsontext.Parsed.integral_floats`), so the checks may skip the number rules:
+        no integer position can hold a float literal, and the parser has refused every number an
+        f64 cannot hold.
         """
         key = (qualified, strict, integer_literals)
         check = self._checks.get(key) or self._check(*key)

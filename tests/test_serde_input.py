@@ -414,3 +414,15 @@ def test_event_query_takes_plain_strings_for_kinds(store_type: Any) -> None:
         assert [envelope.event_id for envelope in found] == ["e1"]
         with pytest.raises(ledgerspec.errors.InvalidQueryError, match="/kinds/0"):
             store.experience.query_events(converge.EventQuery(kinds=["Budget"]))  # type: ignore[list-item]
+
+
+def test_store_copy_keeps_the_digits_of_wide_integers(tmp_path: Path) -> None:
+    """`copy` re-reads the source's export: a free integer beyond u64 must come out as it went in,
+    or the two ledgers' head chain values differ."""
+    source, target = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    (tmp_path / "e.jsonl").write_text(RUN_EVENT.replace("PAYLOAD", '[18446744073709551616,-1e-7]') + "\n")
+    assert cli("store", "append", source, "--type", "mfm.EventEnvelope", str(tmp_path / "e.jsonl"))[0] == 0
+    code, _, err = cli("store", "copy", source, target)
+    assert code == 0, err
+    assert cli("store", "export", target)[1] == cli("store", "export", source)[1]
+    assert "18446744073709551616" in cli("store", "export", target)[1]

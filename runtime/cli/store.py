@@ -22,7 +22,7 @@ from rich.table import Table
 from .. import default_codec
 from ..contract import shipped
 from ..errors import InvalidInputError, LedgerspecError, ValidationError
-from ..jsontext import serialize
+from ..jsontext import parse_document, serialize
 from ..store import LedgerStore
 from ..store.envelope_rules import envelope_columns
 from .inputs import Document, UnreadableInput, read_documents
@@ -375,9 +375,10 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _exported(store: LedgerStore) -> Iterator[Document]:
-    """A store's export as input documents (labelled by ledger row), for loading elsewhere."""
+    """A store's export as input documents (labelled by ledger row), for loading elsewhere (read
+    exactly, so an integer beyond 64 bits keeps its digits and the copy its bytes)."""
     for index, data in enumerate(store.export()):
-        yield Document(index, f"{store.location} document", index + 1, orjson.loads(data))
+        yield Document(index, f"{store.location} document", index + 1, parse_document(data, max_bytes=len(data)))
 
 
 @_guarded
