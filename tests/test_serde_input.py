@@ -420,7 +420,7 @@ def test_store_copy_keeps_the_digits_of_wide_integers(tmp_path: Path) -> None:
     """`copy` re-reads the source's export: a free integer beyond u64 must come out as it went in,
     or the two ledgers' head chain values differ."""
     source, target = str(tmp_path / "a.db"), str(tmp_path / "b.db")
-    (tmp_path / "e.jsonl").write_text(RUN_EVENT.replace("PAYLOAD", '[18446744073709551616,-1e-7]') + "\n")
+    (tmp_path / "e.jsonl").write_text(RUN_EVENT.replace("PAYLOAD", "[18446744073709551616,-1e-7]") + "\n")
     assert cli("store", "append", source, "--type", "mfm.EventEnvelope", str(tmp_path / "e.jsonl"))[0] == 0
     code, _, err = cli("store", "copy", source, target)
     assert code == 0, err
