@@ -46,6 +46,8 @@ _LONG_DIGITS = b"0" * 19
 _ALL_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _INTEGRAL_FRACTION = re.compile(rb"\.0(?=[,\]}]|$)")
 """In orjson's output, an integral float below 1e16 ends in `.0`; from 1e16 on it is `Ne+X`."""
+_PLUS = ord("+")
+"""A rare byte in JSON outside exponents; an int operand of `in` is one memchr over bytes."""
 _NEGATIVE_ZERO = re.compile(r"-0(?![0-9.eE])(?<![^:\[,\s]-0)")
 """A `-0` token: no digit, point or exponent after it, and the start of the text or a character
 that may precede a value before it (so `"tenant-0"` does not match; a cheap literal-led search)."""
@@ -161,7 +163,7 @@ def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Pa
         return _ExactReader().read(text)
     if written.count(b":") != text.count(":") or "\\u003" in text:
         return _ExactReader().read(text)  # a key repeats (or a colon is escaped, and one may)
-    if not (b"+" in written and b"e+" in written) and _INTEGRAL_FRACTION.search(written) is None:
+    if not (_PLUS in written and b"e+" in written) and _INTEGRAL_FRACTION.search(written) is None:
         return Parsed(value, integral_floats=False)
     if _LONG_DIGITS in text.encode().translate(_ALL_DIGITS_TO_ZERO):
         return _ExactReader().read(text)  # orjson may have read an integer beyond i64/u64 as a float
@@ -300,6 +302,6 @@ def serialize(value: Any) -> str:
     except orjson.JSONEncodeError:
         written = orjson.dumps(_with_serde_floats(value))
     else:
-        if b"+" in written and b"e+" in written:  # `+` first: a rare byte, found at memchr speed
+        if _PLUS in written and b"e+" in written:
             written = orjson.dumps(_with_serde_floats(value))
     return written.decode()
