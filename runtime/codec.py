@@ -35,7 +35,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from .contract import SKIP, Contract
 from .errors import Issue, UnknownTypeError, ValidationError
 from .jsontext import I64_MIN, U64_MAX, Parsed
-from .schemaset import NAMESPACES, Schema, TypeEntry, free_value
+from .schemaset import NAMESPACES, Schema, TypeEntry, free_value, opaque_object
 from .validation import Validator
 
 Hook = Callable[[Any], Any]
@@ -376,7 +376,7 @@ class Codec:
         """(load, dump) functions a value needs beyond its annotation, from its schema."""
         if free_value(schema):
             return serde_value, serde_value
-        if "properties" not in schema and free_value(schema.get("additionalProperties")):
+        if opaque_object(schema):
             return _opaque_object, _opaque_object
         members = schema.get("anyOf")
         if members and any(m.get("type") == "null" for m in members):

@@ -13,6 +13,8 @@ at that position (docs/schema-conventions.md, "Repeated keys", gives the reasoni
   map's value type.
 - a **`serde_json::Value`** (a schema with annotations only): the last value is kept; nothing in it
   can be invalid once the text has parsed.
+- an **opaque payload** (a tagged object whose other keys the contract does not describe) stands
+  for an upstream struct: every key repeated anywhere inside it is rejected.
 
 `Parsed.value` already keeps the last value of every repeated key; this module adds the issues
 serde would raise. It runs only for documents in which some key repeats.
@@ -29,7 +31,7 @@ from .canonical import json_pointer
 from .contract import Contract
 from .errors import Issue
 from .jsontext import Members, Parsed
-from .schemaset import Schema, free_value
+from .schemaset import Schema, free_value, opaque_object
 
 RULE = "duplicate_key"
 Path = tuple[str | int, ...]
@@ -69,6 +71,10 @@ class _Judge:
                 for index, item in enumerate(value):
                     self.visit(items, items_base, item, (*path, index), root, note)
             return
+        opaque = next((owner for schema, _, owner in applied if opaque_object(schema)), None)
+        if opaque is not None:
+            self._opaque(value, path, opaque, note)
+            return
         fields: dict[str, list[tuple[Schema, str, str]]] = {}
         rest: list[tuple[Schema, str]] = []
         tags: dict[str, str] = {}
@@ -88,6 +94,27 @@ class _Judge:
             targets = [(prop, prop_base) for prop, prop_base, _ in fields[key]] if key in fields else rest
             for target, target_base in targets:
                 self.visit(target, target_base, item, (*path, key), root, note)
+
+    def _opaque(self, value: Any, path: Path, owner: str, note: str) -> None:
+        """An opaque payload stands for an upstream struct whose shape is unpublished: serde would
+        reject a repeated field of it or of the structs inside it, and the contract cannot tell a
+        field from a map key, so every key repeated anywhere inside it is refused."""
+        stack: list[tuple[Any, Path]] = [(value, path)]
+        while stack:
+            current, where = stack.pop()
+            if isinstance(current, list):
+                stack.extend((item, (*where, index)) for index, item in enumerate(current))
+                continue
+            if not isinstance(current, dict):
+                continue
+            for key, count in Counter(key for key, _ in self.repeats.get(id(current), ())).items():
+                if count > 1:
+                    message = (
+                        f"duplicate field `{key}`: the key appears {count} times inside {owner}, an opaque "
+                        f"payload whose upstream struct serde reads; every repeated key there is refused"
+                    )
+                    self.issues.append(Issue(json_pointer((*where, key)), RULE, message + note))
+            stack.extend((item, (*where, key)) for key, item in current.items())
 
     def _repeated(
         self,

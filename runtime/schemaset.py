@@ -75,6 +75,12 @@ def free_value(schema: Any) -> bool:
     return isinstance(schema, dict) and ANNOTATIONS.issuperset(schema)
 
 
+def opaque_object(schema: Any) -> bool:
+    """Whether `schema` is an object of free JSON values with no declared property: an opaque
+    payload (kept whole, every key preserved)."""
+    return isinstance(schema, dict) and "properties" not in schema and free_value(schema.get("additionalProperties"))
+
+
 def subschemas(schema: Any) -> Iterator[Schema]:
     """Yield the direct subschemas of `schema` (dicts only), keyword-aware."""
     if not isinstance(schema, dict):
