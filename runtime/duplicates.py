@@ -48,7 +48,8 @@ def repeated_key_issues(contract: Contract, qualified: str, parsed: Parsed, reva
     entry = contract.entry(qualified)
     judge = _Judge(contract, parsed.repeats, revalidate)
     judge.visit(entry.schema, entry.uri, parsed.value, (), parsed.value, "")
-    return list(dict.fromkeys(judge.issues))
+    unique = {(issue.path, issue.rule, issue.message): issue for issue in reversed(judge.issues)}
+    return list(reversed(unique.values()))
 
 
 class _Judge:
@@ -127,7 +128,12 @@ class _Judge:
         note: str,
     ) -> None:
         """The issues of the keys repeated in one object (`members`, as written)."""
-        for key, count in Counter(key for key, _ in members).items():
+        earlier: list[tuple[str, Any, str]] = []
+        values: dict[str, list[Any]] = {}
+        for key, item in members:
+            values.setdefault(key, []).append(item)
+        for key, items in values.items():
+            count = len(items)
             if count == 1:
                 continue
             where = json_pointer((*path, key))
@@ -137,27 +143,40 @@ class _Judge:
             elif key in fields:
                 self.issues.append(Issue(where, RULE, f"{repeated} field of {fields[key][0][2]}{note}"))
             elif rest:
-                earlier = [item for name, item in members if name == key][:-1]
-                self._earlier_values(key, earlier, rest, path, root, note)
+                for position, item in enumerate(items[:-1], 1):
+                    inner = f" (in value {position} of {count} of the repeated key `{key}` at {where})"
+                    earlier.append((key, item, inner))
+        if earlier:
+            self._earlier_values(earlier, rest, path, root)
 
     def _earlier_values(
-        self, key: str, earlier: list[Any], rest: list[tuple[Schema, str]], path: Path, root: Any, note: str
+        self, earlier: list[tuple[str, Any, str]], rest: list[tuple[Schema, str]], path: Path, root: Any
     ) -> None:
-        """A map reads every value of a repeated key, so each earlier value must be valid there:
-        the document is judged again with the earlier value in the last one's place."""
-        where = (*path, key)
-        pointer = json_pointer(where)
-        for position, item in enumerate(earlier, 1):
-            inner = f" (in value {position} of {len(earlier) + 1} of the repeated key `{key}` at {pointer})"
-            substituted = _replace(root, where, item)
-            if not all(free_value(schema) for schema, _ in rest):
-                self.issues.extend(
-                    Issue(issue.path, issue.rule, issue.message + inner, issue.value)
-                    for issue in self.revalidate(substituted)
-                    if issue.path == pointer or issue.path.startswith(pointer + "/")
-                )
+        """A map reads every value of a repeated key, so each earlier value must be valid there.
+        They are checked in one validation of the document, whose map holds them beside its own
+        members under stand-in keys (a map types every key alike; an issue of the map itself,
+        such as a stand-in key its key type refuses, is not theirs); then each is walked in the
+        last value's place for keys repeated inside it."""
+        batch = dict(_at(root, path))
+        stand_ins: dict[str, tuple[str, str]] = {}  # stand-in's pointer segment -> (key's pointer, note)
+        for key, item, inner in earlier:
+            stand_in = f"{key}\u0000{len(stand_ins)}"
+            while stand_in in batch:
+                stand_in += "\u0000"
+            batch[stand_in] = item
+            stand_ins[json_pointer((stand_in,))[1:]] = (json_pointer((*path, key)), inner)
+        if not all(free_value(schema) for schema, _ in rest):
+            prefix = json_pointer(path) + "/"
+            for issue in self.revalidate(_replace(root, path, batch)):
+                segment, slash, below = issue.path[len(prefix) :].partition("/")
+                found = stand_ins.get(segment) if issue.path.startswith(prefix) else None
+                if found is not None:
+                    where = found[0] + slash + below
+                    self.issues.append(Issue(where, issue.rule, issue.message + found[1], issue.value))
+        for key, item, inner in earlier:
+            where = (*path, key)
             for schema, schema_base in rest:
-                self.visit(schema, schema_base, item, where, substituted, inner)
+                self.visit(schema, schema_base, item, where, _replace(root, where, item), inner)
 
     def _applicable(self, node: Schema, base: str, value: Any) -> Iterator[tuple[Schema, str, str]]:
         """(schema, base URI, owning type) of every schema that applies to `value` at this position:
@@ -183,6 +202,13 @@ class _Judge:
             for key, dependent in node.get("dependentSchemas", {}).items():
                 if key in value:
                     yield from self._applicable(dependent, base, value)
+
+
+def _at(root: Any, path: Path) -> Any:
+    """The value at `path` of `root`."""
+    for part in path:
+        root = root[part]
+    return root
 
 
 def _replace(root: Any, path: Path, item: Any) -> Any:

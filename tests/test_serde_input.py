@@ -132,6 +132,11 @@ def test_serde_accepts_where_the_last_value_wins_or_the_key_is_skipped(type_name
         # every value of a map key is read: an earlier one of the wrong type fails
         ('{"k":1,"k":"b"}', [("/event/data/metadata/k", "type")]),
         ('{"k":"a","k":2}', [("/event/data/metadata/k", "type")]),
+        # several keys at once, an object among the earlier values, a key needing pointer escapes
+        (
+            '{"k":{"a":1},"k":"x","r/s":"y","r/s":1,"r/s":"z"}',
+            [("/event/data/metadata/k", "type"), ("/event/data/metadata/r~1s", "type")],
+        ),
     ],
 )
 def test_every_value_of_a_repeated_map_key_must_be_valid(metadata: str, problems: list[tuple[str, str]]) -> None:
