@@ -201,9 +201,7 @@ CREATE TRIGGER {HEADS_TABLE}_follows_rows BEFORE UPDATE ON {HEADS_TABLE}
 UPDATE of `ledger_heads`, even the owner's, is refused, so the head always names the table's
 last appended row and the next position is always the head's + 1."""
 
-_SHAPE = {
-    EXPERIENCE.table: """
-        IF utf8 THEN
+_ENVELOPE = """
             -- Extracting a field decodes every string, and PostgreSQL decodes no U+0000: read
             -- them as U+0001 (the columns checked are ids, which hold neither).
             parsed := replace(convert_from(r.document, 'UTF8'), E'\\\\u0000', E'\\\\u0001')::json;
@@ -214,30 +212,38 @@ _SHAPE = {
             THEN
                 RAISE EXCEPTION 'ledgerspec: experience_events row % refused: its document is not the JSON envelope '
                     'its event_id, kind and tenant_id columns name', r.position USING ERRCODE = 'check_violation';
-            END IF;
-        END IF;""",
-    ARTIFACTS.table: """
-        IF r.artifact_id IS DISTINCT FROM convert_to(encode(r.hash, 'hex'), 'UTF8')
-            OR r.size IS DISTINCT FROM octet_length(r.document)
-        THEN
-            RAISE EXCEPTION 'ledgerspec: artifacts row % refused: its artifact_id and size are not its content''s',
-                r.position USING ERRCODE = 'check_violation';
-        END IF;""",
-}
-"""What each table's rows must hold beyond their hash and chain value, per row: experience
-documents parse as a JSON object whose id, kind and tenant are the row's indexed columns (the
-tenant is what row-level security judges); an artifact's id and size are its content's. Run and
-journal rows must hold a JSON object. (The JSON checks need a UTF-8 database to decode the
-documents; elsewhere only hashes, chain values and positions are checked.)"""
-_UTF8 = """
-    utf8 boolean := getdatabaseencoding() = 'UTF8';"""
-_DECLARATIONS = {EXPERIENCE.table: _UTF8 + "\n    parsed json;", ARTIFACTS.table: ""}
-"""The variables each table's shape check uses (`_UTF8` unless named)."""
+            END IF;"""
 _JSON_OBJECT = """
         IF utf8 AND json_typeof(convert_from(r.document, 'UTF8')::json) <> 'object' THEN
             RAISE EXCEPTION 'ledgerspec: % row % refused: its document is not a JSON object', TG_TABLE_NAME, r.position
                 USING ERRCODE = 'check_violation';
         END IF;"""
+_UNPARSED = """
+EXCEPTION WHEN invalid_text_representation OR character_not_in_repertoire OR untranslatable_character THEN
+    RAISE EXCEPTION 'ledgerspec: % row % refused: its document is not a JSON object (%)', TG_TABLE_NAME, r.position,
+        SQLERRM USING ERRCODE = 'check_violation';"""
+"""Where a table's rows are parsed as JSON, a document that does not parse (or decode) is refused
+in the same words: the handler covers the whole loop, so one block (a subtransaction) per
+statement, not per row."""
+_ARTIFACT = """
+        IF r.artifact_id IS DISTINCT FROM convert_to(encode(r.hash, 'hex'), 'UTF8')
+            OR r.size IS DISTINCT FROM octet_length(r.document)
+        THEN
+            RAISE EXCEPTION 'ledgerspec: artifacts row % refused: its artifact_id and size are not its content''s',
+                r.position USING ERRCODE = 'check_violation';
+        END IF;"""
+
+
+_SHAPE = {EXPERIENCE.table: f"\n        IF utf8 THEN{_ENVELOPE}\n        END IF;", ARTIFACTS.table: _ARTIFACT}
+"""What each table's rows must hold beyond their position, hash and chain value: experience
+documents parse as a JSON object whose id, kind and tenant are the row's indexed columns (the
+tenant is what row-level security judges); an artifact's id and size are its content's; run and
+journal rows (the default) hold a JSON object. The JSON checks need a UTF-8 database to read the
+documents as text; elsewhere they are skipped."""
+_UTF8 = """
+    utf8 boolean := getdatabaseencoding() = 'UTF8';"""
+_DECLARATIONS = {EXPERIENCE.table: _UTF8 + "\n    parsed json;", ARTIFACTS.table: ""}
+"""The variables each table's shape check uses (`_UTF8` unless named)."""
 
 _EXTENDS_HEAD = "".join(
     f"""DROP TRIGGER {ledger.table}_within_head ON {ledger.table};
@@ -276,7 +282,7 @@ BEGIN
     IF FOUND THEN
         UPDATE {HEADS_TABLE} SET position = head_position, chain = previous WHERE ledger = '{ledger.table}';
     END IF;
-    RETURN NULL;
+    RETURN NULL;{"" if ledger == ARTIFACTS else _UNPARSED}
 END
 $$;
 CREATE TRIGGER {ledger.table}_extends_head AFTER INSERT ON {ledger.table} REFERENCING NEW TABLE AS inserted
