@@ -9,13 +9,16 @@ The columns are those of the SQLite format (`ledgerspec.store.schema`), with two
   ids) have hash indexes: a btree entry holds at most 2,704 bytes, and SQLite stores any length;
 - `ledger_heads` records each table's last position and chain value. Writers lock its row for
   the table they append to (so appends to one table are serialised and gap-free), and `verify`
-  compares it with the table, which shows rows removed from a table's end. Triggers keep it
-  honest against raw SQL: it only moves forward, at commit it must name a stored row with that
-  chain value, and rows cannot be inserted past it.
+  compares it with the table, which shows rows removed from a table's end. Since version 2 only
+  the tables' insert trigger moves it, after checking each row against it (the next position,
+  its document's SHA-256, the chain value after the head, the table's shape), so raw SQL cannot
+  skip positions, take the ones the next appends need, or point the head at a made-up value.
 
 Row-level security scopes `experience_events` to tenants: a role mapped to a tenant in
 `ledgerspec_tenant_roles` (see `PostgresStore.grant_tenant`) sees and inserts only that tenant's
-rows, whatever SQL it runs. The schema's owner is not subject to it.
+rows, whatever SQL it runs, and has no privilege on `ledger_heads`: the head bookkeeping runs as
+the owner, in functions whose search path is fixed (no temporary table shadows the ledger's).
+The schema's owner is not subject to row-level security.
 """
 
 from __future__ import annotations
@@ -259,15 +262,16 @@ DECLARE
     r record;{_DECLARATIONS.get(ledger.table, _UTF8)}
 BEGIN
     IF TG_RELID <> '{ledger.table}'::regclass THEN
-        RAISE EXCEPTION 'ledgerspec: % is not {ledger.table}', TG_RELID::regclass USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION 'ledgerspec: % is not {ledger.table}', TG_RELID::regclass
+            USING ERRCODE = 'insufficient_privilege';
     END IF;
     SELECT h.position, h.chain INTO head_position, previous FROM {HEADS_TABLE} h
         WHERE h.ledger = '{ledger.table}' FOR UPDATE;
     FOR r IN SELECT i.*, i.{ledger.order} AS position FROM inserted i ORDER BY i.{ledger.order} LOOP
         head_position := head_position + 1;
         IF r.position <> head_position THEN
-            RAISE EXCEPTION 'ledgerspec: {ledger.table} row % refused: the next position is % (positions are contiguous)',
-                r.position, head_position USING ERRCODE = 'insufficient_privilege';
+            RAISE EXCEPTION 'ledgerspec: {ledger.table} row % refused: the next position is % '
+                '(positions are contiguous)', r.position, head_position USING ERRCODE = 'insufficient_privilege';
         END IF;
         IF r.hash <> sha256(r.document) THEN
             RAISE EXCEPTION 'ledgerspec: {ledger.table} row % refused: its hash is not the SHA-256 of its document',
@@ -275,8 +279,8 @@ BEGIN
         END IF;
         previous := sha256(previous || r.hash);
         IF r.chain <> previous THEN
-            RAISE EXCEPTION 'ledgerspec: {ledger.table} row % refused: its chain value does not follow the row before it',
-                r.position USING ERRCODE = 'check_violation';
+            RAISE EXCEPTION 'ledgerspec: {ledger.table} row % refused: its chain value does not follow the row '
+                'before it', r.position USING ERRCODE = 'check_violation';
         END IF;{_SHAPE.get(ledger.table, _JSON_OBJECT)}
     END LOOP;
     IF FOUND THEN
