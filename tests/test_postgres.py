@@ -380,6 +380,22 @@ def test_tenant_store_appends_its_tenant(pg_url: str, pg_store: PostgresStore, t
     assert pg_chain_problems(pg_url, schema) == []
 
 
+def test_a_tenant_batch_spanning_several_inserts_lands_in_order(
+    pg_url: str, pg_store: PostgresStore, tenants: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tenant store (which cannot COPY) sends a batch as INSERT statements of at most
+    `INSERT_ROWS` rows, each checked against the head its predecessor moved: seven envelopes in
+    statements of three land gap-free, in order, and verify passes."""
+    monkeypatch.setattr("ledgerspec.store.postgres.database.INSERT_ROWS", 3)
+    batch = [envelope(f"a-batch-{i}", tenant_id="a") for i in range(7)]
+    with PostgresStore(tenants["a"], schema=pg_store.schema, tenant="a") as store:
+        assert store.experience.append_events(batch) == 7
+        assert ids(store.experience.query_events(Q(kinds=[])))[-7:] == [e["event_id"] for e in batch]
+    assert experience_head(pg_url, pg_store.schema)[0] == 6 + 7
+    assert pg_store.verify().ok
+    assert pg_chain_problems(pg_url, pg_store.schema) == []
+
+
 def test_a_forged_tenant_row_is_named_by_verify(pg_url: str, pg_store: PostgresStore, tenants: dict[str, str]) -> None:
     """docs/stores.md: a tenant role can append a row with a wrong hash through raw SQL, and
     verify names it (its table, position and event id). (Should the database come to refuse such

@@ -295,7 +295,8 @@ def test_a_version_1_schema_migrates_and_is_hardened(pg_url: str, fresh_schema: 
     """A schema at format version 1 with a tenant granted by that version (SELECT and UPDATE on
     `ledger_heads`) and rows in it: opening it migrates it; then the tenant has no privilege on
     `ledger_heads` but still appends, every function runs with a fixed search path ending in
-    `pg_temp`, and verify is clean."""
+    `pg_temp` and none is executable by PUBLIC (so no role can hang the owner's trigger on a table
+    of its own), and verify is clean."""
     schema, role = fresh_schema, f"{fresh_schema}_tenant"
     with psycopg.connect(pg_url, autocommit=True) as admin:
         migrate(admin, schema, MIGRATIONS[:1])
@@ -313,21 +314,29 @@ def test_a_version_1_schema_migrates_and_is_hardened(pg_url: str, fresh_schema: 
                 "GRANT SELECT, UPDATE ON ledger_heads TO {}",
             ):
                 admin.execute(sql.SQL(grant).format(sql.Identifier(role)))
+            with admin.transaction():  # an append as version 1 made it: head first, then the row
+                first = experience_row(1, envelope("v1-1", tenant_id="a"), bytes(32))
+                admin.execute(
+                    "UPDATE ledger_heads SET position = 1, chain = %s WHERE ledger = 'experience_events'", [first[-1]]
+                )
+                admin.execute(INSERT, first)
         with PostgresStore(pg_url, schema=schema) as owner:
             assert owner.database.version == len(MIGRATIONS) == 2
             owner.experience.append_event(envelope("owner-1", tenant_id="c"))
             tenant_url = user_url(pg_url, role, ROLE_PASSWORD)
             with PostgresStore(tenant_url, schema=schema, tenant="a") as tenant:
                 tenant.experience.append_event(envelope("a-1", tenant_id="a"))
+                assert ids(tenant.experience.query_events(converge.EventQuery(kinds=[]))) == ["v1-1", "a-1"]
             with pg_connect(tenant_url, schema) as conn, pytest.raises(pg_errors.InsufficientPrivilege):
                 conn.execute("SELECT position FROM ledger_heads")
             functions = pg_schema_rows(
                 pg_url,
                 schema,
-                "SELECT proname, proconfig FROM pg_proc WHERE pronamespace = %s::regnamespace",
+                "SELECT proname, proconfig, proacl::text[] FROM pg_proc WHERE pronamespace = %s::regnamespace",
                 (schema,),
             )
-            assert functions and all(config == [f"search_path={schema}, pg_temp"] for _, config in functions), functions
+            assert functions and all(config == [f"search_path={schema}, pg_temp"] for _, config, _ in functions)
+            assert all(acl is not None and not any(grant.startswith("=") for grant in acl) for *_, acl in functions)
             assert owner.verify().ok
             assert pg_chain_problems(pg_url, schema) == []
     finally:

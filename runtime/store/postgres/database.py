@@ -264,10 +264,11 @@ class PostgresDatabase(Backend):
                 try:
                     return self._lent(lambda conn: self._attempt(conn, ledger, work))
                 except errors.LockNotAvailable:
+                    waited = "the server's lock_timeout" if self.lock_timeout is None else f"{self.lock_timeout} s"
                     raise TransientError(
-                        f"{self.where}: a write to {ledger.table} waited {self.lock_timeout} s for a lock another "
-                        f"transaction holds (the ledger's write lock, its row of {HEADS_TABLE}, or a row it is "
-                        "inserting) and gave up; nothing was written, and calling again is safe"
+                        f"{self.where}: a write to {ledger.table} waited {waited} for a lock another transaction "
+                        f"holds (the ledger's write lock, its row of {HEADS_TABLE}, or a row it is inserting) and "
+                        "gave up; nothing was written, and calling again is safe"
                     ) from None
                 except RETRIED:
                     if attempt >= self.retries:
@@ -319,10 +320,10 @@ class PostgresDatabase(Backend):
         cursor = self._local.conn.cursor()
         # The table's insert trigger checks the rows against the head and moves it.
         if self.tenant_role or len(values) < COPY_ROWS:
-            row = "(" + ", ".join(["%s"] * len(names)) + ")"
+            marks = "(" + ", ".join(["%s"] * len(names)) + ")"
             for start in range(0, len(values), INSERT_ROWS):
                 chunk = values[start : start + INSERT_ROWS]
-                statement = f"INSERT INTO {ledger.table} ({', '.join(names)}) VALUES {', '.join([row] * len(chunk))}"
+                statement = f"INSERT INTO {ledger.table} ({', '.join(names)}) VALUES {', '.join([marks] * len(chunk))}"
                 cursor.execute(statement.encode(), [value for row_values in chunk for value in row_values])
         else:
             with cursor.copy(f"COPY {ledger.table} ({', '.join(names)}) FROM STDIN".encode()) as copy:
