@@ -1,13 +1,14 @@
 """PostgreSQL tenant-role attacks (docs/stores.md, "PostgreSQL: what a tenant role can and cannot
-do"): each test connects as a tenant role with plain psycopg and runs the SQL an attacker would,
-then checks that the database refused it with a clear error, or that the ledger stays usable for
-every other writer: the owner and another tenant still append, and `verify` (and an independent
-re-walk of the chains) finds nothing wrong.
+do"): a test connects as a tenant role with plain psycopg and runs the SQL an attacker would (or,
+to hold the write lock idle, begins a tenant store's write and never ends it; skipping positions
+is tried by the owner too), then checks that the database refused it with a clear error, or that
+the ledger stays usable for every other writer: the owner and another tenant still append at the
+next positions, and `verify` (and an independent re-walk of the chains) finds nothing wrong.
 
 Rows the attacker inserts are complete: valid envelopes of its own tenant in RFC 8785 bytes
-(`rfc8785`, not ledgerspec), their SHA-256 and the chain value after the real head (read as the
-superuser: the attacker is granted the most it could know), so each attack fails for the reason
-it tests and no other.
+(`rfc8785`, not ledgerspec), their indexed columns, their SHA-256 and the chain value after the
+real head (read as the superuser: the attacker is granted the most it could know), so each attack
+fails for the reason it tests and no other.
 
 Every test needs a server ($LEDGERSPEC_PG_URL, see conftest): outside CI they skip without one."""
 
@@ -76,12 +77,12 @@ def assert_usable(pg_url: str, store: PostgresStore, tenant_url: str, *, tag: st
     store.experience.append_event(envelope(f"owner-{tag}", tenant_id="c"))
     with PostgresStore(tenant_url, schema=store.schema, tenant="b") as tenant:
         tenant.experience.append_event(envelope(f"b-{tag}", tenant_id="b"))
-    seqs = pg_schema_rows(
+    added = pg_schema_rows(
         pg_url, store.schema, "SELECT event_id, seq FROM experience_events WHERE seq > %s ORDER BY seq", (position,)
     )
-    assert [(bytes(event_id).decode(), seq) for event_id, seq in seqs][-2:] == [
-        (f"owner-{tag}", seqs[-2][1]),
-        (f"b-{tag}", seqs[-2][1] + 1),
+    assert [(bytes(event_id).decode(), seq) for event_id, seq in added] == [
+        (f"owner-{tag}", position + 1),
+        (f"b-{tag}", position + 2),
     ]
     report = store.verify()
     assert report.ok, [t.broken for t in report.tables]
