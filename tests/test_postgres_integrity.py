@@ -167,8 +167,8 @@ DEFINITION_TAMPERING = {
         "function ledgerspec_append_only differs",
     ),
     "function-dropped": (
-        ["DROP FUNCTION ledgerspec_heads_forward() CASCADE"],
-        "function ledgerspec_heads_forward is missing",
+        ["DROP FUNCTION ledgerspec_head_follows_rows() CASCADE"],
+        "function ledgerspec_head_follows_rows is missing",
     ),
 }
 

@@ -17,8 +17,8 @@ from functools import cache
 from .schema import MIGRATIONS
 
 _FUNCTION = re.compile(
-    r"CREATE\s+(?:OR\s+REPLACE\s+)?FUNCTION\s+(\w+)\s*\([^)]*\)\s+RETURNS\s+\w+\s+LANGUAGE\s+\w+\s+AS\s+"
-    r"\$(\w*)\$(.*?)\$\2\$",
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?FUNCTION\s+(\w+)\s*\([^)]*\)\s+RETURNS\s+(?:TABLE\s*\([^)]*\)|\w+)"
+    r"[^$]*?\bAS\s+\$(\w*)\$(.*?)\$\2\$",  # LANGUAGE, SECURITY DEFINER, SET ... in any order before AS
     re.DOTALL | re.IGNORECASE,
 )
 _STATEMENT = re.compile(
@@ -32,7 +32,7 @@ _SCHEMA = r'(?:"(?:[^"]|"")*"\.|\w+\.)?'
 not on the search path)."""
 _SHAPE = re.compile(
     rf"CREATE (CONSTRAINT )?TRIGGER (\w+) (BEFORE|AFTER|INSTEAD OF) (.+?) ON {_SCHEMA}(\w+) (.*?)"
-    rf"FOR EACH (ROW|STATEMENT) EXECUTE (?:FUNCTION|PROCEDURE) {_SCHEMA}(\w+)\(\)",
+    rf"FOR EACH (ROW|STATEMENT) (?:WHEN (.+) )?EXECUTE (?:FUNCTION|PROCEDURE) {_SCHEMA}(\w+)\(\)",
     re.IGNORECASE,
 )
 Shape = tuple[object, ...]
@@ -74,9 +74,28 @@ def shape(definition: str) -> Shape:
     match = _SHAPE.fullmatch(text)
     if match is None:
         return (text,)
-    constraint, name, timing, events, table, middle, level, function = match.groups()
+    constraint, name, timing, events, table, middle, level, when, function = match.groups()
     parts = frozenset(event.strip().upper() for event in events.split(" OR "))
-    return (bool(constraint), name, timing.upper(), parts, table, middle.strip(), level.upper(), function)
+    condition = _condition(when) if when else None
+    return (bool(constraint), name, timing.upper(), parts, table, middle.strip(), level.upper(), condition, function)
+
+
+def _condition(when: str) -> str:
+    """A trigger's WHEN condition without spaces and without the redundant outer parentheses
+    `pg_get_triggerdef` adds, so the migration's and the catalog's spellings compare equal."""
+    text = "".join(when.split())
+    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        text = text[1:-1]
+    return text
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def problems(functions: Iterable[tuple[str, str]], triggers: Iterable[tuple[str, str, str]]) -> list[str]:
