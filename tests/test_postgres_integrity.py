@@ -26,6 +26,7 @@ from test_store_integrity import canonical, experience_columns, poisoned_envelop
 
 from ledgerspec.errors import LedgerspecError
 from ledgerspec.models import converge
+from ledgerspec.store.postgres.definitions import expected
 
 pytestmark = pytest.mark.usefixtures("pg_url")
 
@@ -187,6 +188,22 @@ def test_verify_reports_changed_triggers_and_functions(pg_url: str, pg_store: An
     assert [problem for problem in report.definitions if message in problem], report.definitions
     code, out, _ = run("store", "verify", ledger_url(pg_url, pg_store.schema))
     assert code == 1 and f"definitions: BROKEN: {message}" in out
+
+
+def test_the_expected_definitions_are_every_function_and_trigger_a_fresh_schema_has(pg_url: str, pg_store: Any) -> None:
+    """verify's expectations, read from the migrations' SQL, name every function and trigger a
+    freshly migrated schema really has: none is silently left unchecked."""
+    functions, triggers = expected()
+    with pg_connect(pg_url, pg_store.schema) as conn:
+        have_functions = {row[0] for row in conn.execute(
+            "SELECT proname FROM pg_proc WHERE pronamespace = %s::regnamespace", (pg_store.schema,)
+        )}  # fmt: skip
+        have_triggers = {row[0] for row in conn.execute(
+            "SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relnamespace = %s::regnamespace AND NOT t.tgisinternal", (pg_store.schema,)
+        )}  # fmt: skip
+    assert set(functions) == have_functions
+    assert set(triggers) == have_triggers
 
 
 def test_a_checkpoint_catches_a_rewrite_rechained_to_the_head(pg_url: str, pg_store: Any, tmp_path: Path) -> None:
