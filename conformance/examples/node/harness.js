@@ -3,7 +3,7 @@
 // A ledgerspec store harness: reads requests from standard input and answers on standard output,
 // one JSON document per line (conformance/schemas/harness.json, protocol version 2).
 //   ledgerspec conformance --harness "node conformance/examples/node/harness.js"
-const json = require("./json"); // first: it enables the JSON.parse source text the others rely on
+const json = require("./json");
 const readline = require("node:readline");
 const { newStore, call, Failure } = require("./store");
 

@@ -2,16 +2,16 @@
 // Lossless JSON. JSON.parse turns every number into a double, so 18446744073709551615 would come
 // back as ...616 and 1.0 as 1. The reviver's third argument (the number's source text) is kept in
 // a side table keyed by the object or array holding the number; the writer and the validator read
-// it back. Node 21+ gives the source text by default; node 20 needs the V8 flag below, set before
-// the first JSON.parse.
-require("node:v8").setFlagsFromString("--harmony-json-parse-with-source");
+// it back. Node 21+ gives the source text by default; node 20 needs a V8 flag.
+const hasSource = () => JSON.parse("1", (key, value, context) => context?.source) === "1";
+if (!hasSource()) require("node:v8").setFlagsFromString("--harmony-json-parse-with-source");
+if (!hasSource()) throw new Error("JSON.parse gives no number source text here: use node 20 or later");
 
 const sources = new WeakMap(); // holder (object or array) -> Map(key -> number's source text)
 
 function parse(text) {
   return JSON.parse(text, function (key, value, context) {
     if (typeof value === "number") {
-      if (context?.source === undefined) throw new Error("JSON.parse gives no source text: use node 20 or later");
       if (!sources.has(this)) sources.set(this, new Map());
       sources.get(this).set(key, context.source);
     }
