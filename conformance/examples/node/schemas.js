@@ -2,8 +2,8 @@
 // Validation against the repository's JSON Schemas (schemas/**/*.json) with Ajv's 2020-12 class,
 // plus the two rules plain JSON Schema cannot state, which every binding must reproduce:
 //   x-max-utf8-bytes: a string's length counted in UTF-8 bytes;
-//   integer literals: an integer position refuses a float literal such as 1.0 (serde does), and
-//   its bounds are checked exactly (u64::MAX + 1 rounds to u64::MAX as a double).
+//   integer literals: an integer position refuses a float literal such as 1.0 (serde does);
+// and integer bounds are checked exactly (as doubles, u64::MAX + 1 would equal u64::MAX).
 const fs = require("node:fs");
 const path = require("node:path");
 const Ajv2020 = require("ajv/dist/2020").default;
@@ -14,20 +14,20 @@ const BASE = "https://ledgerspec.dev/schemas/v1/";
 
 // Formats are annotations here: RunId's pattern states the UUID forms, and the f32/f64 schemas
 // state their ranges. Unknown keywords (x-skip-serializing-if, discriminator, ...) are ignored.
-const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: false });
+const ajv = new Ajv2020({ strict: false, validateFormats: false });
 ajv.addKeyword({
   keyword: "x-max-utf8-bytes",
   type: "string",
   validate: (limit, data) => Buffer.byteLength(data, "utf8") <= limit,
 });
 ajv.addKeyword({
-  keyword: "x-integer", // added below to every integer position: [minimum, maximum] as exact text
+  keyword: "x-exact", // added below where integers are checked: { integer, minimum, maximum } as exact text
   type: "number",
-  validate([min, max], _data, _schema, where) {
-    const text = json.numberText(where.parentData, where.parentDataProperty);
-    if (!/^-?\d+$/.test(text)) return false; // 1.0, 1e2: JSON Schema calls them integers, serde does not
+  validate({ integer, minimum, maximum }, data, _schema, where) {
+    const text = where.parentData ? json.numberText(where.parentData, where.parentDataProperty) : String(data);
+    if (!/^-?\d+$/.test(text)) return !integer; // 1.0, 1e2: JSON Schema calls them integers, serde does not
     const value = BigInt(text);
-    return (min === undefined || BigInt(min) <= value) && (max === undefined || value <= BigInt(max));
+    return !(minimum !== undefined && value < BigInt(minimum)) && !(maximum !== undefined && value > BigInt(maximum));
   },
 });
 
@@ -37,14 +37,17 @@ function* walk(node) {
   for (const child of Object.values(node)) yield* walk(child);
 }
 
-/** Read a schema losslessly and mark its integer positions with their exact bounds. */
+/** Read a schema losslessly and mark its integer positions and bounds for x-exact. */
 function load(file) {
   const schema = json.parse(fs.readFileSync(file, "utf8"));
-  for (const node of walk(schema)) {
-    if ([].concat(node.type).includes("integer")) {
-      const bound = (key) => (key in node ? json.numberText(node, key) : undefined);
-      node["x-integer"] = [bound("minimum"), bound("maximum")];
-    }
+  for (const node of [...walk(schema)]) {
+    const integer = [].concat(node.type).includes("integer");
+    const bound = (key) => {
+      const text = typeof node[key] === "number" ? json.numberText(node, key) : "";
+      return /^-?\d+$/.test(text) ? text : undefined; // integer bounds (the schemas have no others)
+    };
+    const [minimum, maximum] = [bound("minimum"), bound("maximum")];
+    if (integer || minimum || maximum) node["x-exact"] = { integer, minimum, maximum };
   }
   ajv.addSchema(schema);
   return schema;
@@ -62,8 +65,9 @@ const PROTOCOL = load(path.join(__dirname, "..", "..", "schemas", "harness.json"
 function check(ref, value, label) {
   const validate = ajv.getSchema(ref);
   if (validate(value)) return null;
-  const [error] = validate.errors;
-  return `${label}${error.instancePath}: ${error.keyword === "x-integer" ? "not an integer in range" : error.message}`;
+  // Inside a union every variant reports; the deepest problem is usually in the variant meant.
+  const error = validate.errors.reduce((a, b) => (b.instancePath.length > a.instancePath.length ? b : a));
+  return `${label}${error.instancePath}: ${error.keyword === "x-exact" ? "not an integer in range" : error.message}`;
 }
 
 /** A problem of `value` as a document of `type` (e.g. "converge/EventQuery"), or null. */
