@@ -14,12 +14,17 @@ import threading
 from collections import deque
 from typing import IO, Any
 
+from ledgerspec.jsontext import DocumentError, parse
+
 from . import protocol
 from .ops import StepOutcome
-from .runner import DEFAULT_TIMEOUT, ScenarioSkipped, TargetError
+from .runner import DEFAULT_TIMEOUT, ScenarioSkipped, TargetError, known_capabilities
 from .scenarios import Scenario
+from .steps import longest_path
 
 STDERR_TAIL = 20
+MAX_LINE_BYTES = 1 << 30
+"""Longest answer line read from a harness (results may hold many large documents)."""
 
 
 class HarnessTarget:
@@ -33,8 +38,15 @@ class HarnessTarget:
         self.seq = 0
         self._process: subprocess.Popen[bytes] | None = None
         started = self._start()
-        store = started["store"]
-        self.capabilities = frozenset(store.get("capabilities", []))
+        store = started.get("store")
+        if not isinstance(store, dict) or not isinstance(store.get("capabilities"), list):
+            self.close()
+            raise TargetError(f"harness answered start without a store and its capabilities: {started}")
+        try:
+            self.capabilities = known_capabilities(store["capabilities"], f"harness {command!r}")
+        except Exception:
+            self.close()
+            raise
         self.metadata = {"name": store.get("name", command), "kind": "harness", "command": command}
         if "language" in store:
             self.metadata["language"] = store["language"]
@@ -54,7 +66,7 @@ class HarnessTarget:
         # be finishing, and must not feed the next harness's answers.
         threading.Thread(target=_pump, args=(process.stdout, self._lines), daemon=True).start()
         threading.Thread(target=_drain, args=(process.stderr, self._stderr), daemon=True).start()
-        self._send({"cmd": "start", "version": protocol.VERSION})
+        self._send(protocol.start())
         answer = self._receive(self.timeout)
         if answer.get("version") != protocol.VERSION:
             raise TargetError(f"harness speaks protocol version {answer.get('version')!r}, not {protocol.VERSION}")
@@ -69,7 +81,7 @@ class HarnessTarget:
             raise TargetError(f"the runner built an invalid request ({problem})")
         assert self._process is not None and self._process.stdin is not None
         try:
-            self._process.stdin.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
+            self._process.stdin.write(json.dumps(message).encode() + b"\n")
             self._process.stdin.flush()
         except (BrokenPipeError, OSError):
             raise TargetError(f"harness exited (code {self._process.poll()}){self._context()}") from None
@@ -83,9 +95,11 @@ class HarnessTarget:
             code = self._process.wait(timeout=5) if self._process else None
             raise TargetError(f"harness exited (code {code}) without answering{self._context()}")
         try:
-            message = json.loads(line)
-        except ValueError:
-            raise TargetError(f"harness printed a line that is not JSON: {line[:200]!r}{self._context()}") from None
+            message = parse(line, max_bytes=MAX_LINE_BYTES)
+        except DocumentError as exc:
+            raise TargetError(
+                f"harness printed a line that is not JSON ({exc}): {line[:200]!r}{self._context()}"
+            ) from None
         if not isinstance(message, dict):
             raise TargetError(f"harness printed {line[:200]!r}, not a JSON object")
         if self.validate and (problem := protocol.problem("response", message)):
@@ -113,8 +127,8 @@ class HarnessTarget:
         self.seq += 1
         seq = self.seq
         try:
-            self._send({"cmd": "run", "seq": seq, "scenario": scenario.as_dict()})
-            answer = self._receive(self.timeout * max(1, _calls(scenario.steps)))
+            self._send(protocol.run(seq, scenario))
+            answer = self._receive(self.timeout * max(1, longest_path(scenario.steps)))
             if answer.get("seq") != seq:
                 raise TargetError(f"harness answered seq {answer.get('seq')!r} to run seq {seq}")
         except TargetError:
@@ -158,13 +172,3 @@ def _drain(stream: IO[bytes], tail: deque[str]) -> None:
     """Keep the last lines a harness wrote to standard error, for error messages."""
     for line in stream:
         tail.append(line.decode("utf-8", "replace").rstrip())
-
-
-def _calls(steps: Any) -> int:
-    count = 0
-    for step in steps:
-        if step["op"] == "parallel":
-            count += max(_calls(branch) for branch in step["branches"])
-        else:
-            count += step.get("repeat", 1)
-    return count

@@ -1,27 +1,63 @@
-"""Decide whether an operation's outcome meets its expectation, and say why not."""
+"""Decide whether a call's outcome meets its expectation, and say why not.
+
+Results are judged in serde's form (`operations.serde_form`), so a store is held to the values it
+returns, never to how it spells them. A failure names the JSON pointer of the first difference
+and both values with their JSON types, then the whole values.
+"""
 
 from __future__ import annotations
 
 import itertools
 import json
+import unicodedata
 from typing import Any
 
+from ledgerspec import Codec
+
+from .operations import ResultError, describe, operations, serde_form
 from .ops import Outcome
+from .steps import Call
 
 
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= 400 else text[:400] + "..."
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def matches(actual: Any, pattern: Any) -> bool:
-    """`match` semantics: objects compare only the pattern's keys, arrays element by element
-    (same length), anything else by equality (`1` and `1.0` differ, as on the wire)."""
-    if isinstance(pattern, dict):
-        return isinstance(actual, dict) and all(k in actual and matches(actual[k], v) for k, v in pattern.items())
-    if isinstance(pattern, list):
-        return isinstance(actual, list) and len(actual) == len(pattern) and all(map(matches, actual, pattern))
-    return type(actual) is type(pattern) and actual == pattern
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def first_difference(expected: Any, actual: Any, partial: bool = False, where: str = "") -> str | None:
+    """`<pointer>: expected X (type), got Y (type)` for the first place `actual` differs from
+    `expected`, or None when they are equal. Integers and floats differ (`1` is not `1.0`), as on
+    the wire. With `partial`, objects compare only the keys `expected` has (`match`)."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for key, value in expected.items():
+            if key not in actual:
+                return f"{where}/{_escape(key)}: expected {describe(value)}, got no such key"
+            found = first_difference(value, actual[key], partial, f"{where}/{_escape(key)}")
+            if found is not None:
+                return found
+        if not partial:
+            extra = next((key for key in actual if key not in expected), None)
+            if extra is not None:
+                return f"{where}/{_escape(extra)}: expected no such key, got {describe(actual[extra])}"
+        return None
+    if isinstance(expected, list) and isinstance(actual, list):
+        for index, (want, got) in enumerate(zip(expected, actual, strict=False)):
+            found = first_difference(want, got, partial, f"{where}/{index}")
+            if found is not None:
+                return found
+        if len(expected) != len(actual):
+            return f"{where or '/'}: expected {len(expected)} items, got {len(actual)}"
+        return None
+    if type(expected) is type(actual) and expected == actual:
+        return None
+    shown = describe(expected), describe(actual)
+    if unicodedata.normalize("NFKC", shown[0]) == unicodedata.normalize("NFKC", shown[1]):
+        # Values that print alike (NFC and NFD forms of one text): show their code points.
+        shown = describe(expected, ascii=True), describe(actual, ascii=True)
+    return f"{where or '/'}: expected {shown[0]}, got {shown[1]}"
 
 
 def _event_ids(result: Any) -> list[Any] | None:
@@ -35,34 +71,40 @@ def _in_blocks(ids: list[Any], blocks: list[list[str]]) -> bool:
     return any(ids == [i for block in order for i in block] for order in itertools.permutations(blocks))
 
 
-def verdict(outcome: Outcome, expect: dict[str, Any]) -> str | None:
-    """None when the outcome meets the expectation, else a readable explanation."""
-    ((kind, wanted),) = expect.items()
-    if outcome.error is not None and kind != "error":
-        return f"raised {outcome.error}: {outcome.message}"
-    if kind == "error":
-        if outcome.error == wanted:
-            return None
-        if outcome.error is None:
-            return f"expected error {wanted}, got result {_show(outcome.result)}"
-        return f"expected error {wanted}, got error {outcome.error}: {outcome.message}"
-    result = outcome.result
-    if kind == "result":
-        same = json.dumps(result, sort_keys=True) == json.dumps(wanted, sort_keys=True)
-        return None if same else f"expected result {_show(wanted)}\n     got result {_show(result)}"
-    if kind == "match":
-        return (
-            None if matches(result, wanted) else f"expected a result matching {_show(wanted)}\n     got {_show(result)}"
-        )
-    if kind == "count_in":
-        size = len(result) if isinstance(result, list) else None
-        return None if size in wanted else f"expected a list of length in {wanted}, got length {size}"
-    ids = _event_ids(result)
-    if ids is None:
-        return f"expected a list of envelopes, got {_show(result)}"
-    if kind == "ids":
-        return None if ids == wanted else f"expected event ids {_show(wanted)}\n     got event ids {_show(ids)}"
-    if kind == "blocks":
-        shown = f"{len(ids)} ids starting {_show(ids[:5])}"
-        return None if _in_blocks(ids, wanted) else f"expected {len(wanted)} contiguous blocks, got {shown}"
-    raise ValueError(f"unknown expectation {kind!r}")
+class Judge:
+    """Judges outcomes against expectations, reading results through `codec`."""
+
+    def __init__(self, codec: Codec) -> None:
+        self.codec = codec
+
+    def verdict(self, call: Call, outcome: Outcome) -> str | None:
+        """None when the outcome meets the call's expectation, else a readable explanation."""
+        assert call.expect is not None, "a step read from the protocol has nothing to judge"
+        kind, wanted = call.expect.kind, call.expect.value
+        if outcome.error is not None:
+            if kind == "error" and outcome.error == wanted:
+                return None
+            expected = f"error {wanted}" if kind == "error" else "a result"
+            return f"expected {expected}, got error {outcome.error}: {outcome.message}"
+        try:
+            result = serde_form(self.codec, operations()[call.op], outcome.result)
+        except ResultError as exc:
+            return f"the result is not what {call.op} returns: {exc}\n  got: {_show(outcome.result)}"
+        if kind == "error":
+            return f"expected error {wanted}, got a result: {_show(result)}"
+        if kind in ("result", "match"):
+            difference = first_difference(wanted, result, partial=kind == "match")
+            if difference is None:
+                return None
+            return f"{difference}\n  expected: {_show(wanted)}\n  got:      {_show(result)}"
+        if kind == "count_in":
+            size = len(result) if isinstance(result, list) else None
+            return None if size in wanted else f"expected a list of length in {wanted}, got length {size}"
+        ids = _event_ids(result)
+        if ids is None:
+            return f"expected a list of envelopes, got {_show(result)}"
+        if kind == "ids":
+            difference = first_difference(wanted, ids)
+            return None if difference is None else f"event ids {difference}\n  expected: {wanted}\n  got:      {ids}"
+        assert kind == "blocks"
+        return None if _in_blocks(ids, wanted) else f"expected {len(wanted)} contiguous blocks of ids, got {ids}"

@@ -1,4 +1,6 @@
-"""The harness protocol's messages (`conformance/schemas/harness.json`) and their validation."""
+"""The harness protocol's messages (`conformance/schemas/harness.json`): building the requests,
+validating messages against their schema, and reading a harness's outcomes back into the shape of
+the steps they answer."""
 
 from __future__ import annotations
 
@@ -8,23 +10,37 @@ from typing import Any
 
 import jsonschema
 import referencing
+import referencing.jsonschema
 
+from ledgerspec import default_codec
+
+from .operations import harness_schema
 from .ops import Outcome, StepOutcome
-from .scenarios import scenario_schema
-from .values import conformance_dir
+from .scenarios import Scenario
+from .steps import Call, Parallel, Step
 
-VERSION = 1
+VERSION = 2
+"""Version 2 sends a scenario's calls without their expectations (version 1 sent whole
+scenarios, so a harness could echo what the runner expected)."""
+
+
+def start() -> dict[str, Any]:
+    """The first request."""
+    return {"cmd": "start", "version": VERSION}
+
+
+def run(seq: int, scenario: Scenario) -> dict[str, Any]:
+    """The request to run `scenario` on a fresh store: its id and calls, nothing to echo."""
+    return {"cmd": "run", "seq": seq, "scenario": scenario.wire()}
 
 
 @cache
 def _validators() -> dict[str, jsonschema.protocols.Validator]:
-    harness = json.loads((conformance_dir() / "schemas" / "harness.json").read_text("utf-8"))
-    scenarios = scenario_schema()
+    harness = harness_schema()
+    spec = referencing.jsonschema.DRAFT202012
+    types = [(uri, spec.create_resource(schema)) for uri, schema in default_codec().contract.resources(False, False)]
     registry: referencing.Registry[Any] = referencing.Registry().with_resources(
-        [
-            (harness["$id"], referencing.jsonschema.DRAFT202012.create_resource(harness)),
-            (scenarios["$id"], referencing.jsonschema.DRAFT202012.create_resource(scenarios)),
-        ]
+        [(harness["$id"], spec.create_resource(harness)), *types]
     )
     return {
         kind: jsonschema.Draft202012Validator({"$ref": f"{harness['$id']}#/$defs/{kind}"}, registry=registry)
@@ -38,7 +54,7 @@ def problem(kind: str, message: Any) -> str | None:
     return None if error is None else f"{error.json_path}: {error.message}"
 
 
-def outcomes_from_json(steps: list[dict[str, Any]], outcomes: list[Any]) -> list[StepOutcome]:
+def outcomes_from_json(steps: tuple[Step, ...] | list[Step], outcomes: list[Any]) -> list[StepOutcome]:
     """A harness's per-step outcomes as the judge takes them (Outcome objects, nested as the
     steps are); ValueError when their shape does not follow the steps."""
     if len(outcomes) != len(steps):
@@ -46,17 +62,22 @@ def outcomes_from_json(steps: list[dict[str, Any]], outcomes: list[Any]) -> list
     return [_step(step, outcome) for step, outcome in zip(steps, outcomes, strict=True)]
 
 
-def _step(step: dict[str, Any], outcome: Any) -> StepOutcome:
-    if step["op"] == "parallel":
-        branches = step["branches"]
-        if not isinstance(outcome, list) or len(outcome) != len(branches):
+def _step(step: Step, outcome: Any) -> StepOutcome:
+    if isinstance(step, Parallel):
+        if not isinstance(outcome, list) or len(outcome) != len(step.branches):
             raise ValueError("a parallel step needs one outcome list per branch")
-        return [outcomes_from_json(branch, list(found)) for branch, found in zip(branches, outcome, strict=True)]
-    if "repeat" in step:
-        if not isinstance(outcome, list) or len(outcome) != step["repeat"]:
-            raise ValueError(f"a step repeated {step['repeat']} times needs as many outcomes")
-        return [_outcome(item) for item in outcome]
-    return _outcome(outcome)
+        return [
+            outcomes_from_json(list(branch), list(found)) for branch, found in zip(step.branches, outcome, strict=True)
+        ]
+    return _call(step, outcome)
+
+
+def _call(call: Call, outcome: Any) -> StepOutcome:
+    if call.repeat is None:
+        return _outcome(outcome)
+    if not isinstance(outcome, list) or len(outcome) != call.repeat:
+        raise ValueError(f"a call repeated {call.repeat} times needs as many outcomes")
+    return [_outcome(item) for item in outcome]
 
 
 def _outcome(value: Any) -> Outcome:

@@ -8,10 +8,13 @@ from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import version
 from typing import Any, Protocol
 
-from .judge import verdict
+from ledgerspec import Codec, default_codec
+
+from .judge import Judge
 from .ops import Operations, StepOutcome, StepTimeout, run_steps
 from .results import FAILING, RunReport, ScenarioResult, Status, StepFailure
 from .scenarios import Scenario
+from .steps import Call, Parallel
 
 CAPABILITIES = ("experience", "runs", "artifacts", "journal", "tenancy", "concurrency")
 DEFAULT_TIMEOUT = 10.0
@@ -21,6 +24,11 @@ DEFAULT_TIMEOUT = 10.0
 class TargetError(Exception):
     """The store could not run a scenario at all (its factory raised, a call hung, a harness
     broke the protocol): the scenario is reported `errored` and the run goes on."""
+
+
+class UsageError(Exception):
+    """A run that could not prove anything as asked: an unknown capability, an `--only` that
+    matches no scenario, an expected failure naming no scenario. The CLI exits 2."""
 
 
 class ScenarioSkipped(Exception):
@@ -36,6 +44,16 @@ class Target(Protocol):
     def run(self, scenario: Scenario) -> list[StepOutcome]: ...
 
     def close(self) -> None: ...
+
+
+def known_capabilities(declared: Iterable[str], who: str) -> frozenset[str]:
+    """`declared` as a set, or UsageError naming every capability the suite does not know (a
+    misspelled one would otherwise leave its ledger silently untested)."""
+    found = frozenset(declared)
+    unknown = sorted(found - set(CAPABILITIES))
+    if unknown:
+        raise UsageError(f"{who} declares unknown capabilities {', '.join(unknown)} (known: {', '.join(CAPABILITIES)})")
+    return found
 
 
 def declared_capabilities(store: Any) -> frozenset[str]:
@@ -64,9 +82,11 @@ class InProcessTarget:
             probe = factory()
         except Exception as exc:
             raise TargetError(f"the store factory {name} raised {type(exc).__name__}: {exc}") from exc
-        self.capabilities = declared_capabilities(probe)
+        try:
+            self.capabilities = known_capabilities(declared_capabilities(probe), f"the store {name}")
+        finally:
+            _close(probe)
         self.metadata = {"name": name, "kind": "in-process", "class": type(probe).__qualname__}
-        _close(probe)
 
     def run(self, scenario: Scenario) -> list[StepOutcome]:
         try:
@@ -84,45 +104,75 @@ class InProcessTarget:
         """Nothing to release: every store is closed after its scenario."""
 
 
-def _branch_failure(steps: Sequence[dict[str, Any]], outcomes: Sequence[Any]) -> tuple[int, str] | None:
-    for index, (step, outcome) in enumerate(zip(steps, outcomes, strict=True)):
-        problem = _operation_failure(step, outcome)
-        if problem is not None:
-            return index, problem
-    return None
+def select(
+    scenarios: Sequence[Scenario], only: Sequence[str] = (), expected_failures: frozenset[str] = frozenset()
+) -> list[Scenario]:
+    """The scenarios whose id starts with one of `only` (all without it); UsageError when a prefix
+    matches nothing or an expected failure names no scenario of the corpus."""
+    known = {s.id for s in scenarios}
+    stale = sorted(expected_failures - known)
+    if stale:
+        raise UsageError(f"--expected-failures names scenarios that do not exist: {', '.join(stale)}")
+    if not only:
+        return list(scenarios)
+    idle = [prefix for prefix in only if not any(s.id.startswith(prefix) for s in scenarios)]
+    if idle:
+        raise UsageError(f"--only {', '.join(idle)} matches no scenario")
+    return [s for s in scenarios if any(s.id.startswith(prefix) for prefix in only)]
 
 
-def _operation_failure(step: dict[str, Any], outcome: Any) -> str | None:
-    calls = outcome if "repeat" in step else [outcome]
-    for number, call in enumerate(calls):
-        problem = verdict(call, step["expect"])
-        if problem is not None:
-            return problem if "repeat" not in step else f"call {number + 1} of {len(calls)}: {problem}"
-    return None
+class _Judging:
+    """Finds the first step of a scenario whose outcome misses its expectation."""
 
+    def __init__(self, judge: Judge) -> None:
+        self.judge = judge
 
-def _first_failure(scenario: Scenario, outcomes: Sequence[StepOutcome]) -> StepFailure | None:
-    """The first step whose outcome misses its expectation (None: the scenario passed)."""
-    for index, (step, outcome) in enumerate(zip(scenario.steps, outcomes, strict=True)):
-        if step["op"] != "parallel":
-            problem = _operation_failure(step, outcome)
+    def call_failure(self, call: Call, outcome: Any) -> str | None:
+        outcomes = outcome if call.repeat is not None else [outcome]
+        for number, each in enumerate(outcomes):
+            problem = self.judge.verdict(call, each)
             if problem is not None:
-                return StepFailure(index, step["op"], step["expect"], _shown(outcome), problem)
-            continue
-        branches = step["branches"]
-        orders = itertools.permutations(range(len(branches))) if step.get("any_order") else [range(len(branches))]
-        problems = []
+                return problem if call.repeat is None else f"call {number + 1} of {len(outcomes)}: {problem}"
+        return None
+
+    def branch_failure(self, branch: Sequence[Call], outcomes: Sequence[Any]) -> tuple[int, str] | None:
+        for index, (call, outcome) in enumerate(zip(branch, outcomes, strict=True)):
+            problem = self.call_failure(call, outcome)
+            if problem is not None:
+                return index, problem
+        return None
+
+    def first_failure(self, scenario: Scenario, outcomes: Sequence[StepOutcome]) -> StepFailure | None:
+        """The first step whose outcome misses its expectation (None: the scenario passed)."""
+        for index, (step, outcome) in enumerate(zip(scenario.steps, outcomes, strict=True)):
+            if isinstance(step, Call):
+                problem = self.call_failure(step, outcome)
+                if problem is not None:
+                    return StepFailure(index, step.op, _expected(step), _shown(outcome), problem)
+                continue
+            failure = self._parallel_failure(step, outcome)
+            if failure is not None:
+                branch, at, problem = failure
+                expected = [[_expected(call) for call in b] for b in step.branches]
+                actual = [[_shown(o) for o in b] for b in outcome]
+                return StepFailure(index, "parallel", expected, actual, f"branch {branch} step {at}: {problem}", branch)
+        return None
+
+    def _parallel_failure(self, step: Parallel, outcome: Any) -> tuple[int, int, str] | None:
+        branches = step.branches
+        orders = itertools.permutations(range(len(branches))) if step.any_order else [range(len(branches))]
+        first: tuple[int, int, str] | None = None
         for order in orders:
-            found = [_branch_failure(branches[want], outcomes_) for want, outcomes_ in zip(order, outcome, strict=True)]
-            if all(problem is None for problem in found):
-                break
-            problems.append(next((b, p) for b, p in enumerate(found) if p is not None))
-        else:
-            branch, (at, problem) = problems[0]
-            expected = [[s["expect"] for s in b] for b in branches]
-            actual = [[_shown(o) for o in b] for b in outcome]
-            return StepFailure(index, "parallel", expected, actual, f"branch {branch} step {at}: {problem}", branch)
-    return None
+            found = [self.branch_failure(branches[want], got) for want, got in zip(order, outcome, strict=True)]
+            failed = next(((b, p) for b, p in enumerate(found) if p is not None), None)
+            if failed is None:
+                return None
+            first = first or (failed[0], *failed[1])
+        return first
+
+
+def _expected(call: Call) -> Any:
+    return None if call.expect is None else call.expect.as_dict()
 
 
 def _shown(outcome: Any) -> Any:
@@ -134,18 +184,26 @@ def run_suite(
     scenarios: Iterable[Scenario],
     *,
     expected_failures: frozenset[str] = frozenset(),
+    required: frozenset[str] = frozenset(),
     on_result: Callable[[ScenarioResult], object] = lambda result: None,
     exit_first: bool = False,
+    codec: Codec | None = None,
 ) -> RunReport:
     """Run every scenario: skipped when it needs a capability the store does not declare,
     errored when the target cannot run it, else passed or failed step by step; listed expected
     failures become xfailed (or xpassed when they pass). `exit_first` stops at the first
-    scenario that fails the run."""
-    report = RunReport(suite_version=version("ledgerspec"), store=dict(target.metadata))
+    scenario that fails the run. Results are judged in serde's form, read through `codec`."""
+    report = RunReport(
+        suite_version=version("ledgerspec"),
+        store=dict(target.metadata),
+        declared=target.capabilities,
+        required=known_capabilities(required, "--require"),
+    )
     report.store["capabilities"] = sorted(target.capabilities)
+    judging = _Judging(Judge(codec or default_codec()))
     started = time.perf_counter()
     for scenario in scenarios:
-        result = _run_one(target, scenario, scenario.id in expected_failures)
+        result = _run_one(target, judging, scenario, scenario.id in expected_failures)
         report.results.append(result)
         on_result(result)
         if exit_first and result.status in FAILING:
@@ -154,7 +212,7 @@ def run_suite(
     return report
 
 
-def _run_one(target: Target, scenario: Scenario, expected_to_fail: bool) -> ScenarioResult:
+def _run_one(target: Target, judging: _Judging, scenario: Scenario, expected_to_fail: bool) -> ScenarioResult:
     def result(
         status: Status, seconds: float, reason: str | None = None, failure: StepFailure | None = None
     ) -> ScenarioResult:
@@ -173,7 +231,7 @@ def _run_one(target: Target, scenario: Scenario, expected_to_fail: bool) -> Scen
     except TargetError as exc:
         return result("errored", time.perf_counter() - started, str(exc))
     seconds = time.perf_counter() - started
-    failure = _first_failure(scenario, outcomes)
+    failure = judging.first_failure(scenario, outcomes)
     if failure is None:
         if expected_to_fail:
             return result("xpassed", seconds, "listed as an expected failure but passed")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
+from .steps import Step, needed_capabilities, parse_step
 from .values import conformance_dir
 
 REPEAT = "$repeat"
@@ -23,18 +25,14 @@ class Scenario:
     id: str
     description: str
     capabilities: tuple[str, ...]
-    steps: tuple[dict[str, Any], ...]
+    steps: tuple[Step, ...]
     rule: str | None = None
     rules: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON form with every `$repeat` expanded: what a harness receives."""
-        return {
-            "id": self.id,
-            "description": self.description,
-            "capabilities": list(self.capabilities),
-            "steps": list(self.steps),
-        }
+    def wire(self) -> dict[str, Any]:
+        """What a harness receives (every `$repeat` expanded): the id and the calls to make,
+        never the expectations, descriptions or rules."""
+        return {"id": self.id, "steps": [step.wire() for step in self.steps]}
 
 
 def expand(value: Any) -> Any:
@@ -74,25 +72,31 @@ def scenario_dir() -> Path:
 def load_scenarios(directory: Path | None = None) -> list[Scenario]:
     """Every scenario of the corpus (the shipped one by default), file by file, with `$repeat`s
     expanded; raises ValueError naming the file when one breaks the format."""
-    schema = scenario_schema()
-    scenarios = []
-    for path in sorted((directory or scenario_dir()).glob("*.json")):
-        raw = json.loads(path.read_text("utf-8"))
-        problems = sorted(jsonschema.Draft202012Validator(schema).iter_errors(raw), key=lambda e: e.json_path)
-        if problems:
-            raise ValueError(f"{path.name}: {problems[0].json_path}: {problems[0].message}")
-        for item in raw["scenarios"]:
-            scenarios.append(
-                Scenario(
-                    id=item["id"],
-                    description=item["description"],
-                    capabilities=tuple(item["capabilities"]),
-                    steps=tuple(expand(item["steps"])),
-                    rule=item.get("rule"),
-                    rules=tuple(item.get("rules", ())),
-                )
-            )
-    return scenarios
+    return [s for path in sorted((directory or scenario_dir()).glob("*.json")) for s in load_scenarios_from(path)]
+
+
+def load_scenarios_from(path: Path) -> list[Scenario]:
+    """The scenarios of one file; ValueError naming the file when it breaks the format."""
+    raw = json.loads(path.read_text("utf-8"))
+    problems = sorted(_validator().iter_errors(raw), key=lambda e: e.json_path)
+    if problems:
+        raise ValueError(f"{path.name}: {problems[0].json_path}: {problems[0].message}")
+    return [
+        Scenario(
+            id=item["id"],
+            description=item["description"],
+            capabilities=tuple(item["capabilities"]),
+            steps=tuple(parse_step(step) for step in expand(item["steps"])),
+            rule=item.get("rule"),
+            rules=tuple(item.get("rules", ())),
+        )
+        for item in raw["scenarios"]
+    ]
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    return jsonschema.Draft202012Validator(scenario_schema())
 
 
 def lint(directory: Path | None = None) -> list[str]:
@@ -102,30 +106,14 @@ def lint(directory: Path | None = None) -> list[str]:
     seen: set[str] = set()
     root = directory or scenario_dir()
     for path in sorted(root.glob("*.json")):
-        raw = json.loads(path.read_text("utf-8"))
-        for item in raw.get("scenarios", []):
-            sid = item.get("id", "?")
-            if sid in seen:
-                problems.append(f"{path.name}: duplicate scenario id {sid}")
-            seen.add(sid)
-            if not sid.startswith(f"{raw.get('area')}/"):
-                problems.append(f"{path.name}: {sid} is not in area {raw.get('area')!r}")
-            needed = _needed(item.get("steps", []))
-            missing = needed - set(item.get("capabilities", []))
+        area = json.loads(path.read_text("utf-8")).get("area")
+        for scenario in load_scenarios_from(path):
+            if scenario.id in seen:
+                problems.append(f"{path.name}: duplicate scenario id {scenario.id}")
+            seen.add(scenario.id)
+            if not scenario.id.startswith(f"{area}/"):
+                problems.append(f"{path.name}: {scenario.id} is not in area {area!r}")
+            missing = needed_capabilities(scenario.steps) - set(scenario.capabilities)
             if missing:
-                problems.append(f"{path.name}: {sid} uses {', '.join(sorted(missing))} without declaring it")
+                problems.append(f"{path.name}: {scenario.id} uses {', '.join(sorted(missing))} without declaring it")
     return problems
-
-
-def _needed(steps: list[dict[str, Any]]) -> set[str]:
-    needed: set[str] = set()
-    for step in steps:
-        if step.get("op") == "parallel":
-            needed.add("concurrency")
-            for branch in step.get("branches", []):
-                needed |= _needed(branch)
-            continue
-        needed.add(str(step.get("op", "")).split(".", 1)[0])
-        if "tenant" in step:
-            needed.add("tenancy")
-    return needed

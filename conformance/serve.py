@@ -3,7 +3,7 @@
 `python -m ledgerspec.conformance.serve [module:factory]` (default: the reference SqliteStore in a
 temporary directory). Run the suite through it with
 `ledgerspec conformance --harness "python -m ledgerspec.conformance.serve"`; a harness in another
-language does the same with its own store.
+language does the same with its own store (`conformance/examples/node/` is one in JavaScript).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from . import protocol
 from .ops import Operations, StepTimeout, run_steps
 from .runner import DEFAULT_TIMEOUT, declared_capabilities
+from .steps import parse_step
 from .targets import resolve
 
 
@@ -39,7 +40,7 @@ def serve(spec: str | None, stdin: TextIO, stdout: TextIO) -> int:
                 }
             else:
                 answer = _run(factory, operations, request)
-            stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+            stdout.write(json.dumps(answer) + "\n")
             stdout.flush()
     return 0
 
@@ -50,8 +51,9 @@ def _run(factory: Any, operations: Operations, request: dict[str, Any]) -> dict[
         store = factory()
     except Exception as exc:
         return {"seq": seq, "errored": {"context": {"factory": f"{type(exc).__name__}: {exc}"}}}
+    steps = [parse_step(step) for step in request["scenario"]["steps"]]
     try:
-        outcomes = run_steps(operations, store, request["scenario"]["steps"], DEFAULT_TIMEOUT)
+        outcomes = run_steps(operations, store, steps, DEFAULT_TIMEOUT)
     except StepTimeout as exc:
         return {"seq": seq, "errored": {"context": {"timeout": str(exc)}}}
     finally:

@@ -19,9 +19,11 @@ from broken_stores import BROKEN
 
 from ledgerspec.cli import main
 from ledgerspec.conformance.harness import HarnessTarget
+from ledgerspec.conformance.operations import operations
 from ledgerspec.conformance.report import as_json, write_junit
 from ledgerspec.conformance.runner import InProcessTarget, TargetError, run_suite
 from ledgerspec.conformance.scenarios import lint, load_scenarios, scenario_schema
+from ledgerspec.conformance.steps import calls
 from ledgerspec.conformance.values import conformance_dir
 from ledgerspec.store import SqliteStore
 from ledgerspec.store.memory import MemoryStore
@@ -40,17 +42,9 @@ def failing(report: Any) -> list[str]:
 
 def test_the_corpus_is_well_formed_and_covers_every_operation() -> None:
     assert lint() == []
-    ops = {step["op"] for s in SCENARIOS for step in s.steps}
-    ops |= {
-        op["op"]
-        for s in SCENARIOS
-        for step in s.steps
-        if step["op"] == "parallel"
-        for b in step["branches"]
-        for op in b
-    }
+    used = {call.op for s in SCENARIOS for call in calls(s.steps)}
     schema = scenario_schema()
-    assert ops == set(schema["$defs"]["operation"]["properties"]["op"]["enum"]) | {"parallel"}
+    assert used == set(schema["$defs"]["operation"]["properties"]["op"]["enum"]) == set(operations())
     capabilities = {c for s in SCENARIOS for c in s.capabilities}
     assert capabilities == set(schema["$defs"]["capability"]["enum"])
 
@@ -122,7 +116,7 @@ def test_a_failure_names_the_step_expected_and_actual(tmp_path: Path) -> None:
     assert result.status == "failed" and result.failure is not None
     assert (result.failure.step, result.failure.op) == (1, "runs.append")
     assert result.failure.expected == {"result": 3} and result.failure.actual["error"] == "concurrency"
-    assert "raised concurrency" in result.failure.message
+    assert "expected a result, got error concurrency" in result.failure.message
 
 
 def test_a_hanging_store_is_errored_and_the_run_goes_on(tmp_path: Path) -> None:
@@ -172,7 +166,7 @@ def test_a_store_raising_a_foreign_exception_fails_with_its_type(tmp_path: Path)
                 raise KeyError(run_id)
 
     (result,) = run_suite(InProcessTarget(Raises, "raises"), load_scenarios(_scenario(tmp_path, HEAD))).results
-    assert result.status == "failed" and "raised unexpected: KeyError" in (result.reason or "")
+    assert result.status == "failed" and "got error unexpected: KeyError" in (result.reason or "")
 
 
 def test_json_report_matches_its_schema_and_junit_parses(tmp_path: Path) -> None:
@@ -230,7 +224,11 @@ def test_pytest_plugin_runs_one_test_per_scenario(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "1 failed" in done.stdout and "t/one" in done.stdout and "expected result 1" in done.stdout
+    assert (
+        "1 failed" in done.stdout
+        and "t/one" in done.stdout
+        and "/: expected 1 (integer), got 0 (integer)" in done.stdout
+    )
 
 
 SERVE = f"{sys.executable} -m ledgerspec.conformance.serve"
@@ -255,7 +253,7 @@ for line in sys.stdin:
     if request["cmd"] == "stop":
         break
     if request["cmd"] == "start":
-        print(json.dumps({"version": 1, "store": {"name": "bad", "capabilities": ["runs"]}}), flush=True)
+        print(json.dumps({"version": 2, "store": {"name": "bad", "capabilities": ["runs"]}}), flush=True)
         continue
     if mode == "garbage":
         print("this is not json", flush=True)

@@ -16,7 +16,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from ledgerspec.conformance.harness import HarnessTarget
 from ledgerspec.conformance.report import as_json, print_summary, write_junit
 from ledgerspec.conformance.results import ScenarioResult
-from ledgerspec.conformance.runner import DEFAULT_TIMEOUT, InProcessTarget, Target, TargetError, run_suite
+from ledgerspec.conformance.runner import (
+    CAPABILITIES,
+    DEFAULT_TIMEOUT,
+    InProcessTarget,
+    Target,
+    TargetError,
+    UsageError,
+    run_suite,
+    select,
+)
 from ledgerspec.conformance.scenarios import Scenario, load_scenarios
 from ledgerspec.conformance.targets import ENTRY_POINT_GROUP, UnknownTarget, resolve
 
@@ -30,8 +39,9 @@ def add_conformance_command(commands: argparse._SubParsersAction[argparse.Argume
         help="run the store conformance scenarios (default store: the reference SqliteStore)",
         description="Run the store scenarios against a store: `module:factory` (called once per scenario for "
         f"a fresh store), the name of a store installed under the `{ENTRY_POINT_GROUP}` entry points, or, "
-        "with no argument, the reference SqliteStore in a temporary directory. Exit 0 only when nothing "
-        "failed or errored.",
+        "with no argument, the reference SqliteStore in a temporary directory. Exit 0 only when the store "
+        "conforms: nothing failed or errored, at least one scenario passed, and every capability the store "
+        "declares (and every --require'd one) was tested; 1 when it does not; 2 for a usage error.",
     )
     sub.add_argument("store", nargs="?", help="module:factory or an installed store's name")
     sub.add_argument(
@@ -46,6 +56,13 @@ def add_conformance_command(commands: argparse._SubParsersAction[argparse.Argume
     sub.add_argument("--only", metavar="PREFIX", action="append", help="run only scenarios whose id starts so")
     sub.add_argument(
         "--expected-failures", type=Path, metavar="FILE", help="scenario ids (one per line, # comments) known to fail"
+    )
+    sub.add_argument(
+        "--require",
+        metavar="CAP[,CAP...]",
+        action="append",
+        default=[],
+        help=f"capabilities the store must certify (any of {', '.join(CAPABILITIES)}); repeatable",
     )
     sub.add_argument("-x", "--exitfirst", action="store_true", help="stop at the first failing scenario")
     sub.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds one store call may take")
@@ -88,8 +105,12 @@ def cmd_conformance(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.store and args.harness:
         err.write("ledgerspec: give a STORE or --harness, not both\n")
         return USAGE
-    if args.only:
-        scenarios = [s for s in scenarios if any(s.id.startswith(prefix) for prefix in args.only)]
+    required = frozenset(cap.strip() for value in args.require for cap in value.split(",") if cap.strip())
+    try:
+        scenarios = select(scenarios, args.only or (), expected)
+    except UsageError as exc:
+        err.write(f"ledgerspec: {exc}\n")
+        return USAGE
     with tempfile.TemporaryDirectory(prefix="ledgerspec-conformance-") as scratch:
         try:
             target: Target
@@ -98,14 +119,24 @@ def cmd_conformance(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else:
                 factory, name = resolve(args.store, Path(scratch))
                 target = InProcessTarget(factory, name, args.timeout)
-        except (UnknownTarget, TargetError) as exc:
+        except (UnknownTarget, TargetError, UsageError) as exc:
             err.write(f"ledgerspec: {exc}\n")
             return USAGE
-        with _progress(err, len(scenarios)) as advance:
-            report = run_suite(
-                target, scenarios, expected_failures=expected, on_result=advance, exit_first=args.exitfirst
-            )
-        target.close()
+        try:
+            with _progress(err, len(scenarios)) as advance:
+                report = run_suite(
+                    target,
+                    scenarios,
+                    expected_failures=expected,
+                    required=required,
+                    on_result=advance,
+                    exit_first=args.exitfirst,
+                )
+        except UsageError as exc:
+            err.write(f"ledgerspec: {exc}\n")
+            return USAGE
+        finally:
+            target.close()
     if args.junit:
         write_junit(report, args.junit)
     if args.report == "json":
