@@ -32,7 +32,10 @@ function answer(request) {
   switch (request.cmd) {
     case "start":
       if (request.version !== VERSION) throw new Error(`this harness speaks protocol version ${VERSION}`);
-      return { version: VERSION, store: { name: "ledgerspec-node-memory", language: "javascript", capabilities: CAPABILITIES } };
+      return {
+        version: VERSION,
+        store: { name: "ledgerspec-node-memory", language: "javascript", capabilities: CAPABILITIES },
+      };
     case "run": {
       const store = newStore(); // every scenario starts from a fresh, empty store
       try {

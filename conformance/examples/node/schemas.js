@@ -27,7 +27,7 @@ ajv.addKeyword({
     const text = where.parentData ? json.numberText(where.parentData, where.parentDataProperty) : String(data);
     if (!/^-?\d+$/.test(text)) return !integer; // 1.0, 1e2: JSON Schema calls them integers, serde does not
     const value = BigInt(text);
-    return !(minimum !== undefined && value < BigInt(minimum)) && !(maximum !== undefined && value > BigInt(maximum));
+    return (minimum === undefined || BigInt(minimum) <= value) && (maximum === undefined || value <= BigInt(maximum));
   },
 });
 
@@ -67,7 +67,8 @@ function check(ref, value, label) {
   if (validate(value)) return null;
   // Inside a union every variant reports; the deepest problem is usually in the variant meant.
   const error = validate.errors.reduce((a, b) => (b.instancePath.length > a.instancePath.length ? b : a));
-  return `${label}${error.instancePath}: ${error.keyword === "x-exact" ? "not an integer in range" : error.message}`;
+  const message = error.keyword === "x-exact" ? "must be an integer literal within its bounds" : error.message;
+  return `${label}${error.instancePath}: ${message}`;
 }
 
 /** A problem of `value` as a document of `type` (e.g. "converge/EventQuery"), or null. */

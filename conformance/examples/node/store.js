@@ -65,11 +65,11 @@ class Experience {
     const batch = each("envelope", envelopes, (envelope) => {
       const text = checked("converge/ExperienceEventEnvelope", envelope);
       for (const key of ["event_id", "tenant_id", "correlation_id"]) {
-        if (envelope[key] != null && !ID.test(envelope[key])) fail("invalid_input", `${key} must be 1-256 bytes of [A-Za-z0-9._:-]`);
+        if (envelope[key] != null && !ID.test(envelope[key])) fail("invalid_input", `${key} breaks ${ID}`);
       }
       const size = Buffer.byteLength(envelope.occurred_at);
       if (size < 1 || size > 64) fail("invalid_input", `occurred_at is ${size} bytes; 1 to 64 are allowed`);
-      if (tenant !== null && envelope.tenant_id !== tenant) fail("invalid_input", `this view stores tenant ${tenant} only`);
+      if (tenant !== null && envelope.tenant_id !== tenant) fail("invalid_input", `not of this view's tenant`);
       return { envelope, text };
     });
     const fresh = new Map(); // all or nothing: every id is checked before any is stored
@@ -174,7 +174,7 @@ class Artifacts {
 
   get({ artifact_id }) {
     const stored = this.artifacts.get(artifact_id) ?? fail("not_found", `artifact ${artifact_id} is not stored`);
-    if (sha256(stored.bytes) !== artifact_id) fail("corruption", `artifact ${artifact_id}: the bytes no longer hash to it`);
+    if (sha256(stored.bytes) !== artifact_id) fail("corruption", `the bytes of ${artifact_id} no longer hash to it`);
     return stored.bytes.toString("base64");
   }
 
@@ -182,20 +182,23 @@ class Artifacts {
     return this.artifacts.has(artifact_id);
   }
 }
+
 /** agent-sdk's run journals: per run, journal_seq 1, 2, 3, ...; duplicates are deduplicated. */
 class Journal {
   journals = new Map(); // run_id -> { record, text }; journal_seq n is at index n - 1
 
   append({ record }) {
     const text = checked("agentsdk/JournalRecord", record);
-    if (json.numberText(record, "journal_schema_version") !== "1") fail("invalid_input", "only journal_schema_version 1 is read");
+    const version = json.numberText(record, "journal_schema_version");
+    if (version !== "1") fail("invalid_input", `journal_schema_version ${version} is not read; only 1 is`);
     const seq = seqOf(record, "journal_seq");
     const journal = this.journals.get(record.run_id) ?? [];
     const cursor = (stored) => `journal.${journal.indexOf(stored) + 1}`;
     const byId = journal.find((stored) => stored.record.record_id === record.record_id);
-    if (byId) return byId.text === text ? cursor(byId) : fail("conflict", `record_id ${record.record_id} is journaled with other content`);
+    if (byId?.text === text) return cursor(byId);
+    if (byId) fail("conflict", `record_id ${record.record_id} is journaled with other content`);
     for (const key of ["idempotency_key", "dedupe_key"]) {
-      const duplicate = journal.find((stored) => record[key] != null && same(stored.record[key] ?? null, record[key]));
+      const duplicate = record[key] != null && journal.find((stored) => same(stored.record[key] ?? null, record[key]));
       if (duplicate) return cursor(duplicate);
     }
     const next = BigInt(journal.length + 1);
@@ -209,16 +212,22 @@ class Journal {
     const from = args.from_seq == null ? 1n : seqOf(args, "from_seq");
     const to = args.to_seq == null ? U63 : seqOf(args, "to_seq");
     const journal = this.journals.get(args.run_id) ?? [];
-    return journal.filter((_, index) => from <= BigInt(index + 1) && BigInt(index + 1) <= to).map((s) => s.record);
+    const records = journal.map((stored) => stored.record);
+    return records.filter((_, index) => from <= BigInt(index + 1) && BigInt(index + 1) <= to);
   }
 }
 
 /** A fresh, empty store: the four ledgers. */
-const newStore = () => ({ experience: new Experience(), runs: new Runs(), artifacts: new Artifacts(), journal: new Journal() });
+const newStore = () => ({
+  experience: new Experience(),
+  runs: new Runs(),
+  artifacts: new Artifacts(),
+  journal: new Journal(),
+});
 
 /** Carry out one call of an operation (e.g. "runs.append") on a store; returns its JSON result. */
 function call(store, op, args, tenant) {
-  if (tenant !== null && !ID.test(tenant)) fail("invalid_input", "a tenant id is 1-256 bytes of [A-Za-z0-9._:-]");
+  if (tenant !== null && !ID.test(tenant)) fail("invalid_input", `the tenant id breaks ${ID}`);
   const found = argsProblem(op, args);
   if (found) fail(op.includes("query") ? "invalid_query" : "invalid_input", found);
   const [ledger, method] = op.split(".");
