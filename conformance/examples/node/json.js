@@ -48,15 +48,17 @@ function write(holder, key, canon, depth = 0) {
     if (!Number.isFinite(Number(value))) throw new Error(`${text} is not a finite number`);
     return String(value); // ECMAScript's shortest form, as RFC 8785 says
   }
-  if (typeof value === "string") {
-    if (canon && /[\uD800-\uDFFF]/u.test(value)) throw new Error("a string holds a lone UTF-16 surrogate");
-    return JSON.stringify(value);
-  }
+  if (typeof value === "string") return string(value, canon);
   if (canon && depth >= 127) throw new Error("document nests deeper than 127 levels");
   if (Array.isArray(value)) return `[${value.map((_, i) => write(value, i, canon, depth + 1)).join(",")}]`;
   const keys = Object.keys(value).filter((k) => value[k] !== undefined);
   if (canon) keys.sort(); // default sort compares UTF-16 code units
-  return `{${keys.map((k) => `${write({ k }, "k", canon)}:${write(value, k, canon, depth + 1)}`).join(",")}}`;
+  return `{${keys.map((k) => `${string(k, canon)}:${write(value, k, canon, depth + 1)}`).join(",")}}`;
+}
+
+function string(value, canon) {
+  if (canon && /[\uD800-\uDFFF]/u.test(value)) throw new Error("a string holds a lone UTF-16 surrogate");
+  return JSON.stringify(value); // the escaping RFC 8785 prescribes
 }
 
 module.exports = { parse, numberText, stringify, canonical };
