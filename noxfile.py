@@ -54,6 +54,7 @@ TEST_REQUIREMENTS = [
     "hypothesis-jsonschema>=0.23",
     "build>=1.2",
     "rfc8785>=0.1.4",  # an independent RFC 8785 implementation the canonical JSON tests compare with
+    "pre-commit>=3",  # the hooks of .pre-commit-hooks.yaml run in a test
 ]
 
 

@@ -29,13 +29,15 @@ def sqlite_factory(directory: Path) -> Factory:
 
 def postgres_factory(url: str) -> Factory:
     """Fresh PostgresStores, each in a new schema of the database at `url` that is dropped when
-    the store is closed."""
+    the store is closed. Without the postgres extra: UnknownTarget naming the extra to install,
+    as `ledgerspec store` says it."""
     try:
         from psycopg import sql
 
         from ledgerspec.store.postgres import PostgresStore
     except ImportError as exc:
-        raise UnknownTarget(f"{exc}: install ledgerspec[postgres] to test PostgreSQL") from None
+        install = "pip install 'ledgerspec[postgres]'"
+        raise UnknownTarget(f"testing a PostgreSQL store needs the postgres extra: {install} ({exc})") from None
 
     class ScratchStore(PostgresStore):
         def close(self) -> None:
@@ -53,9 +55,10 @@ def resolve(spec: str | None, scratch: Path) -> tuple[Factory, str]:
     if spec is None:
         return sqlite_factory(scratch), "ledgerspec SqliteStore"
     if spec.startswith(("postgresql://", "postgres://")):
+        factory = postgres_factory(spec)  # first: it names the extra to install when psycopg is missing
         from ledgerspec.store.postgres import Target
 
-        return postgres_factory(spec), f"ledgerspec PostgresStore at {Target.parse(spec).redacted()}"
+        return factory, f"ledgerspec PostgresStore at {Target.parse(spec).redacted()}"
     if ":" in spec:
         module_name, _, attribute = spec.partition(":")
         try:

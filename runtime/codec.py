@@ -198,9 +198,22 @@ class Codec:
         reading back documents they validated when writing them."""
         return self._loader(self.qualified(type_or_name))(data)
 
-    def dump(self, obj: Any) -> Any:
-        """The JSON value serde writes for `obj` (keys in declaration order, skipped keys omitted)."""
-        return self.converter.unstructure(obj)
+    def dump(self, obj: Any, validate: bool = False) -> Any:
+        """The JSON value serde writes for `obj` (keys in declaration order, skipped keys omitted).
+
+        With `validate=True` the value is first checked against the writer (strict) contract of
+        the model's type, so a model built with wrong values (`event_id=123`) raises
+        ValidationError instead of becoming JSON no serde reader accepts. Callers that validate
+        the value themselves (the stores) leave it off. A value a hook cannot write at all (a
+        UUID field holding an int) is a ValidationError either way."""
+        try:
+            data = self.converter.unstructure(obj)
+        except (AttributeError, TypeError, ValueError) as exc:
+            name = self._names.get(type(obj), type(obj).__name__)
+            raise ValidationError(name, [Issue("", "type", f"cannot be written as JSON: {exc}", obj)]) from None
+        if validate:
+            self.validator.validate(self.qualified(type(obj)), data, strict=True)
+        return data
 
     # -- hook construction ------------------------------------------------------------------
 

@@ -18,10 +18,17 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .errors import UnknownTypeError
-from .schemaset import Schema, TypeEntry, by_uri, load_dir, rewrite_refs, walk
+from .schemaset import ID_BASE, Schema, TypeEntry, by_uri, load_dir, rewrite_refs, walk
 
 SKIP = "x-skip-serializing-if"
 INTEGER_LITERAL = "x-integer-literal"
+WRITER_BASE = f"{ID_BASE}writer/"
+
+
+def writer_uri(uri: str) -> str:
+    """The `$id` of the writer (strict) form of the schema whose reader `$id` is `uri`: the same
+    path under `writer/`, so both forms can sit in one registry without shadowing each other."""
+    return WRITER_BASE + uri.removeprefix(ID_BASE)
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,19 @@ class Contract:
     def resources(self, strict: bool, integer_literals: bool = True) -> list[tuple[str, Schema]]:
         """(URI, schema) pairs of every type in one form, for a validator registry."""
         return [(e.uri, self.schema(name, strict, integer_literals)) for name, e in self.entries.items()]
+
+    def writer_entries(self) -> dict[str, TypeEntry]:
+        """The writer contract as a schema set of its own: every type's strict form under its
+        writer `$id`, its references rewritten to reach the strict forms of the types it uses (the
+        validator's strict registry does the same by swapping every form, which a multi-file or
+        bundled document cannot). The integer-literal marker is left out: it is the validators'
+        private keyword, and plain JSON Schema tools ignore it anyway."""
+        writer = {}
+        for name, entry in self.entries.items():
+            form = rewrite_refs(self.schema(name, strict=True, integer_literals=False), entry.uri, writer_uri)
+            form["$id"] = writer_uri(entry.uri)
+            writer[name] = TypeEntry(entry.namespace, entry.stem, form["$id"], form)
+        return writer
 
     def _strict_form(self, entry: TypeEntry) -> Schema:
         form = copy.deepcopy(entry.schema)

@@ -164,12 +164,15 @@ def bundle(
     entries: Mapping[str, TypeEntry],
     key: Callable[[TypeEntry], str] = lambda entry: entry.qualified,
     include: Callable[[TypeEntry], bool] = lambda entry: True,
+    uri: str = f"{ID_BASE}bundle.json",
 ) -> Schema:
-    """One self-contained schema: every selected type under `$defs[key(entry)]`, refs local.
+    """One self-contained schema with `$id` `uri`: every selected type under `$defs[key(entry)]`,
+    refs local.
 
     Inner `$id`/`$schema` keywords are dropped and references become `#/$defs/<key>`, so tools
     that cannot follow multi-file references read it. A reference to a type outside the selection
-    raises SchemaSetError.
+    raises SchemaSetError. Bundles of different content need different `uri`s: a registry holding
+    two documents under one `$id` resolves references into the wrong one.
     """
     uris = by_uri(entries)
     selected = {entry.uri: entry for entry in entries.values() if include(entry)}
@@ -182,9 +185,9 @@ def bundle(
         return f"#/$defs/{key(entry)}"
 
     defs: Schema = {}
-    for uri, entry in sorted(selected.items(), key=lambda item: key(item[1])):
-        schema = rewrite_refs(entry.schema, uri, local)
+    for entry in sorted(selected.values(), key=key):
+        schema = rewrite_refs(entry.schema, entry.uri, local)
         schema.pop("$id", None)
         schema.pop("$schema", None)
         defs[key(entry)] = schema
-    return {"$schema": DIALECT, "$id": f"{ID_BASE}bundle.json", "$defs": defs}
+    return {"$schema": DIALECT, "$id": uri, "$defs": defs}

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ledgerspec.cli import main
 
 ENVELOPE = '{"event_id":"e1","occurred_at":"1970-01-01T00:00:00Z","tenant_id":null,"correlation_id":null,"event":{"type":"BudgetExceeded","data":{"chain_id":"c","resource":"Cycles","limit":"5","observed":null}}}'
@@ -168,3 +170,44 @@ def test_hostile_documents_get_errors_and_the_rest_is_still_checked(tmp_path: Pa
     assert "limit is 16777216 bytes" in messages[2]
     assert "lone UTF-16 surrogate" in messages[4]
     assert results[7]["source"].endswith("big.json") and "limit is 16777216 bytes" in messages[5]
+
+
+def test_fixtures_help_says_what_dir_is() -> None:
+    code, out, _ = run("fixtures", "--help")
+    assert code == 0 and "DIR/<namespace>/<Type>.json" in out
+
+
+def test_fixtures_refuses_a_wrong_or_missing_directory_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "fixtures" / "values" / "mfm").mkdir(parents=True)
+    (tmp_path / "fixtures" / "values" / "mfm" / "OpId.json").write_text("{}")
+    for where, expected in [
+        (tmp_path / "missing", f"ledgerspec: {tmp_path / 'missing'}: no such directory"),
+        (tmp_path, f"ledgerspec: {tmp_path}: no value fixture files; expected DIR/<namespace>/<Type>.json"),
+    ]:
+        code, out, err = run("fixtures", str(where))
+        assert (code, out) == (2, "")
+        assert err.startswith(expected) and err.count("\n") == 1
+    assert err.endswith(f"did you mean {tmp_path / 'fixtures' / 'values'}?\n")
+
+
+def test_fixtures_reports_a_file_that_is_not_json(tmp_path: Path) -> None:
+    (tmp_path / "mfm").mkdir()
+    (tmp_path / "mfm" / "OpId.json").write_text("{not json")
+    code, _, err = run("fixtures", str(tmp_path))
+    assert (
+        code == 1
+        and err.startswith(f"ledgerspec: {tmp_path / 'mfm' / 'OpId.json'}: not JSON")
+        and "Traceback" not in err
+    )
+
+
+def test_conformance_against_postgresql_without_the_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in sys.modules if n == "psycopg" or n.startswith(("psycopg.", "ledgerspec.store.postgres"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # what an install without the extra looks like to import
+    code, out, err = run("conformance", "postgresql://app@localhost/ledgers")
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        "ledgerspec: testing a PostgreSQL store needs the postgres extra: pip install 'ledgerspec[postgres]' ("
+    )
+    assert err.count("\n") == 1

@@ -157,3 +157,81 @@ def test_the_readme_documents_every_rule_and_mode() -> None:
     for rule in RULES.values():
         assert f"| `{rule.id}` | {rule.backward} | {rule.forward} |" in readme
     assert all(f"`{mode}`" in readme for mode in MODES)
+
+
+def add_kind(root: Path) -> None:
+    """Add an enum value: backward compatible, forward breaking, so only `full` or `forward` fails."""
+    path = root / "schemas" / "converge" / "ExperienceEventKind.json"
+    edit(root, "converge", "ExperienceEventKind", {"enum": [*json.loads(path.read_text())["enum"], "NewKind"]})
+
+
+def git_repo(root: Path, pyproject: str) -> Path:
+    root.mkdir()
+    (root / "pyproject.toml").write_text(pyproject)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    return root
+
+
+def test_the_verdict_does_not_depend_on_the_current_directory(checkout: Path, tmp_path: Path) -> None:
+    """The policy and the base ref come from --head's project, whether compat runs inside it, from
+    a directory outside any repository, or from another repository whose policy says `none`."""
+    add_kind(checkout)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    lenient = git_repo(tmp_path / "lenient", '[tool.ledgerspec.compat]\nmode = "none"\n')
+    verdicts = [
+        run("--base", "v1.0.0", "--head", str(checkout), "--format", "json", cwd=where)
+        for where in (checkout, outside, lenient)
+    ]
+    for code, out, err in verdicts:
+        report = json.loads(out)
+        assert (code, err) == (1, "")
+        assert report["policy"] == {"mode": "full", "source": str(checkout / "pyproject.toml")}
+        assert report["comparisons"][0]["violations"] == [
+            "enum-value-added converge.ExperienceEventKind/enum: forward breaking"
+        ]
+    code, out, _ = run("--base", "v1.0.0", "--head", str(checkout / "schemas"), cwd=outside)
+    assert code == 1 and f"policy: mode full from {checkout / 'pyproject.toml'}" in out
+
+
+def test_without_a_policy_compat_says_so_unless_given_a_mode(checkout: Path, tmp_path: Path) -> None:
+    add_kind(checkout)
+    (checkout / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    code, out, err = run("--base", "v1.0.0", "--head", str(checkout), cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"ledgerspec: no compatibility policy: {checkout / 'pyproject.toml'} sets no [tool.ledgerspec.compat] mode; "
+        "add [tool.ledgerspec.compat] mode, or give --config FILE or --mode MODE\n"
+    )
+    (checkout / "pyproject.toml").unlink()
+    code, _, err = run("--base", "v1.0.0", cwd=checkout)
+    assert code == 2 and f"no compatibility policy: no pyproject.toml at or above {checkout}; add" in err
+    code, out, _ = run("--base", "v1.0.0", "--mode", "backward", cwd=checkout)
+    assert code == 0 and out.startswith("policy: mode backward from --mode\n")
+    config = tmp_path / "policy.toml"
+    config.write_text('[tool.ledgerspec.compat]\nmode = "forward"\n')
+    code, out, _ = run("--base", "v1.0.0", "--config", str(config), cwd=tmp_path / "repo")
+    assert code == 1 and f"policy: mode forward from {config}" in out
+    code, _, err = run("--base", "v1.0.0", "--config", str(tmp_path / "missing.toml"), cwd=checkout)
+    assert code == 2 and "cannot read" in err and "Traceback" not in err
+
+
+def test_a_head_ref_is_judged_by_the_policy_committed_with_it(checkout: Path, tmp_path: Path) -> None:
+    add_kind(checkout)
+    git = ["git", "-C", str(checkout), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "commit", "-qam", "new kind"], check=True)
+    (checkout / "pyproject.toml").write_text('[tool.ledgerspec.compat]\nmode = "backward"\n')  # not committed
+    code, out, _ = run("--base", "v1.0.0", "--head", "main", cwd=checkout)
+    assert code == 1 and "policy: mode full from main:pyproject.toml" in out
+
+
+def test_markdown_is_stable_and_renders_values_literally(checkout: Path) -> None:
+    edit(checkout, "mfm", "OpId", {"pattern": "^[a-z_*]|`x`$"})
+    first = run("--base", "v1.0.0", "--format", "markdown", "--mode", "none", cwd=checkout)
+    second = run("--base", "v1.0.0", "--format", "markdown", "--mode", "none", cwd=checkout)
+    assert first == second and first[0] == 0
+    out = first[1]
+    assert "Compared in" not in out and " s._" not in out
+    assert "Policy: mode `none` from `--mode`" in out
+    row = next(line for line in out.splitlines() if line.startswith("| `pattern-changed`"))
+    assert '| ``"^[a-z_*]\\|`x`$"`` |' in row  # code span, its pipe escaped for the table

@@ -12,15 +12,16 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any, TextIO
 
 from ledgerspec.conformance.lint import main as lint_main
 
 from .. import default_codec, type_names
-from ..contract import shipped
+from ..contract import WRITER_BASE, shipped
 from ..errors import UnknownTypeError, ValidationError
 from ..jsontext import MAX_DOCUMENT_BYTES, serialize
-from ..schemaset import NAMESPACES, bundle, closure
+from ..schemaset import ID_BASE, NAMESPACES, bundle, closure
 from .compat import add_compat_command
 from .conformance import add_conformance_command
 from .inputs import Document, UnreadableInput, read_documents
@@ -108,22 +109,50 @@ def cmd_roundtrip(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     contract = shipped()
+    entries = contract.writer_entries() if args.strict else contract.entries
+    base = WRITER_BASE if args.strict else ID_BASE
     if args.bundle:
-        names = closure(contract.entries, [args.type]) if args.type else set(contract.entries)
-        document = bundle(contract.entries, include=lambda entry: entry.qualified in names)
+        names = closure(entries, [args.type]) if args.type else set(entries)
+        uri = f"{base}bundle/{args.type}.json" if args.type else f"{base}bundle.json"
+        document = bundle(entries, include=lambda entry: entry.qualified in names, uri=uri)
         if args.type:
             document["$ref"] = f"#/$defs/{args.type}"
-    elif args.strict:
-        document = contract.schema(args.type, strict=True)
     else:
-        document = contract.entry(args.type).schema
+        document = entries[args.type].schema
     out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return OK
 
 
+FIXTURE_LAYOUT = "DIR/<namespace>/<Type>.json, as conformance/fixtures/values/ is"
+
+
 def cmd_fixtures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    with contextlib.redirect_stdout(out):
-        return INVALID if lint_main([args.dir] if args.dir else []) else OK
+    if args.dir is not None:
+        problem = _not_a_fixture_dir(Path(args.dir))
+        if problem:
+            err.write(f"ledgerspec: {problem}\n")
+            return USAGE
+    try:
+        with contextlib.redirect_stdout(out):
+            return INVALID if lint_main([args.dir] if args.dir else []) else OK
+    except ValueError as exc:  # a fixture file that is not JSON
+        err.write(f"ledgerspec: {exc}\n")
+        return INVALID
+
+
+def _holds_fixtures(path: Path) -> bool:
+    return any(any((path / namespace).glob("*.json")) for namespace in NAMESPACES)
+
+
+def _not_a_fixture_dir(path: Path) -> str | None:
+    """Why `path` cannot be a value fixture directory, or None when it holds fixture files."""
+    if not path.is_dir():
+        return f"{path}: no such directory (DIR holds value fixtures: {FIXTURE_LAYOUT})"
+    if _holds_fixtures(path):
+        return None
+    nested = next((path / sub for sub in ("values", "fixtures/values") if _holds_fixtures(path / sub)), None)
+    hint = f"; did you mean {nested}?" if nested else ""
+    return f"{path}: no value fixture files; expected {FIXTURE_LAYOUT}{hint}"
 
 
 def _known_type(name: str) -> str:
@@ -176,18 +205,39 @@ def build_parser() -> argparse.ArgumentParser:
     documents(roundtrip)
     roundtrip.set_defaults(run=cmd_roundtrip)
 
-    schema = commands.add_parser("schema", help="print a type's schema, or one self-contained bundle of all")
+    schema = commands.add_parser(
+        "schema",
+        help="print a type's schema, or one self-contained bundle of all",
+        description="Print the reader contract (the schema files as written) or, with --strict, the writer contract.",
+    )
     schema.add_argument("--type", metavar="T", help="qualified type name")
     schema.add_argument(
         "--bundle",
         action="store_true",
         help="one self-contained document with local references: of --type and every type it reaches, or of all types",
     )
-    schema.add_argument("--strict", action="store_true", help="print the derived strict (writer) form of --type")
+    schema.add_argument(
+        "--strict",
+        action="store_true",
+        help="the strict (writer) forms: unknown keys rejected, every always-written key required; "
+        f"$ids under {WRITER_BASE}, so they never collide with the reader forms",
+    )
     schema.set_defaults(run=cmd_schema)
 
-    fixtures = commands.add_parser("fixtures", help="check the golden value fixtures (shipped ones by default)")
-    fixtures.add_argument("dir", nargs="?", help="a fixture tree laid out as fixtures/values/<namespace>/<type>.json")
+    fixtures = commands.add_parser(
+        "fixtures",
+        help="check the golden value fixtures (shipped ones by default)",
+        description="Lint value fixtures: each file against the fixture format, each valid document against its "
+        "type and its stated serde output, each invalid one against the errors it states; without DIR, the "
+        "shipped fixtures and store scenarios. Exit 0: no problem; 1: some problem; 2: DIR is not a fixture "
+        "directory.",
+    )
+    fixtures.add_argument(
+        "dir",
+        nargs="?",
+        metavar="DIR",
+        help=f"a directory of value fixture files, one per type: {FIXTURE_LAYOUT} (default: the shipped ones)",
+    )
     fixtures.set_defaults(run=cmd_fixtures)
 
     add_store_command(commands)
@@ -207,8 +257,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             _known_type(args.type)
         if args.command == "schema" and not (args.type or args.bundle):
             parser.error("schema needs --type T, --bundle, or both")
-        if args.command == "schema" and args.strict and (args.bundle or not args.type):
-            parser.error("--strict prints the strict form of one --type, not a bundle")
         return int(args.run(args, out, err))
     except UnknownTypeError as exc:
         err.write(f"ledgerspec: {exc}\n")

@@ -1,9 +1,10 @@
 """The compatibility policy: which directions a project protects, and when a break is allowed.
 
-The mode lives in `pyproject.toml` (`[tool.ledgerspec.compat] mode = "..."`): `backward` (new
-readers must read old data), `forward` (old readers must read new data), `full` (both), or their
-`-transitive` forms, which hold the head to every release tag, not only to the base. A break in a
-protected direction is allowed only when the contract version (`schemas/VERSION`) bumps its major.
+The mode lives in the `pyproject.toml` of the project whose schemas are checked
+(`[tool.ledgerspec.compat] mode = "..."`): `backward` (new readers must read old data), `forward`
+(old readers must read new data), `full` (both), `none`, or their `-transitive` forms, which hold
+the head to every release tag, not only to the base. A break in a protected direction is allowed
+only when the contract version (`schemas/VERSION`) bumps its major.
 """
 
 from __future__ import annotations
@@ -28,24 +29,48 @@ MODES: tuple[Mode, ...] = (
     "forward-transitive",
     "full-transitive",
 )
-DEFAULT_MODE: Mode = "backward"
 _SEMVER = re.compile(r"(\d+)\.(\d+)\.(\d+)(?:[-+].*)?")
+CONFIG_FILE = "pyproject.toml"
+TABLE = "[tool.ledgerspec.compat]"
 
 
 class PolicyError(Exception):
-    """A mode or version that cannot be understood."""
+    """A mode or version that cannot be understood, or no policy where one is needed."""
 
 
-def configured_mode(root: Path | None) -> Mode:
-    """The mode of `root/pyproject.toml`, or the default when it sets none."""
-    path = root / "pyproject.toml" if root else None
-    if path is None or not path.is_file():
-        return DEFAULT_MODE
-    table = tomllib.loads(path.read_text("utf-8")).get("tool", {}).get("ledgerspec", {}).get("compat", {})
-    mode = table.get("mode", DEFAULT_MODE)
+@dataclass(frozen=True)
+class Policy:
+    """The mode a comparison is judged under and where it came from (printed with the verdict)."""
+
+    mode: Mode
+    source: str
+    """A policy file (`pyproject.toml`, `v1.0.0:pyproject.toml`) or `--mode`."""
+
+
+def read_policy(text: str, source: str) -> Policy | None:
+    """The policy of one TOML file's `[tool.ledgerspec.compat]` table, or None when it sets no mode."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{source}: not valid TOML: {exc}") from None
+    table = document.get("tool", {}).get("ledgerspec", {}).get("compat", {})
+    if "mode" not in table:
+        return None
+    mode = table["mode"]
     if mode not in MODES:
-        raise PolicyError(f"{path}: [tool.ledgerspec.compat] mode {mode!r} is not one of {', '.join(MODES)}")
-    return mode  # type: ignore[no-any-return]
+        raise PolicyError(f"{source}: {TABLE} mode {mode!r} is not one of {', '.join(MODES)}")
+    return Policy(mode, source)
+
+
+def owning_config(start: Path, top: Path | None) -> Path | None:
+    """The `pyproject.toml` nearest above `start` (itself included), not looking above `top`
+    (the repository root) when given: the project the schemas at `start` belong to."""
+    for folder in [start, *start.parents]:
+        if (folder / CONFIG_FILE).is_file():
+            return folder / CONFIG_FILE
+        if top is not None and folder == top:
+            break
+    return None
 
 
 def protected(mode: Mode) -> frozenset[str]:

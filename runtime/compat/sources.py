@@ -97,6 +97,12 @@ def from_git(repo: Path, ref: str, scratch: Path) -> Version:
     return from_directory(scratch, label=ref)
 
 
+def read_at(repo: Path, ref: str, path: str) -> str | None:
+    """The text of `path` at `ref` of `repo`, or None when that version has no such file."""
+    done = subprocess.run(["git", "-C", str(repo), "show", f"{ref}:{path}"], capture_output=True)
+    return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else None
+
+
 def _exists(repo: Path, ref: str, path: str) -> bool:
     done = subprocess.run(["git", "-C", str(repo), "cat-file", "-e", f"{ref}:{path}"], capture_output=True)
     return done.returncode == 0
