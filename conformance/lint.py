@@ -3,7 +3,8 @@
 Checks that every file matches the fixture format, ids are unique and prefixed by their type,
 every type and every union variant and enum value is covered, every valid document validates
 (strict exactly when it says so) and round-trips to the serde output it states, and every invalid
-document is rejected by both validators with the errors it states. Exit 1 on any problem.
+document is rejected by both validators with the errors it states. Without DIR it also lints the
+store scenarios and their coverage of the rule catalogue (`rules.py`). Exit 1 on any problem.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import jsonschema
 from ledgerspec import Codec, Contract, default_codec
 from ledgerspec.validation import Validator
 
+from .rules import problems as rule_problems
 from .scenarios import lint as scenario_lint
 from .scenarios import load_scenarios
 from .values import FixtureFile, InvalidCase, ValidCase, format_schema, load_corpus
@@ -162,13 +164,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def scenario_problems() -> list[str]:
-    """Problems of the shipped store scenarios: their format, then ids and declared capabilities."""
+    """Problems of the shipped store scenarios: their format, then ids, declared capabilities and
+    the rules they name (every rule of the catalogue proved by enough scenarios)."""
     try:
-        count = len(load_scenarios())
+        scenarios = load_scenarios()
     except ValueError as exc:
         return [f"scenarios: {exc}"]
-    problems = scenario_lint()
-    print(f"{count} store scenarios, {len(problems)} problem(s)")
+    problems = scenario_lint() + rule_problems(scenarios)
+    print(f"{len(scenarios)} store scenarios, {len(problems)} problem(s)")
     return problems
 
 

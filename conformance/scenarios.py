@@ -26,7 +26,6 @@ class Scenario:
     description: str
     capabilities: tuple[str, ...]
     steps: tuple[Step, ...]
-    rule: str | None = None
     rules: tuple[str, ...] = ()
 
     def wire(self) -> dict[str, Any]:
@@ -87,8 +86,7 @@ def load_scenarios_from(path: Path) -> list[Scenario]:
             description=item["description"],
             capabilities=tuple(item["capabilities"]),
             steps=tuple(parse_step(step) for step in expand(item["steps"])),
-            rule=item.get("rule"),
-            rules=tuple(item.get("rules", ())),
+            rules=tuple(item["rules"]),
         )
         for item in raw["scenarios"]
     ]

@@ -89,7 +89,15 @@ def _scenario(tmp_path: Path, *steps: dict[str, Any], capabilities: tuple[str, .
     directory.mkdir(exist_ok=True)
     body = {
         "area": "t",
-        "scenarios": [{"id": "t/one", "description": "d", "capabilities": list(capabilities), "steps": list(steps)}],
+        "scenarios": [
+            {
+                "id": "t/one",
+                "description": "d",
+                "rules": ["t.rule"],
+                "capabilities": list(capabilities),
+                "steps": list(steps),
+            }
+        ],
     }
     (directory / "t.json").write_text(json.dumps(body))
     return directory
