@@ -21,6 +21,7 @@ nox.options.sessions = [
     "lint",
     "typecheck",
     "tests",
+    "mutants",
     "compat",
 ]
 
@@ -158,6 +159,14 @@ def fixtures_lint(session: nox.Session) -> None:
     """Check the golden fixture corpus: format, ids, coverage, round trips, both validators."""
     session.install(".")
     session.run("python", "-m", "ledgerspec.conformance.lint")
+
+
+@nox.session(python=PYTHON)
+def mutants(session: nox.Session) -> None:
+    """Run the conformance suite against every broken store of the mutation catalogue: each must
+    be caught, and every rule by two scenarios (`--json FILE` writes the kill matrix)."""
+    session.install(".")
+    session.run("python", "-m", "ledgerspec.conformance.mutants", *session.posargs)
 
 
 @nox.session(python=PYTHON)

@@ -5,10 +5,8 @@ step a trivial store would fail."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -107,25 +105,3 @@ def test_a_scenario_naming_no_rule_is_reported() -> None:
 def test_the_fixture_lint_reports_rule_gaps(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lint, "load_scenarios", lambda: with_one_scenario_naming("journal.cursor"))
     assert f"journal.cursor: 1 scenario(s) name it; at least {MIN_SCENARIOS} must" in lint.scenario_problems()
-
-
-def checks_the_state(step: dict[str, Any]) -> bool:
-    """Whether a step expects a result that a store answering null, an error or its own arguments
-    would not give."""
-    ((kind, wanted),) = step["expect"].items()
-    if kind == "error" or (kind == "result" and wanted is None):
-        return False
-    return not (kind in ("result", "match") and (wanted == step["args"] or wanted in step["args"].values()))
-
-
-def operations(steps: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The steps with every parallel step's branches flattened."""
-    flat = []
-    for step in steps:
-        flat += [op for branch in step["branches"] for op in branch] if step["op"] == "parallel" else [step]
-    return flat
-
-
-def test_every_scenario_can_fail_a_trivial_store() -> None:
-    blind = [s.id for s in SCENARIOS if not any(checks_the_state(step) for step in operations(s.steps))]
-    assert blind == []
