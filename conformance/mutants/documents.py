@@ -71,27 +71,31 @@ class JournalConflictIgnoresUnknownKeys(JournalBug):
             raise
 
 
-# -- serde's form ---------------------------------------------------------------------------------
+# -- whole documents -------------------------------------------------------------------------------
 
 
-class RawEnvelopesReturned(ExperienceBug):
-    """Returns the stored envelopes as received JSON instead of the models (no serde form)."""
+class RebuildsEnvelopesFromColumns(ExperienceBug):
+    """Rebuilds each envelope from its indexed columns and the event, so a correlation id kept
+    only inside the document is lost on the way back."""
 
-    rule = "documents.serde-form"
+    rule = "documents.read-back"
 
     def query_events(self, query: Any) -> Any:
-        return [json.loads(data) for data in self.inner.query_documents(query)]
+        return [
+            {**_known(ENVELOPE, json.loads(data)), "correlation_id": None} for data in self.inner.query_documents(query)
+        ]
 
 
-class RawRunEventsReturned(RunsBug):
-    """Returns run events as the stored JSON instead of the models (no serde form)."""
+class DropsRunEventTimestamps(RunsBug):
+    """Keeps `ts_millis` in a column it never reads back, so every event returns without it."""
 
-    rule = "documents.serde-form"
+    rule = "documents.read-back"
 
     def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> Any:
-        events = self.inner.read_range(run_id, from_seq, to_seq)
-        stored = self.store._ledgers.runs.get(self.inner.run_key(run_id), [])  # the raw rows
-        return [json.loads(stored[event.seq - 1]) for event in events]
+        return [
+            {**default_codec().dump(event), "ts_millis": None}
+            for event in self.inner.read_range(run_id, from_seq, to_seq)
+        ]
 
 
 # -- values ------------------------------------------------------------------------------------------
@@ -205,8 +209,8 @@ BUGS: tuple[type[Bug], ...] = (
     DropsUnknownKeys,
     IdempotenceIgnoresUnknownKeys,
     JournalConflictIgnoresUnknownKeys,
-    RawEnvelopesReturned,
-    RawRunEventsReturned,
+    RebuildsEnvelopesFromColumns,
+    DropsRunEventTimestamps,
     NormalisesUnicode,
     NumbersAsDoubles,
     RunNumbersAsDoubles,
