@@ -44,8 +44,9 @@ function write(holder, key, canon, depth = 0) {
   if (typeof value === "number" || typeof value === "bigint") {
     const text = numberText(holder, key);
     if (!canon) return text;
+    // serde_json refuses a number a double cannot hold, integers included ("number out of range")
+    if (!Number.isFinite(Number(value))) throw new Error(`${text.slice(0, 40)} is out of a double's range`);
     if (/^-?\d+$/.test(text)) return BigInt(text).toString(); // an integer literal: exact digits
-    if (!Number.isFinite(Number(value))) throw new Error(`${text} is not a finite number`);
     return String(value); // ECMAScript's shortest form, as RFC 8785 says
   }
   if (typeof value === "string") return string(value, canon);
