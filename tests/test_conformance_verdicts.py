@@ -50,6 +50,8 @@ def answer(call):
         return {"error": "invalid_input", "message": "no"}
     if mode == "args":
         return {"result": call["args"]}
+    if mode == "empty":
+        return {"result": []}
     if mode == "first-arg":
         return {"result": next(iter(call["args"].values()), None)}
     raise SystemExit(mode)
@@ -85,7 +87,7 @@ def _trivial(tmp_path: Path, mode: str, capabilities: list[str] = ALL) -> str:
     return f"{sys.executable} {script} {mode} '{json.dumps(capabilities)}'"
 
 
-@pytest.mark.parametrize("mode", ["null", "error", "args", "first-arg"])
+@pytest.mark.parametrize("mode", ["null", "error", "empty", "args", "first-arg"])
 def test_a_harness_that_answers_without_a_store_passes_no_scenario(tmp_path: Path, mode: str) -> None:
     target = HarnessTarget(_trivial(tmp_path, mode), timeout=5, validate=True)
     try:

@@ -80,19 +80,3 @@ def test_rules_killed_by_fewer_than_two_scenarios_are_problems() -> None:
         "rule r.two is killed by 1 distinct scenario(s); 2 needed",
     ]
     assert Matrix(stores[:1], ["r.one"]).problems() == []
-
-
-def _checks_state(step: dict[str, Any]) -> bool:
-    """Whether a step expects a result a trivial store (answering null, an error, an empty list or
-    its own arguments) cannot give."""
-    ((kind, wanted),) = step["expect"].items()
-    if kind == "error" or wanted in (None, [], {}):
-        return False
-    return wanted not in step["args"].values()
-
-
-def test_every_edge_scenario_checks_state() -> None:
-    edges = [s for s in load_scenarios() if s.id.split("/")[0].endswith("-edges")]
-    assert len(edges) >= 40
-    lazy = [s.id for s in edges if not any(_checks_state(step) for step in s.steps)]
-    assert lazy == []

@@ -571,6 +571,13 @@ def inject(scratch: Scratch, table: str, condition: str, text: str, times: int) 
     return fired
 
 
+def remove_injection(scratch: Scratch, table: str) -> None:
+    """Drop the trigger `inject` added, which verify reports as a trigger ledgerspec does not create."""
+    with psycopg.connect(scratch.url, autocommit=True) as conn:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(scratch.schema)))
+        conn.execute(f"DROP TRIGGER fault_inject ON {table}".encode())
+
+
 @pytest.mark.parametrize("sqlstate", list(FAILURES))
 @pytest.mark.parametrize("write", list(WRITES))
 def test_injected_failures_within_retries_are_retried(scratch: Scratch, write: str, sqlstate: str) -> None:
@@ -583,6 +590,7 @@ def test_injected_failures_within_retries_are_retried(scratch: Scratch, write: s
     call(store)
     assert fired() == 3
     assert scratch.count(table) == 5 + added
+    remove_injection(scratch, table)
     assert store.verify().ok
     assert scratch.chain_problems() == []
 
@@ -605,6 +613,7 @@ def test_injected_failures_beyond_retries_are_transient(scratch: Scratch, write:
     assert fired() == 3
     call(store)  # the 4th attempt is not failed by the trigger
     assert scratch.count(table) == 5 + added
+    remove_injection(scratch, table)
     assert store.verify().ok
 
 

@@ -9,7 +9,9 @@ from types import ModuleType
 
 from sqlite_utils import Database
 
+from ..errors import StorageError
 from ..store import LedgerStore, SqliteStore
+from ..store.connection import open_readonly
 from ..store.schema import file_version
 
 
@@ -63,10 +65,10 @@ def format_version(location: str) -> int | None:
     if not path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = open_readonly(path)
         try:
             return file_version(Database(conn))
         finally:
             conn.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, StorageError):
         return 0

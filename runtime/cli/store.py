@@ -1,5 +1,6 @@
-"""`ledgerspec store ...`: create, fill, query, verify, export, import and copy a ledger: a SQLite
-file, or a schema of a PostgreSQL database named by a `postgresql://` URL (see `locations`).
+"""`ledgerspec store ...`: create, fill, query, verify, checkpoint, export, import and copy a
+ledger: a SQLite file, or a schema of a PostgreSQL database named by a `postgresql://` URL (see
+`locations`).
 
 Exit codes as for every command: 0 done, 1 a document or the store refused (nothing of the
 failing batch written), 2 usage error (bad option, unreadable input, no such ledger file).
@@ -12,6 +13,7 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 import orjson
@@ -20,10 +22,12 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .. import default_codec
+from ..canonical import jcs
 from ..contract import shipped
 from ..errors import InvalidInputError, LedgerspecError, ValidationError
 from ..jsontext import serialize
-from ..store import LedgerStore
+from ..store import LedgerStore, checkpoint, stored
+from ..store.checkpoint import Mark
 from ..store.envelope_rules import envelope_columns
 from .inputs import Document, UnreadableInput, read_documents
 from .locations import UsageError, format_version, open_existing, open_store
@@ -34,6 +38,7 @@ RUN_EVENT_TYPE = "mfm.EventEnvelope"
 JOURNAL_TYPE = "agentsdk.JournalRecord"
 LEDGER_TYPES = (EXPERIENCE_TYPE, RUN_EVENT_TYPE, JOURNAL_TYPE)
 DEFAULT_BATCH = 1000
+DEFAULT_MAX_PROBLEMS = 100
 LOCATION = "a SQLite file or a postgresql:// URL"
 EVENT_COLUMNS = ("event_id", "occurred_at", "tenant", "correlation", "kind", "chain")
 
@@ -339,19 +344,75 @@ def cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # -- verify, export, stats -------------------------------------------------------------------
 
 
+def _file_bytes(path: str, what: str) -> bytes:
+    """The bytes of a file the command line names; a usage error when it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+
+
+def _key(path: str | None) -> bytes | None:
+    """The HMAC key in a `--key-file`: its bytes, without a final newline; a usage error when
+    it cannot be read or is empty."""
+    if path is None:
+        return None
+    key = _file_bytes(path, "key").removesuffix(b"\n").removesuffix(b"\r")
+    if not key:
+        raise UsageError(f"{path}: the key file is empty")
+    return key
+
+
+def _marks(paths: list[str], key: bytes | None) -> list[Mark]:
+    """The marks of every `--checkpoint` file; an unreadable or invalid one is a usage error."""
+    marks = []
+    for path in paths:
+        try:
+            marks += checkpoint.load(_file_bytes(path, "checkpoint"), path, key)
+        except InvalidInputError as exc:
+            raise UsageError(str(exc)) from None
+    return marks
+
+
 @_guarded
 def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Re-hash every document and re-link every chain; print each table's rows and head, and any break."""
+    """Check every row, the append-only triggers and any checkpoints; print each table's rows and
+    head, then every problem (at most `--max-problems` rows), and exit 1 when there is one."""
+    if args.key_file is not None and not args.checkpoint:
+        raise UsageError("--key-file checks checkpoints: give them with --checkpoint FILE")
+    marks = _marks(args.checkpoint, _key(args.key_file))
     with open_existing(args.path) as store:
-        report = store.verify()
+        report = store.verify(max_problems=args.max_problems, checkpoints=marks)
+    problems: list[str] = []
     for table in report.tables:
         out.write(f"{table.table}: {table.rows} row(s), head {table.head}\n")
-        if table.broken is not None:
-            out.write(f"  BROKEN: {table.broken}\n")
-    for table in report.tables:
-        if table.broken is not None:
-            err.write(f"ledgerspec: corruption: {table.broken}\n")
+        shown = [str(broken) for broken in table.problems[: max(args.max_problems - len(problems), 0)]]
+        out.writelines(f"  BROKEN: {line}\n" for line in shown)
+        if table.found > len(shown):
+            out.write(f"  ... and {table.found - len(shown)} more broken row(s) (--max-problems {args.max_problems})\n")
+        problems += shown
+    for kind, lines in (("definitions", report.definitions), ("checkpoint", report.checkpoints)):
+        out.writelines(f"{kind}: BROKEN: {line}\n" for line in lines)
+        problems += lines
+    if args.checkpoint and not report.checkpoints:
+        out.write(f"checkpoints: the ledger extends all {len(args.checkpoint)} checkpoint file(s)\n")
+    err.writelines(f"ledgerspec: corruption: {line}\n" for line in problems)
+    if not report.ok:
+        found = sum(table.found for table in report.tables) + len(report.definitions) + len(report.checkpoints)
+        err.write(f"ledgerspec: {store.location} does not verify: {found} problem(s)\n")
     return OK if report.ok else INVALID
+
+
+@_guarded
+def cmd_checkpoint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Verify the ledger, then print (or write to `-o`) a checkpoint of it: each table's last
+    position, chain value and row count, with an HMAC when `--key-file` is given."""
+    key = _key(args.key_file)
+    with open_existing(args.path) as store:
+        value = store.checkpoint(key)
+    with _sink(args.output, out) as write:
+        write(jcs(value) + b"\n")
+    return OK
 
 
 @_guarded
@@ -364,9 +425,15 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _exported(store: LedgerStore) -> Iterator[Document]:
-    """A store's export as input documents (labelled by ledger row), for loading elsewhere."""
-    for index, data in enumerate(store.export()):
-        yield Document(index, f"{store.location} document", index + 1, orjson.loads(data))
+    """A store's export as input documents, each labelled by its table and position (so a row
+    the destination refuses is named where it is stored); a stored row that is not JSON is a
+    CorruptionError naming it."""
+    for index, (table, position, data) in enumerate(store.stored_documents()):
+        try:
+            value = stored.parse(data)
+        except stored.Malformed as exc:
+            raise stored.corrupt(table, position, str(exc)) from None
+        yield Document(index, f"{store.location} {table} row {position}", None, value)
 
 
 @_guarded
@@ -469,6 +536,11 @@ def _add_batch(sub: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_key_file(sub: argparse.ArgumentParser, purpose: str) -> None:
+    """The `--key-file` option of the checkpoint commands."""
+    sub.add_argument("--key-file", metavar="FILE", help=f"{purpose} (the file's bytes, without a final newline)")
+
+
 def _add_query(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `store query` and its filters."""
     query = subs.add_parser("query", help="print the experience envelopes matching every filter given")
@@ -491,7 +563,7 @@ def _add_query(subs: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def add_store_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `store` and its subcommands on the top-level command list."""
     store = commands.add_parser(
-        "store", help="create, fill, query, verify, export, import and copy a ledger (SQLite file or PostgreSQL)"
+        "store", help="create, fill, query, verify, checkpoint, export, import and copy a ledger (SQLite or PostgreSQL)"
     )
     subs = store.add_subparsers(dest="store_command", required=True, metavar="SUBCOMMAND")
 
@@ -513,9 +585,32 @@ def add_store_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
     _add_query(subs)
 
-    verify = subs.add_parser("verify", help="re-hash every document and re-link every hash chain")
+    verify = subs.add_parser(
+        "verify", help="check every row, hash chain and append-only trigger, and that the ledger extends checkpoints"
+    )
     verify.add_argument("path", metavar="PATH", help=f"the ledger: {LOCATION}")
+    verify.add_argument(
+        "--checkpoint",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="checkpoint file(s) (`store checkpoint`): the ledger must hold the same chain value at their positions",
+    )
+    verify.add_argument(
+        "--max-problems",
+        type=_count(1),
+        default=DEFAULT_MAX_PROBLEMS,
+        metavar="N",
+        help=f"list at most N broken rows (all are counted; default {DEFAULT_MAX_PROBLEMS})",
+    )
+    _add_key_file(verify, "check each checkpoint's HMAC with this key")
     verify.set_defaults(run=cmd_verify)
+
+    point = subs.add_parser("checkpoint", help="verify, then print each table's position and chain value")
+    point.add_argument("path", metavar="PATH", help=f"the ledger: {LOCATION}")
+    point.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    _add_key_file(point, "sign the checkpoint with HMAC-SHA256 under this key")
+    point.set_defaults(run=cmd_checkpoint)
 
     export = subs.add_parser("export", help="write every stored document as JSON lines, byte for byte")
     export.add_argument("path", metavar="PATH", help=f"the ledger: {LOCATION}")

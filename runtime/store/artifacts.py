@@ -6,11 +6,10 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
-
 from ledgerspec.models import mfm
 
 from ..errors import CorruptionError, InvalidInputError, NotFoundError
+from . import stored
 from .backend import Backend
 from .chain import Row
 from .documents import Documents
@@ -56,9 +55,9 @@ class ArtifactLedger:
         artifact_id = digest.hex()
 
         def store() -> str:
-            stored = self._file.one(f"SELECT hash FROM {ARTIFACTS.table} WHERE artifact_id = ?", (artifact_id,))
-            if stored is not None:
-                if bytes(stored[0]) != digest:
+            found = self._file.one(f"SELECT id, hash FROM {ARTIFACTS.table} WHERE artifact_id = ?", (artifact_id,))
+            if found is not None:
+                if stored.bytes_of(found[1], ARTIFACTS.table, found[0], "hash") != digest:
                     raise CorruptionError(f"artifact {artifact_id} is stored with a hash that does not match its id")
                 return artifact_id
             row = Row((artifact_id, kind_text(value), len(content)), content, digest)
@@ -69,19 +68,24 @@ class ArtifactLedger:
 
     def get(self, artifact_id: str) -> bytes:
         key = artifact_key(artifact_id)
-        rows = self._file.read(f"SELECT document FROM {ARTIFACTS.table} WHERE artifact_id = ?", (key,))
+        rows = self._file.read(f"SELECT id, document FROM {ARTIFACTS.table} WHERE artifact_id = ?", (key,))
         if not rows:
             raise NotFoundError(f"artifact {key[:80]!r} is not stored")
-        content = bytes(rows[0][0])
+        content = stored.bytes_of(rows[0][1], ARTIFACTS.table, rows[0][0])
         if hashlib.sha256(content).hexdigest() != key:
             raise CorruptionError(f"artifact {key}: the stored bytes no longer hash to its id")
         return content
 
     def stored(self) -> Iterator[tuple[mfm.ArtifactKind, bytes]]:
         """Every artifact's kind and bytes, in the order they were first put."""
-        build = self._documents.codec.build
-        for kind, content in self._file.rows(ARTIFACTS, ("kind", "document")):
-            yield build(KIND, orjson.loads(self._file.text(kind))), bytes(content)
+        codec = self._documents.codec
+        for position, kind, content in self._file.rows(ARTIFACTS, ("kind", "document")):
+            # SQLite keeps the kind as text, PostgreSQL as UTF-8 bytea: read both as the JSON's bytes.
+            text = kind.encode("utf-8", "surrogatepass") if isinstance(kind, str) else kind
+            yield (
+                stored.model(codec, KIND, text, ARTIFACTS.table, position, column="kind"),
+                stored.bytes_of(content, ARTIFACTS.table, position),
+            )
 
     def exists(self, artifact_id: str) -> bool:
         key = artifact_key(artifact_id)

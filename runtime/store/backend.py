@@ -9,11 +9,12 @@ to the end of a table's hash chain, and streams a table for `verify` and export.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 from ..errors import StorageError
+from . import stored
 from .chain import Derived, Row, TableReport, verified_columns, walk
 from .tables import LEDGERS, Ledger
 
@@ -102,15 +103,23 @@ class Backend(ABC):
         row = self.one(sql, params)
         return int(row[0]) if row and row[0] is not None else 0
 
-    def documents(self, ledger: Ledger, where: str = "", params: Sequence[Any] = ()) -> Iterator[bytes]:
-        """Stored documents of a table in chain order, optionally filtered."""
-        return (bytes(document) for (document,) in self.rows(ledger, ("document",), where, params))
+    def documents(self, ledger: Ledger, where: str = "", params: Sequence[Any] = ()) -> Iterator[tuple[int, bytes]]:
+        """Stored documents of a table in chain order, optionally filtered, each with its
+        position; a row whose document is not bytes, or holds a line break (which would split an
+        export's line, and no canonical document holds), is a CorruptionError naming it."""
+        for position, value in self.rows(ledger, ("document",), where, params):
+            data = stored.bytes_of(value, ledger.table, position)
+            if b"\n" in data:
+                raise stored.corrupt(
+                    ledger.table, position, "document holds a line break, which no stored document does"
+                )
+            yield position, data
 
     def rows(
         self, ledger: Ledger, columns: Sequence[str], where: str = "", params: Sequence[Any] = ()
     ) -> Iterator[tuple[Any, ...]]:
-        """Columns of a table's rows in chain order, optionally filtered, read a page at a time so
-        exporting a large ledger needs little memory."""
+        """The position and `columns` of a table's rows in chain order, optionally filtered, read
+        a page at a time so exporting a large ledger needs little memory."""
         condition = f" AND ({where})" if where else ""
         after = 0
         while True:
@@ -119,21 +128,35 @@ class Backend(ABC):
                 f"ORDER BY {ledger.order} LIMIT {PAGE}",
                 [after, *params],
             )
-            for after, *values in page:  # noqa: B007 - `after` is the page's last position
-                yield tuple(values)
+            yield from page
             if len(page) < PAGE:
                 return
+            after = page[-1][0]
 
-    def verify(self, derived: Mapping[str, Derived]) -> list[TableReport]:
-        """Walk every ledger table in chain order (see `chain.walk`) in one snapshot, one report
-        per table."""
+    def verify(
+        self,
+        derived: Mapping[str, Derived],
+        *,
+        limit: int | None = None,
+        marks: Mapping[str, Collection[int]] | None = None,
+    ) -> list[TableReport]:
+        """Walk every ledger table in chain order (see `chain.walk`: at most `limit` broken rows
+        listed per table, chain values recomputed at the positions `marks` names) in one
+        snapshot, one report per table."""
         with self.snapshot() as stream:
             reports = []
             for ledger in LEDGERS:
                 how = derived[ledger.table]
                 rows = stream(f"SELECT {verified_columns(ledger, how)} FROM {ledger.table} ORDER BY {ledger.order}")
-                reports.append(walk(ledger, how, (self._readable(row) for row in rows)))
+                readable = (self._readable(row) for row in rows)
+                at = (marks or {}).get(ledger.table, ())
+                reports.append(walk(ledger, how, readable, limit=limit, marks=at))
             return self._checked_ends(reports, stream)
+
+    @abstractmethod
+    def definition_problems(self) -> list[str]:
+        """How the database's append-only triggers (and the functions they run) differ from
+        those this version's schema module creates: missing, changed, disabled or extra ones."""
 
     def _checked_ends(self, reports: list[TableReport], stream: Stream) -> list[TableReport]:
         """The reports, with whatever the backend records of each table's end compared (nothing

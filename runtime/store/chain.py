@@ -5,17 +5,27 @@ SHA-256 of its document (`hash`) and SHA-256 of the previous row's chain value a
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
+from .stored import Malformed, as_bytes
 from .tables import Ledger
 
 GENESIS = bytes(32)
 """The `chain` value before a table's first row."""
 
-Derived = tuple[tuple[str, ...], Callable[[bytes], tuple[Any, ...]]]
-"""A table's metadata columns and how to compute them from a stored document."""
+
+class Derived(NamedTuple):
+    """What a table's rows must hold beyond the chain: its metadata columns, how to compute them
+    from a stored document (raising `stored.Malformed` for a document that is not one of the
+    table's ledger), and, for a ledger whose documents are numbered per stream (the seq of a run's
+    events, the journal_seq of a run's records), the two of those columns naming the stream and
+    the number, which must run 1, 2, 3, ... in each stream."""
+
+    columns: tuple[str, ...]
+    derive: Callable[[bytes], tuple[Any, ...]]
+    numbered: tuple[str, str] | None = None
 
 
 def link(previous: bytes, digest: bytes) -> bytes:
@@ -33,51 +43,146 @@ class Row(NamedTuple):
 
 @dataclass(frozen=True)
 class Break:
-    """The first row of a ledger table that fails verification, and why."""
+    """A row of a ledger table that fails verification, and why."""
 
     table: str
-    position: int
+    position: Any
     key: dict[str, Any]
     reason: str
 
     def __str__(self) -> str:
         ids = ", ".join(f"{name}={value!r}" for name, value in self.key.items())
-        return f"{self.table} row {self.position} ({ids}): {self.reason}"
+        return f"{self.table} row {self.position}" + (f" ({ids})" if ids else "") + f": {self.reason}"
 
 
 @dataclass(frozen=True)
 class TableReport:
-    """What `verify` found in one ledger table."""
+    """What `verify` found in one ledger table: its row count, its head (the last row's stored
+    chain value), the problems listed (the first `limit` broken rows), how many were found in
+    all, and the chain value recomputed from the documents alone at each position asked for
+    (what a checkpoint of that position recorded, if the ledger still extends it)."""
 
     table: str
     rows: int
     head: str
-    broken: Break | None
+    problems: tuple[Break, ...] = ()
+    found: int = 0
+    chains: Mapping[int, str] = field(default_factory=dict)
+
+    @property
+    def broken(self) -> Break | None:
+        """The first broken row, or None when the table verified."""
+        return self.problems[0] if self.problems else None
+
+    def with_problem(self, problem: Break) -> TableReport:
+        """The report with one more problem found (a backend's check of the table's end)."""
+        return replace(self, problems=(*self.problems, problem), found=self.found + 1)
 
 
 def verified_columns(ledger: Ledger, derived: Derived) -> str:
     """The select list `walk` expects: position, key columns, metadata columns, document, hash, chain."""
-    return ", ".join((ledger.order, *ledger.key, *derived[0], "document", "hash", "chain"))
+    return ", ".join((ledger.order, *ledger.key, *derived.columns, "document", "hash", "chain"))
 
 
-def walk(ledger: Ledger, derived: Derived, rows: Iterable[Sequence[Any]]) -> TableReport:
-    """Verify a table's rows (selected as `verified_columns` says, in append order): re-hash each
-    document, re-link the chain and re-derive the metadata columns; report the row count, the
-    head chain value and the first broken row."""
-    columns, derive = derived
+def _raw(value: Any, column: str, reasons: list[str]) -> bytes:
+    """A bytes column's value as bytes whatever the row holds (text as its UTF-8, NULL as no
+    bytes), noting in `reasons` when it is not bytes."""
+    if type(value) is bytes:  # the common case, without a call
+        return value
+    try:
+        return as_bytes(value, column)
+    except Malformed as exc:
+        reasons.append(str(exc))
+        return value.encode("utf-8", "surrogatepass") if isinstance(value, str) else str(value or "").encode()
+
+
+def _row_problems(
+    row: Sequence[Any], expected: int, previous: bytes, derived: Derived, keys: int
+) -> tuple[list[str], bytes, bytes, tuple[Any, ...] | None]:
+    """Why one row fails verification (nothing when it is intact), with the SHA-256 of its
+    document, its stored chain value as bytes and the columns its document gives (None when it
+    gives none). `expected` is the position it must have (the
+    previous row's plus one) and `previous` the stored chain value of the row before it."""
+    reasons: list[str] = []
+    position = row[0]
+    if isinstance(position, bool) or position != expected:
+        reasons.append(f"position {position!r} where {expected} was expected (positions run 1, 2, 3, ... without gaps)")
+    document = _raw(row[-3], "document", reasons)
+    digest = _raw(row[-2], "hash", reasons)
+    chain = _raw(row[-1], "chain", reasons)
+    actual = hashlib.sha256(document).digest()
+    if actual != digest:
+        reasons.append("document does not match its stored hash (the document was changed)")
+    if chain != link(previous, digest):
+        reasons.append("hash chain broken (a row before it was changed, removed or inserted)")
+    try:
+        values = derived.derive(document)
+    except Malformed as exc:
+        reasons.append(str(exc))
+        return reasons, actual, chain, None
+    stored = tuple(row[1 + keys : -3])
+    changed = [name for name, a, b in zip(derived.columns, stored, values, strict=True) if a != b]
+    if changed:
+        reasons.append(f"indexed column(s) {', '.join(changed)} no longer match the document")
+    return reasons, actual, chain, values
+
+
+class _Streams:
+    """The last number of each stream of a numbered table (see `Derived.numbered`), as the
+    documents give them (a changed column is reported by itself, not as a gap after it)."""
+
+    def __init__(self, derived: Derived) -> None:
+        self.numbered = derived.numbered
+        self.at = (0, 0) if self.numbered is None else tuple(map(derived.columns.index, self.numbered))
+        self.last: dict[Any, int] = {}
+
+    def problem(self, values: tuple[Any, ...] | None) -> str | None:
+        """Why a document's number does not follow its stream's last one (None when it does, or
+        when the table is not numbered or the document gave no columns)."""
+        if self.numbered is None or values is None:
+            return None
+        stream, number = values[self.at[0]], values[self.at[1]]
+        expected = self.last.get(stream, 0) + 1
+        self.last[stream] = number
+        if number == expected:
+            return None
+        name, counter = self.numbered
+        return f"{counter} {number} of {name} {stream!r} where {expected} was expected (gap-free from 1 in each)"
+
+
+def walk(
+    ledger: Ledger,
+    derived: Derived,
+    rows: Iterable[Sequence[Any]],
+    *,
+    limit: int | None = None,
+    marks: Collection[int] = (),
+) -> TableReport:
+    """Verify a table's rows (selected as `verified_columns` says, in append order): positions
+    must run 1..n, each document must match its hash and be a valid document of the ledger (in
+    canonical form), the chain must link and the metadata columns must be those the document
+    gives. Every row is checked whatever the rows before it hold; the report lists the first
+    `limit` broken rows (all with None) and counts every one, and gives the chain value
+    recomputed from the documents alone at each position in `marks`."""
     keys = len(ledger.key)
-    previous, count, broken = GENESIS, 0, None
+    previous = computed = GENESIS
+    count = found = before = 0
+    problems: list[Break] = []
+    chains: dict[int, str] = {}
+    streams = _Streams(derived)
     for count, row in enumerate(rows, start=1):  # noqa: B007 - the count is the row total
-        document, digest, chain = (bytes(value or b"") for value in row[-3:])
-        reason = None
-        if hashlib.sha256(document).digest() != digest:
-            reason = "document does not match its stored hash (the document was changed)"
-        elif chain != link(previous, digest):
-            reason = "hash chain broken (a row before it was changed, removed or inserted)"
-        elif (stored := tuple(row[1 + keys : -3])) != (expected := derive(document)):
-            changed = [name for name, a, b in zip(columns, stored, expected, strict=True) if a != b]
-            reason = f"indexed column(s) {', '.join(changed)} no longer match the document"
-        if reason is not None and broken is None:
-            broken = Break(ledger.table, row[0], dict(zip(ledger.key, row[1 : 1 + keys], strict=True)), reason)
-        previous = chain
-    return TableReport(ledger.table, count, previous.hex(), broken)
+        reasons, digest, previous, values = _row_problems(row, before + 1, previous, derived, keys)
+        numbering = streams.problem(values)
+        if numbering is not None:
+            reasons.append(numbering)
+        # A gap is reported once, at the row after it; the rows after that follow on from it.
+        before = row[0] if type(row[0]) is int else before + 1
+        computed = link(computed, digest)
+        if row[0] in marks:
+            chains[row[0]] = computed.hex()
+        if reasons:
+            found += 1
+            if limit is None or len(problems) < limit:
+                key = dict(zip(ledger.key, row[1 : 1 + keys], strict=True))
+                problems.append(Break(ledger.table, row[0], key, "; ".join(reasons)))
+    return TableReport(ledger.table, count, previous.hex(), tuple(problems), found, chains)

@@ -13,9 +13,10 @@ from typing import Any, Literal, TypeVar
 from sqlite_utils import Database
 
 from ..errors import StorageError
+from . import stored
 from .backend import Backend, Stream, format_error
 from .chain import GENESIS, Row, link
-from .schema import MIGRATIONS, file_version, migrate
+from .schema import MIGRATIONS, file_version, migrate, refuse_foreign, trigger_problems
 from .tables import Ledger
 
 T = TypeVar("T")
@@ -26,6 +27,32 @@ CACHE_KIB = 65536
 """Page cache per connection: 64 MiB keeps the indexes of a large ledger's recent rows in memory."""
 
 Synchronous = Literal["FULL", "NORMAL"]
+
+
+def open_readonly(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
+    """A read-only connection to a ledger file. A WAL-mode file is read through its `-shm`
+    index, which SQLite creates beside the file when it is missing; where it cannot (a directory
+    the reader may not write: someone else's ledger, read-only media) the file is opened as
+    immutable instead, which is exact when no write-ahead log holds commits not yet in the file
+    (there is none: no writer can have created one in that directory)."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=timeout, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "unable to open" not in str(exc):  # a busy or locked file is not read as immutable
+            raise
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StorageError(
+                f"{path}: cannot read it: its directory is not writable and its write-ahead log {wal.name} "
+                "holds commits not yet in the file (open it once where it can be written to fold them in)"
+            ) from None
+    return sqlite3.connect(
+        f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, timeout=timeout, check_same_thread=False
+    )
 
 
 class LedgerFile(Backend):
@@ -49,13 +76,7 @@ class LedgerFile(Backend):
             raise StorageError(f"{self.path} does not exist")
         try:
             if readonly:
-                conn = sqlite3.connect(
-                    f"{self.path.resolve().as_uri()}?mode=ro",
-                    uri=True,
-                    isolation_level=None,
-                    timeout=busy_timeout,
-                    check_same_thread=False,
-                )
+                conn = open_readonly(self.path, busy_timeout)
             else:
                 conn = sqlite3.connect(self.path, isolation_level=None, timeout=busy_timeout, check_same_thread=False)
         except sqlite3.Error as exc:
@@ -66,6 +87,7 @@ class LedgerFile(Backend):
             with self.translated():
                 conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
                 if not readonly:
+                    refuse_foreign(self.db)  # before the WAL pragma, which would rewrite its header
                     conn.execute("PRAGMA journal_mode=WAL")
                     conn.execute(f"PRAGMA synchronous={synchronous}")
                     migrate(self.db)
@@ -144,8 +166,14 @@ class LedgerFile(Backend):
 
     def _head(self, ledger: Ledger) -> bytes:
         """The chain value of a table's last row (GENESIS for an empty table)."""
-        row = self.conn.execute(f"SELECT chain FROM {ledger.table} ORDER BY {ledger.order} DESC LIMIT 1").fetchone()
-        return GENESIS if row is None else bytes(row[0])
+        row = self.conn.execute(
+            f"SELECT {ledger.order}, chain FROM {ledger.table} ORDER BY {ledger.order} DESC LIMIT 1"
+        ).fetchone()
+        return GENESIS if row is None else stored.bytes_of(row[1], ledger.table, row[0], "chain")
+
+    def definition_problems(self) -> list[str]:
+        with self.translated():
+            return trigger_problems(self.db)
 
     def append_rows(self, ledger: Ledger, columns: Sequence[str], rows: Sequence[Row]) -> None:
         if not rows:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import orjson
-
 from ledgerspec.models import converge
 
 from ..clock import Clock, format_timestamp
 from ..errors import ConflictError, InvalidInputError, InvalidQueryError
+from . import stored
 from .backend import Backend
 from .chain import Row
 from .documents import U63, Document, Documents, check_batch
@@ -77,8 +76,13 @@ class ExperienceLedger:
         for start in range(0, len(unique), _LOOKUP_CHUNK):
             chunk = unique[start : start + _LOOKUP_CHUNK]
             marks = ",".join("?" * len(chunk))
-            rows = self._file.read(f"SELECT event_id, hash FROM {EXPERIENCE.table} WHERE event_id IN ({marks})", chunk)
-            found.update((self._file.text(event_id), bytes(digest)) for event_id, digest in rows)
+            rows = self._file.read(
+                f"SELECT seq, event_id, hash FROM {EXPERIENCE.table} WHERE event_id IN ({marks})", chunk
+            )
+            found.update(
+                (self._file.text(event_id), stored.bytes_of(digest, EXPERIENCE.table, seq, "hash"))
+                for seq, event_id, digest in rows
+            )
         return found
 
     def write_artifact_state_transition(
@@ -102,8 +106,11 @@ class ExperienceLedger:
     # -- reading ----------------------------------------------------------------------------
 
     def _envelopes(self, sql: str, params: Sequence[Any]) -> list[converge.ExperienceEventEnvelope]:
-        build = self._documents.codec.build
-        return [build(ENVELOPE, orjson.loads(row[0])) for row in self._file.read(sql, params)]
+        """The envelopes of a query selecting `document, seq`, each checked (see `stored`)."""
+        codec = self._documents.codec
+        return [
+            stored.model(codec, ENVELOPE, data, EXPERIENCE.table, seq) for data, seq in self._file.read(sql, params)
+        ]
 
     def _tenant_clause(self, requested: str | None) -> tuple[list[str], list[Any]] | None:
         """The tenant condition of a query; None when the view's tenant excludes every row."""
@@ -124,8 +131,8 @@ class ExperienceLedger:
         return value
 
     def query_events(self, query: converge.EventQuery) -> list[converge.ExperienceEventEnvelope]:
-        build = self._documents.codec.build
-        return [build(ENVELOPE, orjson.loads(document)) for document in self.query_documents(query)]
+        sql, params = self.event_sql(query)
+        return [] if sql is None else self._envelopes(sql, params)
 
     def _scoped(self, type_name: str, query: Any) -> tuple[dict[str, Any], list[str], list[Any]] | None:
         """A checked query with the tenant condition it starts from, or None when it can match
@@ -140,7 +147,14 @@ class ExperienceLedger:
         """The stored documents (canonical bytes, unknown keys and all) `query_events` would
         return, without building models: the fast path for readers that want JSON."""
         sql, params = self.event_sql(query)
-        return [] if sql is None else [bytes(row[0]) for row in self._file.read(sql, params)]
+        if sql is None:
+            return []
+        codec = self._documents.codec
+        found = []
+        for data, seq in self._file.read(sql, params):
+            found.append(stored.bytes_of(data, EXPERIENCE.table, seq))
+            stored.value_of(codec, ENVELOPE, data, EXPERIENCE.table, seq)  # never hand out a row that is no envelope
+        return found
 
     def event_sql(self, query: converge.EventQuery) -> tuple[str | None, list[Any]]:
         """The SQL of an EventQuery, selecting `document` in append order (None when it can match
@@ -187,13 +201,17 @@ class ExperienceLedger:
         clauses, params = tenant
         where = " AND ".join(["trace_link_id = ?", *clauses])
         rows = self._file.read(
-            f"SELECT document FROM {EXPERIENCE.table} WHERE {where} ORDER BY seq DESC LIMIT 1",
+            f"SELECT document, seq FROM {EXPERIENCE.table} WHERE {where} ORDER BY seq DESC LIMIT 1",
             [trace_link_id, *params],
         )
         if not rows:
             return None
-        trace = orjson.loads(rows[0][0])["event"]["data"]["trace_link"]
-        return self._documents.codec.build("converge.ReplayTrace", trace)  # type: ignore[no-any-return]
+        codec = self._documents.codec
+        event = stored.value_of(codec, ENVELOPE, rows[0][0], EXPERIENCE.table, rows[0][1])["event"]
+        if event["type"] != "ReplayTraceRecorded":
+            problem = f"its trace_link_id column is set, but its document is a {event['type']}"
+            raise stored.corrupt(EXPERIENCE.table, rows[0][1], problem)
+        return codec.build("converge.ReplayTrace", event["data"]["trace_link"])  # type: ignore[no-any-return]
 
     def query_artifacts(self, query: converge.ArtifactQuery) -> list[converge.ExperienceEventEnvelope]:
         sql, params = self.artifact_sql(query)
@@ -224,11 +242,15 @@ class ExperienceLedger:
         if value.get("state") is not None:
             clauses.append("e.artifact_state = ?")
             params.append(value["state"])
-        sql = f"SELECT e.document FROM {transitions('e')} WHERE {' AND '.join(clauses)} ORDER BY e.seq"
+        sql = f"SELECT e.document, e.seq FROM {transitions('e')} WHERE {' AND '.join(clauses)} ORDER BY e.seq"
         return _limited(sql, params, value.get("limit"))
 
     def documents(self) -> Iterator[bytes]:
         """Every stored document (canonical bytes) in this store's scope, in append order."""
+        return (data for _, data in self.stored_documents())
+
+    def stored_documents(self) -> Iterator[tuple[int, bytes]]:
+        """Every stored document in this store's scope with its position, in append order."""
         tenant = self._tenant_clause(None)
         assert tenant is not None
         clauses, params = tenant

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import orjson
-
 from ledgerspec.models import agentsdk
 
 from ..errors import ConcurrencyError, ConflictError, InvalidInputError
+from . import stored
 from .backend import Backend
 from .documents import U63, Document, Documents, check_batch, sequence_number, stored_integer
 from .protocols import Record
@@ -63,17 +62,17 @@ class JournalLedger:
         value = document.value
         run, seq = value["run_id"], value["journal_seq"]
         one = self._file.one
-        stored = one(
-            f"SELECT journal_seq, hash FROM {JOURNAL.table} WHERE run_id = ? AND record_id = ?",
+        found = one(
+            f"SELECT journal_seq, hash, id FROM {JOURNAL.table} WHERE run_id = ? AND record_id = ?",
             (run, value["record_id"]),
         )
-        if stored is not None:
-            if bytes(stored[1]) != document.digest:
+        if found is not None:
+            if stored.bytes_of(found[1], JOURNAL.table, found[2], "hash") != document.digest:
                 raise ConflictError(
                     f"record_id {value['record_id']!r} is already journaled for run {run!r} "
-                    f"(journal_seq {stored[0]}) with different content"
+                    f"(journal_seq {found[0]}) with different content"
                 )
-            return cursor(stored[0])
+            return cursor(found[0])
         for key in ("idempotency_key", "dedupe_key"):
             if value.get(key) is not None:
                 duplicate = one(
@@ -95,13 +94,17 @@ class JournalLedger:
         low = sequence_number("from_seq", from_seq)
         high = U63 if to_seq is None else sequence_number("to_seq", to_seq)
         rows = self._file.read(
-            f"SELECT document FROM {JOURNAL.table} "
+            f"SELECT id, document FROM {JOURNAL.table} "
             "WHERE run_id = ? AND journal_seq BETWEEN ? AND ? ORDER BY journal_seq",
             (run_id, low, high),
         )
-        build = self._documents.codec.build
-        return [build(RECORD, orjson.loads(document)) for (document,) in rows]
+        codec = self._documents.codec
+        return [stored.model(codec, RECORD, document, JOURNAL.table, position) for position, document in rows]
 
     def documents(self) -> Iterator[bytes]:
         """Every stored record document, in append order."""
+        return (data for _, data in self.stored_documents())
+
+    def stored_documents(self) -> Iterator[tuple[int, bytes]]:
+        """Every stored record document with its position, in append order."""
         return self._file.documents(JOURNAL)

@@ -7,11 +7,10 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import Any
 
-import orjson
-
 from ledgerspec.models import mfm
 
 from ..errors import ConcurrencyError, InvalidInputError
+from . import stored
 from .backend import Backend
 from .documents import U63, Document, Documents, check_batch, prepare_appends, sequence_number, stored_integer
 from .protocols import RunEvent
@@ -117,12 +116,16 @@ class RunLedger:
         low = max(sequence_number("from_seq", from_seq), 1)
         high = U63 if to_seq is None else sequence_number("to_seq", to_seq)
         rows = self._file.read(
-            f"SELECT document FROM {RUN_EVENTS.table} WHERE run_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+            f"SELECT id, document FROM {RUN_EVENTS.table} WHERE run_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
             (run, low, high),
         )
-        build = self._documents.codec.build
-        return [build(EVENT, orjson.loads(document)) for (document,) in rows]
+        codec = self._documents.codec
+        return [stored.model(codec, EVENT, document, RUN_EVENTS.table, position) for position, document in rows]
 
     def documents(self) -> Iterator[bytes]:
         """Every stored event document, in append order."""
+        return (data for _, data in self.stored_documents())
+
+    def stored_documents(self) -> Iterator[tuple[int, bytes]]:
+        """Every stored event document with its position, in append order."""
         return self._file.documents(RUN_EVENTS)

@@ -12,10 +12,14 @@ proves a table untouched (`SqliteStore.verify`).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
+from contextlib import closing
+from functools import cache
 
 from sqlite_utils import Database
 
+from ..errors import StorageError
 from .backend import newer_format
 from .tables import ARTIFACT_INDEX, ARTIFACTS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, TIME_INDEX, TRACE_INDEX
 
@@ -192,6 +196,21 @@ def file_version(db: Database) -> int:
     return int(row[0] or 0)
 
 
+def refuse_foreign(db: Database) -> None:
+    """Raise StorageError when the file is a SQLite database holding something other than a
+    ledger: ledgerspec only ever turns an empty file into a ledger, so someone else's database
+    is left byte for byte as it was."""
+    if file_version(db) != 0:
+        return
+    objects = [str(name) for (name,) in db.execute("SELECT name FROM sqlite_master ORDER BY name")]
+    if objects:
+        shown = ", ".join(objects[:5]) + (", ..." if len(objects) > 5 else "")
+        raise StorageError(
+            f"{_name(db)} is a SQLite database that is not a ledgerspec ledger (it holds {shown}); "
+            "left untouched: a ledger needs a new or empty file"
+        )
+
+
 def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> int:
     """Bring the file to the newest version, one transaction per step; return that version.
 
@@ -208,6 +227,7 @@ def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> int:
         try:
             if file_version(db) == current:
                 if current == 0:
+                    refuse_foreign(db)  # again under the write lock: another process may have written it
                     db.table(VERSION_TABLE).create({"version": int}, pk="version")
                 migrations[current](db)
                 conn.execute(f"INSERT INTO {VERSION_TABLE}(version) VALUES (?)", (current + 1,))
@@ -215,6 +235,35 @@ def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> int:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+
+@cache
+def expected_triggers() -> dict[str, str]:
+    """The triggers (name and SQL) a file of this version holds: what `MIGRATIONS` creates in an
+    empty in-memory database, so the expectation follows the migrations rather than a copy."""
+    with closing(sqlite3.connect(":memory:", isolation_level=None)) as conn:
+        db = Database(conn)
+        migrate(db)
+        return _triggers(db)
+
+
+def _triggers(db: Database) -> dict[str, str]:
+    rows = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    return {str(name): str(sql) for name, sql in rows}
+
+
+def trigger_problems(db: Database) -> list[str]:
+    """How a file's triggers differ from those this version creates (see `expected_triggers`):
+    a missing or changed trigger no longer keeps its table append-only."""
+    found, expected = _triggers(db), expected_triggers()
+    problems = []
+    for name, sql in expected.items():
+        if name not in found:
+            problems.append(f"trigger {name} is missing (its ledger table is no longer append-only)")
+        elif found[name] != sql:
+            problems.append(f"trigger {name} differs from the one ledgerspec creates: {found[name]!r}")
+    problems += [f"trigger {name} is not one ledgerspec creates: {found[name]!r}" for name in found.keys() - expected]
+    return problems
 
 
 def _name(db: Database) -> str:

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
@@ -26,6 +26,7 @@ from ...errors import ConflictError, StorageError, TransientError
 from ..backend import Backend, Stream, format_error
 from ..chain import Break, Row, TableReport, link
 from ..tables import Ledger
+from . import definitions
 from .schema import HEADS_TABLE, MIGRATIONS, migrate, schema_version
 
 T = TypeVar("T")
@@ -345,7 +346,9 @@ class PostgresDatabase(Backend):
         return bytes(value).decode("utf-8", "surrogatepass") if isinstance(value, (bytes, memoryview)) else value
 
     def _readable(self, row: Sequence[Any]) -> Sequence[Any]:
-        return [*(self.text(value) for value in row[:-3]), *row[-3:]]
+        """Also keeps a value that is not UTF-8 as bytes (a raw INSERT can store any bytes),
+        which verify then reports as a column not matching its document."""
+        return [*(_lenient_text(value) for value in row[:-3]), *row[-3:]]
 
     def _checked_ends(self, reports: list[TableReport], stream: Stream) -> list[TableReport]:
         """Each table's end against its `ledger_heads` row (read in the same snapshot), which
@@ -364,7 +367,16 @@ class PostgresDatabase(Backend):
             f"the table ends at chain value {report.head[:16]}…, but {HEADS_TABLE} records position {head[0]} "
             f"with chain value {head[1][:16]}… (rows were removed from its end, or the heads row was changed)"
         )
-        return replace(report, broken=Break(report.table, head[0], {}, reason))
+        return report.with_problem(Break(report.table, head[0], {}, reason))
+
+    def definition_problems(self) -> list[str]:
+        schema = "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+        functions = self.read(f"SELECT proname, prosrc FROM pg_proc WHERE pronamespace = {schema}")
+        triggers = self.read(
+            "SELECT t.tgname, t.tgenabled, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+            f"JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = {schema} AND NOT t.tgisinternal"
+        )
+        return definitions.problems(functions, triggers)
 
     def administer(self, statements: Sequence[Composed]) -> None:
         """Run statements (role grants and the like) in one transaction of their own."""
@@ -400,6 +412,14 @@ def _first(conn: Connection, statement: bytes, params: Sequence[Any] = ()) -> ps
 def libpq_timeout(timeout: float) -> int:
     """libpq's `connect_timeout`: whole seconds, at least 1 (0 would mean wait forever)."""
     return max(1, round(timeout))
+
+
+def _lenient_text(value: Any) -> Any:
+    """A string column's value as text, or as the bytes it holds when they are not UTF-8."""
+    try:
+        return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
+    except UnicodeDecodeError:
+        return value
 
 
 def _utf8(value: Any) -> Any:

@@ -1,0 +1,115 @@
+"""Reading stored rows back. A row may have been written behind ledgerspec's back (raw SQL on a
+SQLite file, a tenant role's INSERT on PostgreSQL): its document may be text instead of bytes,
+NULL, not JSON, or JSON that is not a document of its ledger. Every read path checks what it
+decodes, so such a row is a `CorruptionError` naming its table and position, never a traceback,
+and `verify` reports the same reasons for every such row."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+
+from ..canonical import jcs
+from ..codec import Codec
+from ..errors import CorruptionError, LedgerspecError
+
+REMEDY = "the row was written behind ledgerspec's back (`ledgerspec store verify` lists every such row)"
+
+
+class Malformed(Exception):
+    """Why a stored value is not what its column must hold (the message says it)."""
+
+
+def sql_kind(value: Any) -> str:
+    """How a database value that should be bytes reads back, for messages."""
+    if value is None:
+        return "NULL"
+    return {str: "text", int: "an integer", float: "a real number"}.get(type(value), type(value).__name__)
+
+
+def as_bytes(value: Any, column: str = "document") -> bytes:
+    """A bytes column's value; raises Malformed when the row holds something else (SQLite stores
+    whatever type an INSERT gives, whatever the column's declared type)."""
+    if isinstance(value, (bytes, memoryview)):
+        return bytes(value)
+    raise Malformed(f"{column} is {sql_kind(value)}, not bytes")
+
+
+def parse(data: bytes) -> Any:
+    """The JSON value a stored document holds; raises Malformed when it is not JSON."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise Malformed(f"document is not JSON ({exc})") from None
+
+
+def checked(codec: Codec, type_name: str, data: bytes) -> Any:
+    """The JSON value of a stored document, checked to be a `type_name` document under the
+    reader contract; raises Malformed naming the first problems."""
+    value = parse(data)
+    issues = codec.validator.issues(type_name, value)
+    if issues:
+        shown = "; ".join(f"{issue.path or '/'}: {issue.message}" for issue in issues[:3])
+        more = f" (and {len(issues) - 3} more)" if len(issues) > 3 else ""
+        raise Malformed(f"document is not a valid {type_name}: {shown}{more}")
+    return value
+
+
+def canonical(codec: Codec, type_name: str, data: bytes) -> Any:
+    """`checked`, and the bytes must be the RFC 8785 form a store writes (other bytes would make
+    a copy's chain differ from the original's)."""
+    value = checked(codec, type_name, data)
+    if not _canonical(value, data):
+        raise Malformed("document is valid JSON but not in the canonical (RFC 8785) form ledgerspec stores")
+    return value
+
+
+_FLOAT = re.compile(rb"[0-9][.eE]")
+"""Bytes that may hold a number with a fraction or exponent (or a string that looks like one)."""
+_ASTRAL = re.compile(rb"[\xf0-\xf4]")
+"""The lead byte of a character beyond U+FFFF in UTF-8."""
+
+
+def _canonical(value: Any, data: bytes) -> bool:
+    """Whether `data` are the RFC 8785 bytes of `value` (parsed from them). Without floats and
+    characters beyond U+FFFF (the only places where they can differ) orjson's compact sorted
+    output is those bytes, and much faster to write than `jcs` finds that out."""
+    if not _FLOAT.search(data) and (data.isascii() or not _ASTRAL.search(data)):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == data
+        except orjson.JSONEncodeError:
+            pass
+    try:
+        return jcs(value) == data
+    except LedgerspecError as exc:  # a value RFC 8785 cannot write (jcs names why)
+        raise Malformed(f"document has no canonical form: {exc}") from None
+
+
+def corrupt(table: str, position: Any, problem: str) -> CorruptionError:
+    """The error a read path raises for a malformed row."""
+    return CorruptionError(f"{table} row {position}: {problem}; {REMEDY}")
+
+
+def bytes_of(value: Any, table: str, position: Any, column: str = "document") -> bytes:
+    """A row's bytes column (its document, hash or chain value) as bytes, or CorruptionError."""
+    try:
+        return as_bytes(value, column)
+    except Malformed as exc:
+        raise corrupt(table, position, str(exc)) from None
+
+
+def value_of(codec: Codec, type_name: str, value: Any, table: str, position: Any, column: str = "document") -> Any:
+    """The JSON value a row's `column` holds, checked to be a valid `type_name` document, or
+    CorruptionError."""
+    try:
+        return checked(codec, type_name, as_bytes(value, column))
+    except Malformed as exc:
+        raise corrupt(table, position, str(exc)) from None
+
+
+def model(codec: Codec, type_name: str, value: Any, table: str, position: Any, column: str = "document") -> Any:
+    """The generated model of the JSON a row's `column` holds, or CorruptionError when it is not
+    a valid `type_name` document."""
+    return codec.build(type_name, value_of(codec, type_name, value, table, position, column))
