@@ -94,9 +94,9 @@ def validate(type_name: str, data: Any, strict: bool = False) -> None:
 
 
 def validate_json(type_name: str, text: str | bytes, strict: bool = False) -> None:
-    """Parse JSON text as serde_json would and validate it; DocumentError or ValidationError."""
-    value, integral_floats = parse_document(text)
-    default_validator().validate(type_name, value, strict, integer_literals=integral_floats)
+    """Parse JSON text as serde_json would and validate it; DocumentError or ValidationError
+    (which also gives serde's verdict on every repeated key)."""
+    default_validator().validate_parsed(type_name, parse_document(text), strict)
 
 
 def load(type_: Any, data: Any, strict: bool = False) -> Any:
@@ -105,9 +105,9 @@ def load(type_: Any, data: Any, strict: bool = False) -> Any:
 
 
 def loads(type_: Any, text: str | bytes, strict: bool = False) -> Any:
-    """Parse JSON text as serde_json would, then `load` it."""
-    value, integral_floats = parse_document(text)
-    return default_codec().load(type_, value, strict, integer_literals=integral_floats)
+    """Parse JSON text as serde_json would, then `load` it (a repeated key is judged as serde
+    judges it; where serde accepts one, its last value is kept)."""
+    return default_codec().load_parsed(type_, parse_document(text), strict)
 
 
 def dump(model: Any, validate: bool = True) -> Any:
@@ -127,7 +127,7 @@ def dump(model: Any, validate: bool = True) -> Any:
 
 
 def dumps(model: Any, validate: bool = True) -> str:
-    """Compact JSON text of `dump(model, validate)`."""
+    """Compact JSON text of `dump(model, validate)`, as serde_json writes it."""
     return serialize(dump(model, validate))
 
 

@@ -5,9 +5,10 @@ None) as RFC 8785 bytes: object keys sorted by UTF-16 code units, no whitespace,
 escaped as RFC 8785 says (which is also serde_json's escaping), numbers in ECMAScript
 `Number.prototype.toString` form.
 
-One documented extension: a Python `int` is written with its exact digits at any magnitude (u64
-fields are common here; up to Python's int-to-str limit, 4300 digits by default), where RFC 8785
-would route |n| > 2^53-1 through an IEEE-754 double. `bool` is not treated as an int.
+One documented extension: a Python `int` is written with its exact digits (u64 fields are common
+here), where RFC 8785 would route |n| > 2^53-1 through an IEEE-754 double. An integer whose double
+would overflow is refused (`CanonicalError`), since JSON readers cannot hold it: serde_json rejects
+it as "number out of range". `bool` is not treated as an int.
 
 Speed: a value of exact built-in types is written by orjson, whose key order (code points),
 compact layout and string escaping equal RFC 8785 unless some character is >= U+10000; its floats
@@ -30,6 +31,7 @@ from typing import Any
 import orjson
 
 from .errors import InvalidInputError
+from .jsontext import F64_LIMIT
 
 __all__ = [
     "CanonicalError",
@@ -278,10 +280,10 @@ def write_exact(value: Any, rules: Rules) -> tuple[str, bool]:
             if rules.int_range and not rules.int_range[0] <= item <= rules.int_range[1]:
                 problem = f"integer of {item.bit_length()} bits is out of range (serde_json holds it as a float)"
                 raise _Bad(rules.float_error or CanonicalError, problem)
-            try:
-                out.append(int.__repr__(item))
-            except ValueError:  # beyond sys.get_int_max_str_digits()
-                raise _Bad(CanonicalError, f"integer of {item.bit_length()} bits is too long to write") from None
+            if not -F64_LIMIT < item < F64_LIMIT:  # also keeps int.__repr__ within Python's digit limit
+                problem = f"integer of {item.bit_length()} bits is out of range (a 64-bit float overflows)"
+                raise _Bad(CanonicalError, problem)
+            out.append(int.__repr__(item))
         elif isinstance(item, float):
             floats = True
             if rules.float_error is not None:

@@ -7,7 +7,9 @@ Nothing here names a contract type. Every hook comes from what the schemas say:
   variant class;
 - `format: float` marks f32 values, rounded the way serde stores them;
 - `x-canonical` marks values serde re-emits in a canonical form (lowercase hex, hyphenated UUID,
-  a `Duration` whose nanos carried into secs, a `BTreeSet` sorted and deduplicated).
+  a `Duration` whose nanos carried into secs, a `BTreeSet` sorted and deduplicated);
+- free JSON positions (`serde_json::Value`, opaque objects) hold an integer beyond i64/u64 as the
+  f64 serde_json reads it as.
 Input is validated against the schema before it is structured, so structuring never guesses.
 """
 
@@ -27,11 +29,13 @@ from typing import Any, get_args, get_type_hints
 from urllib.parse import urljoin
 
 import cattrs
+import orjson
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .contract import SKIP, Contract
 from .errors import Issue, UnknownTypeError, ValidationError
-from .schemaset import NAMESPACES, Schema, TypeEntry
+from .jsontext import I64_MIN, U64_MAX, Parsed
+from .schemaset import NAMESPACES, Schema, TypeEntry, free_value, opaque_object
 from .validation import Validator
 
 Hook = Callable[[Any], Any]
@@ -83,6 +87,39 @@ def carry_duration(value: Any) -> Any:
 
 
 SCALAR_CANONICAL: dict[str, Hook] = {"lowercase": str.lower, "uuid": canonical_uuid}
+
+
+def serde_value(value: Any) -> Any:
+    """A free JSON value as `serde_json::Value` holds it: an integer beyond i64/u64 becomes the f64
+    serde_json reads it as (and writes back, `18446744073709551616` -> `1.8446744073709552e19`).
+
+    orjson refuses exactly those integers, so a value it writes is returned as it is, unwalked."""
+    kind = type(value)
+    if kind is int:
+        return value if I64_MIN <= value <= U64_MAX else float(value)
+    if kind is not dict and kind is not list:
+        return value
+    try:
+        orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        if kind is dict:
+            return {key: serde_value(item) for key, item in value.items()}
+        return [serde_value(item) for item in value]
+    return value
+
+
+def _opaque_object(value: Any) -> Any:
+    """An opaque object (every key kept, each a free JSON value), copied."""
+    return dict(serde_value(value))
+
+
+def _enum_value(member: Any) -> Any:
+    """The wire value of an enum member; anything else (a plain string given for a member) is
+    passed on for validation to judge."""
+    try:
+        return member.value
+    except AttributeError:
+        return member
 
 
 def _call_hook(hook: Callable[[Any, Any], Any], annotation: Any, data: Any) -> Any:
@@ -185,9 +222,19 @@ class Codec:
         """Validate `data` as the given type and build its model; ValidationError lists every problem.
 
         `integer_literals=False` is for data parsed from text with no integral float literal
-        (see `Validator.issues`)."""
+        (see `Validator.issues`); `load_parsed` takes a parsed document whole."""
         name = self.qualified(type_or_name)
         self.validator.validate(name, data, strict, integer_literals)
+        return self._build(name, data)
+
+    def load_parsed(self, type_or_name: Any, parsed: Parsed, strict: bool = False) -> Any:
+        """`load` a document read from JSON text, also giving serde's verdict on its repeated keys."""
+        name = self.qualified(type_or_name)
+        self.validator.validate_parsed(name, parsed, strict)
+        return self._build(name, parsed.value)
+
+    def _build(self, name: str, data: Any) -> Any:
+        """The model of valid data; a value no model field can hold is a `format` problem."""
         try:
             return self._loader(name)(data)
         except (OverflowError, ValueError) as exc:
@@ -230,7 +277,7 @@ class Codec:
         # A StrEnum must dispatch by class, or cattrs would dump members as the plain str base.
         for _, obj in owned:
             if not dataclasses.is_dataclass(obj):
-                conv.register_unstructure_hook(obj, lambda member: member.value)
+                conv.register_unstructure_hook(obj, _enum_value)
         # Struct hooks are built lazily by factories, so a struct nested in another gets these
         # hooks whatever the order in which cattrs first meets them.
         self._structs = {obj: entry for entry, obj in owned if dataclasses.is_dataclass(obj)}
@@ -340,6 +387,10 @@ class Codec:
 
     def _value_hooks(self, schema: Schema, base: str) -> tuple[Hook, Hook] | None:
         """(load, dump) functions a value needs beyond its annotation, from its schema."""
+        if free_value(schema):
+            return serde_value, serde_value
+        if opaque_object(schema):
+            return _opaque_object, _opaque_object
         members = schema.get("anyOf")
         if members and any(m.get("type") == "null" for m in members):
             inner = next(m for m in members if m.get("type") != "null")

@@ -2,8 +2,11 @@
 
 The reader contract is the schema files as written (open content, as serde reads). The strict
 contract is derived here, never written by hand: struct schemas reject unknown keys and require
-every key serde always writes. Both forms also carry `x-integer-literal`, the rule JSON Schema lacks
-(an integer position rejects `1.0`).
+every key serde always writes. Both forms also carry the number rules JSON Schema lacks: an integer
+position rejects `1.0` (`x-integer-literal`), and no number may overflow an f64 (serde_json reads
+an integer beyond i64/u64 as an f64 and rejects one that overflows it): unbounded `number`
+positions get f64 bounds, and free JSON positions check every number inside them through a
+recursive `$defs` entry.
 """
 
 from __future__ import annotations
@@ -18,11 +21,20 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .errors import UnknownTypeError
-from .schemaset import ID_BASE, Schema, TypeEntry, by_uri, load_dir, rewrite_refs, walk
+from .jsontext import F64_LIMIT
+from .schemaset import ID_BASE, Schema, TypeEntry, by_uri, free_value, load_dir, rewrite_refs, walk
 
 SKIP = "x-skip-serializing-if"
 INTEGER_LITERAL = "x-integer-literal"
 WRITER_BASE = f"{ID_BASE}writer/"
+SERDE_VALUE = "x-serde-value"
+"""The `$defs` entry of a validation form that bounds every number of a free JSON value."""
+_SERDE_VALUE_SCHEMA: Schema = {
+    "exclusiveMaximum": F64_LIMIT,
+    "exclusiveMinimum": -F64_LIMIT,
+    "items": {"$ref": f"#/$defs/{SERDE_VALUE}"},
+    "additionalProperties": {"$ref": f"#/$defs/{SERDE_VALUE}"},
+}
 
 
 def writer_uri(uri: str) -> str:
@@ -90,11 +102,24 @@ def _union(entry: TypeEntry, uris: Mapping[str, TypeEntry]) -> Union:
     return Union(entry.qualified, tuple(v.qualified for v in variants), tag, by_value, by_unit)
 
 
-def _mark_integers(schema: Schema) -> None:
+def _mark_numbers(schema: Schema) -> None:
+    """Add the number rules to one validation form in place (see the module docstring)."""
+    free = False
     for node in walk(schema):
         kind = node.get("type")
-        if kind == "integer" or (isinstance(kind, list) and "integer" in kind):
+        kinds = kind if isinstance(kind, list) else [kind]
+        if "integer" in kinds:
             node[INTEGER_LITERAL] = True
+        if "number" in kinds:
+            if "maximum" not in node and "exclusiveMaximum" not in node:
+                node["exclusiveMaximum"] = F64_LIMIT
+            if "minimum" not in node and "exclusiveMinimum" not in node:
+                node["exclusiveMinimum"] = -F64_LIMIT
+        if free_value(node):
+            node["$ref"] = f"#/$defs/{SERDE_VALUE}"
+            free = True
+    if free:
+        schema.setdefault("$defs", {})[SERDE_VALUE] = copy.deepcopy(_SERDE_VALUE_SCHEMA)
 
 
 def _strictify(node: Schema, *, close: bool = True) -> None:
@@ -142,14 +167,14 @@ class Contract:
 
     def schema(self, qualified: str, strict: bool = False, integer_literals: bool = True) -> Schema:
         """The validation form of a type's schema: reader (open) or strict (writer), with the
-        integer-literal rule marked (the default) or left out (for documents known to hold no
-        integral float literal)."""
+        number rules marked (the default) or left out (for documents parsed from text holding no
+        integral float literal: the parser has already refused every number an f64 cannot hold)."""
         key = (qualified, strict, integer_literals)
         if key not in self._forms:
             entry = self.entry(qualified)
             form = self._strict_form(entry) if strict else copy.deepcopy(entry.schema)
             if integer_literals:
-                _mark_integers(form)
+                _mark_numbers(form)
             self._forms[key] = form
         return self._forms[key]
 

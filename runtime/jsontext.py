@@ -1,17 +1,29 @@
-"""JSON text in and out, accepting exactly what serde_json accepts.
+"""JSON text in and out, read and written exactly as serde_json reads and writes it.
 
 Python's `json` module is more lenient than serde_json: it reads `NaN`/`Infinity`, lone UTF-16
-surrogate escapes and arbitrarily deep nesting (until it crashes). `parse` rejects each of these
-with a `DocumentError` that says where, and caps the document size.
+surrogate escapes, integers of any size and arbitrarily deep nesting (until it crashes), and it
+silently keeps the last of a repeated key. `parse_document` rejects each of these with a
+`DocumentError` that says where, caps the document size, and returns a `Parsed` document that
+also tells what the text held beyond the value: integral float literals, integers serde_json
+reads as floats, and every object whose keys repeat (whether serde accepts that depends on the
+position, so `ledgerspec.duplicates` judges it against the schemas).
+
+Speed: orjson parses the text and writes it back compact; the two texts answer, in C, what a
+Python walk over the value would: equal colon counts mean no key repeats, no `.0`/`e+` in the
+written numbers means no integral float and no integer beyond 64 bits, no `-0` token means no
+negative zero (which orjson reads as the integer 0). Only a document that fails one of these tests
+is read again by the exact reader (the `json` module with hooks), which also produces every error
+message.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import re
-import threading
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -21,51 +33,70 @@ MAX_DEPTH = 127
 """Deepest nesting serde_json reads (its recursion limit of 128 rejects the 128th level)."""
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
 """Default size cap of one document; larger ones are refused before parsing."""
+I64_MIN, U64_MAX = -(2**63), 2**64 - 1
+"""The integers serde_json reads exactly; it reads every other integer literal as an f64."""
+F64_LIMIT = 2**1024 - 2**970
+"""The smallest integer magnitude that rounds to infinity as an f64 (f64::MAX plus half an ulp):
+serde_json rejects an integer literal from here on ("number out of range")."""
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _RAW_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONG_DIGITS = b"0" * 19
+"""Every integer literal outside i64/u64 has at least 19 digits (18 digits always fit an i64)."""
+_ALL_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_INTEGRAL_FRACTION = re.compile(rb"\.0(?=[,\]}]|$)")
+"""In orjson's output, an integral float below 1e16 ends in `.0`; from 1e16 on it is `Ne+X`."""
+_PLUS = ord("+")
+"""A rare byte in JSON outside exponents; an int operand of `in` is one memchr over bytes."""
+_NEGATIVE_ZERO = re.compile(r"-0(?![0-9.eE])(?<![^:\[,\s]-0)")
+"""A `-0` token: no digit, point or exponent after it, and the start of the text or a character
+that may precede a value before it (so `"tenant-0"` does not match; a cheap literal-led search)."""
+
+Members = list[tuple[str, Any]]
+"""The members of one JSON object in the order written, repeated keys included."""
 
 
 class DocumentError(InvalidInputError):
-    """Text that is not a JSON document serde_json would read."""
+    """Text that is not a JSON document serde_json would read. `rule` is `malformed_json`, or
+    `max_bytes` for a document over the size limit."""
 
-    rule = "malformed_json"
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self, message: str, line: int | None = None, column: int | None = None, rule: str = "malformed_json"
+    ) -> None:
         self.line = line
         self.column = column
+        self.rule = rule
         where = f" (line {line}, column {column})" if line is not None else ""
         super().__init__(f"{message}{where}")
 
 
-def _reject_constant(name: str) -> Any:
-    raise DocumentError(f"{name} is not valid JSON (serde_json rejects non-finite numbers)")
+class TrailingTextError(DocumentError):
+    """A complete JSON document followed by more text (often a second document)."""
 
 
-_SEEN = threading.local()
+class Parsed(NamedTuple):
+    """A document read from JSON text: its value as serde_json reads it, and what the text held
+    beyond that value.
+
+    `value` keeps the last of a repeated key (serde's maps do) and integers beyond i64/u64 with
+    their exact digits (serde_json reads those as f64s: the codec converts them in free JSON
+    positions; stores keep the document as received).
+    """
+
+    value: Any
+    integral_floats: bool = True
+    """Some float literal has an integral value (`1.0`, `2e3`, `-0`): unless this is False, an
+    integer position may hold a float literal and validators must check for one."""
+    wide_integers: bool = False
+    """Some integer literal lies outside i64/u64 (serde_json reads it as an f64)."""
+    repeats: Mapping[int, Members] | None = None
+    """`id(obj)` -> members as written, for every parsed object (in `value` or in a value its
+    repeated key overwrote) in which a key repeats; None when no key repeats anywhere."""
 
 
-def _parse_float(text: str) -> float:
-    value = float(text)
-    if math.isinf(value):
-        raise DocumentError(f"number {text[:40]} is out of range for a 64-bit float")
-    if value.is_integer():
-        _SEEN.integral_float = True
-    return value
-
-
-def _parse_int(text: str) -> int | float:
-    if text == "-0":  # serde_json reads `-0` as the float -0.0, not as an integer
-        _SEEN.integral_float = True
-        return -0.0
-    return int(text)
-
-
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_parse_float)
-_NEGATIVE_ZERO_DECODER = json.JSONDecoder(
-    parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int
-)
-"""Used only for text holding `-0`, since a Python `parse_int` hook slows every integer down."""
+def document_too_large(size: int, limit: int) -> DocumentError:
+    """The error of a document of `size` bytes over the limit (reported before any parsing)."""
+    return DocumentError(f"document is {size} bytes; the limit is {limit} bytes", rule="max_bytes")
 
 
 def depth(value: Any) -> int:
@@ -84,15 +115,15 @@ def depth(value: Any) -> int:
     return deepest
 
 
-def lone_surrogate_path(value: Any) -> tuple[str | int, ...] | None:
-    """Path of the first string (key or value) holding a lone UTF-16 surrogate, or None."""
+def path_of(value: Any, test: Callable[[Any], bool]) -> tuple[str | int, ...] | None:
+    """Path of the first key or value inside `value` (itself included) that passes `test`, or
+    None; a key's path is the path of its object."""
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
     while stack:
         current, where = stack.pop()
-        if isinstance(current, str):
-            if _RAW_SURROGATE.search(current):
-                return where
-        elif isinstance(current, dict):
+        if test(current):
+            return where
+        if isinstance(current, dict):
             for key, item in current.items():
                 stack.append((key, where))
                 stack.append((item, (*where, key)))
@@ -101,46 +132,176 @@ def lone_surrogate_path(value: Any) -> tuple[str | int, ...] | None:
     return None
 
 
+def lone_surrogate_path(value: Any) -> tuple[str | int, ...] | None:
+    """Path of the first string (key or value) holding a lone UTF-16 surrogate, or None."""
+    return path_of(value, lambda item: isinstance(item, str) and _RAW_SURROGATE.search(item) is not None)
+
+
+def overflows_f64(value: Any) -> bool:
+    """Whether `value` is an integer no f64 holds (serde_json: "number out of range")."""
+    return type(value) is int and not -F64_LIMIT < value < F64_LIMIT
+
+
 def parse(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Any:
-    """Parse one JSON document as serde_json would, or raise DocumentError."""
-    return parse_document(text, max_bytes)[0]
+    """The value of one JSON document as serde_json reads it, or DocumentError. A repeated key
+    keeps its last value here; use `parse_document` to learn where keys repeat."""
+    return parse_document(text, max_bytes).value
 
 
-def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple[Any, bool]:
-    """Parse like `parse`; also tell whether any float literal has an integral value (`1.0`,
-    `2e3`). Without one, no integer position can hold a float literal, and validators may skip
-    that rule."""
-    _SEEN.integral_float = False
-    size = len(text)
-    if size > max_bytes:
-        raise DocumentError(f"document is {size} bytes; the limit is {max_bytes} bytes")
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise DocumentError(f"document is not valid UTF-8 (byte {exc.start})") from None
-    elif not text.isascii() and _RAW_SURROGATE.search(text):
-        raise DocumentError("document holds a lone UTF-16 surrogate, which is not valid Unicode")
+def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Parsed:
+    """Parse one JSON document as serde_json would, or raise DocumentError (see `Parsed`)."""
+    if len(text) > max_bytes:
+        raise document_too_large(len(text), max_bytes)
     try:
-        value = (_NEGATIVE_ZERO_DECODER if "-0" in text else _DECODER).decode(text)
-    except json.JSONDecodeError as exc:
-        raise DocumentError(f"malformed JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    except RecursionError:
-        raise DocumentError(f"document nests deeper than {MAX_DEPTH} levels") from None
-    if text.count("[") + text.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
-        raise DocumentError(f"document nests deeper than {MAX_DEPTH} levels")
-    if "\\u" in text and _SURROGATE_ESCAPE.search(text) and lone_surrogate_path(value) is not None:
-        raise DocumentError("document holds a lone UTF-16 surrogate escape, which is not valid Unicode")
-    return value, bool(_SEEN.integral_float)
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        value = orjson.loads(text)
+        if (text.count("[") + text.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH) or _NEGATIVE_ZERO.search(text):
+            return _ExactReader().read(text)
+        written = orjson.dumps(value)
+    except (UnicodeDecodeError, orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return _ExactReader().read(text)
+    if written.count(b":") != text.count(":") or "\\u003" in text:
+        return _ExactReader().read(text)  # a key repeats (or a colon is escaped, and one may)
+    if not (_PLUS in written and b"e+" in written) and _INTEGRAL_FRACTION.search(written) is None:
+        return Parsed(value, integral_floats=False)
+    if _LONG_DIGITS in text.encode().translate(_ALL_DIGITS_TO_ZERO):
+        return _ExactReader().read(text)  # orjson may have read an integer beyond i64/u64 as a float
+    return Parsed(value)
+
+
+class _ExactReader:
+    """One exact read of a document with the `json` module: every integer and float literal and
+    every object passes through a hook, which records what `Parsed` reports."""
+
+    def __init__(self) -> None:
+        self.integral_floats = False
+        self.wide_integers = False
+        self.repeats: dict[int, Members] = {}
+        self.decoder = json.JSONDecoder(
+            object_pairs_hook=self._object,
+            parse_float=self._float,
+            parse_int=self._int,
+            parse_constant=self._constant,
+        )
+
+    def read(self, text: str | bytes) -> Parsed:
+        """Parse `text` (see `parse_document`); raises DocumentError naming the problem."""
+        if isinstance(text, bytes):
+            if text.startswith(codecs.BOM_UTF8):
+                raise _bom()
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DocumentError(f"document is not valid UTF-8 (byte {exc.start})") from None
+        elif text.startswith("\ufeff"):
+            raise _bom()
+        elif not text.isascii() and _RAW_SURROGATE.search(text):
+            raise DocumentError("document holds a lone UTF-16 surrogate, which is not valid Unicode")
+        try:
+            value = self.decoder.decode(text)
+        except json.JSONDecodeError as exc:
+            if exc.msg == "Extra data":
+                raise TrailingTextError(
+                    "malformed JSON: more text after the end of the document", exc.lineno, exc.colno
+                ) from None
+            raise DocumentError(f"malformed JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        except RecursionError:
+            raise DocumentError(f"document nests deeper than {MAX_DEPTH} levels") from None
+        if text.count("[") + text.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
+            raise DocumentError(f"document nests deeper than {MAX_DEPTH} levels")
+        if "\\u" in text and _SURROGATE_ESCAPE.search(text) and lone_surrogate_path(value) is not None:
+            raise DocumentError("document holds a lone UTF-16 surrogate escape, which is not valid Unicode")
+        return Parsed(value, self.integral_floats, self.wide_integers, self.repeats or None)
+
+    def _object(self, members: Members) -> dict[str, Any]:
+        obj = dict(members)
+        if len(obj) != len(members):
+            self.repeats[id(obj)] = members
+        return obj
+
+    def _float(self, literal: str) -> float:
+        value = float(literal)
+        if math.isinf(value):
+            raise _out_of_range(literal)
+        if value.is_integer():
+            self.integral_floats = True
+        return value
+
+    def _int(self, literal: str) -> int | float:
+        if literal == "-0":  # serde_json reads `-0` as the float -0.0, not as an integer
+            self.integral_floats = True
+            return -0.0
+        if len(literal) < 19:  # fits an i64 (also: int() of a huge literal would raise)
+            return int(literal)
+        if math.isinf(float(literal)):
+            raise _out_of_range(literal)
+        value = int(literal)  # at most 309 digits now, well within Python's int-string limit
+        if not I64_MIN <= value <= U64_MAX:
+            self.wide_integers = True
+        return value
+
+    @staticmethod
+    def _constant(name: str) -> Any:
+        raise DocumentError(f"{name} is not valid JSON (serde_json rejects non-finite numbers)")
+
+
+def _bom() -> DocumentError:
+    return DocumentError(
+        "document starts with a UTF-8 byte order mark (BOM), which serde_json rejects; save it as UTF-8 without a BOM",
+        1,
+        1,
+    )
+
+
+def _out_of_range(literal: str) -> DocumentError:
+    digits = len(literal.lstrip("-"))
+    shown = literal if digits <= 40 else f"{literal[:20]}... ({digits} characters)"
+    return DocumentError(f"number {shown} is out of range: it overflows a 64-bit float, so serde_json rejects it")
+
+
+def serde_float(value: float) -> str:
+    """A finite float as serde_json writes it (ryu): shortest round-trip digits, positional from
+    1e-5 up to below 1e16 with at least one decimal (`1.0`), exponent form otherwise without a
+    `+` (`1e16`, `1.8446744073709552e19`, `1e-7`)."""
+    if value == 0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    text = repr(value)
+    if "e" not in text:  # 1e-4 <= |value| < 1e16: repr is positional, as ryu is
+        return text
+    sign = "-" if value < 0 else ""
+    mantissa, _, exponent = text.lstrip("-").partition("e")
+    if exponent == "-05":  # ryu is positional from 1e-5 on, repr only from 1e-4 on
+        return f"{sign}0.0000{mantissa.replace('.', '')}"
+    return f"{sign}{mantissa}e{int(exponent)}"
+
+
+def _with_serde_floats(value: Any) -> Any:
+    """A copy of `value` with every float as an orjson Fragment of serde_json's text."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _with_serde_floats(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [_with_serde_floats(item) for item in value]
+    if kind is float and math.isfinite(value):
+        return orjson.Fragment(serde_float(value))
+    if kind is int and not I64_MIN <= value <= U64_MAX:
+        return orjson.Fragment(int.__repr__(value))
+    return value
 
 
 def serialize(value: Any) -> str:
-    """Compact JSON text, non-ASCII kept as is (the form serde_json writes).
+    """Compact JSON text, non-ASCII kept as is: the text serde_json writes.
 
-    orjson writes it several times faster than `json`; an integer beyond 64 bits (possible only
-    inside an arbitrary `serde_json::Value` payload) falls back to `json`.
+    orjson writes it several times faster than `json`, with serde_json's float digits but a `+`
+    in positive exponents (`1e+16`); only such a text (and a value orjson refuses, such as an
+    integer beyond 64 bits) is written again with each float's serde_json text.
     """
     try:
-        return orjson.dumps(value).decode()
+        written = orjson.dumps(value)
     except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        written = orjson.dumps(_with_serde_floats(value))
+    else:
+        if _PLUS in written and b"e+" in written:
+            written = orjson.dumps(_with_serde_floats(value))
+    return written.decode()

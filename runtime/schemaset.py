@@ -35,6 +35,10 @@ _ONE = (
 )
 _LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MAP = ("properties", "patternProperties", "dependentSchemas", "$defs")
+ANNOTATIONS = frozenset(
+    {"$schema", "$id", "$comment", "title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly"}
+)
+"""Keywords that describe a value without constraining it."""
 
 
 class SchemaSetError(Exception):
@@ -64,6 +68,17 @@ class TypeEntry:
     def class_name(self) -> str:
         """Name of the generated Python class."""
         return class_name(self.stem)
+
+
+def free_value(schema: Any) -> bool:
+    """Whether `schema` admits any JSON value: a `serde_json::Value` position (annotations only)."""
+    return isinstance(schema, dict) and ANNOTATIONS.issuperset(schema)
+
+
+def opaque_object(schema: Any) -> bool:
+    """Whether `schema` is an object of free JSON values with no declared property: an opaque
+    payload (kept whole, every key preserved)."""
+    return isinstance(schema, dict) and "properties" not in schema and free_value(schema.get("additionalProperties"))
 
 
 def subschemas(schema: Any) -> Iterator[Schema]:

@@ -8,6 +8,7 @@ bare "oneOf failed"), so every problem comes with the JSON pointer of the offend
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -16,13 +17,17 @@ import jsonschema_rs
 import referencing
 import referencing.jsonschema
 
+from .canonical import json_pointer
 from .contract import INTEGER_LITERAL, Contract
+from .duplicates import repeated_key_issues
 from .errors import Issue, ValidationError
-from .jsontext import lone_surrogate_path
+from .jsontext import Parsed, lone_surrogate_path, overflows_f64, path_of
 from .keywords import RUST_KEYWORDS, PythonValidator
 
 Engine = Literal["rust", "python"]
 RULE_NAMES = {INTEGER_LITERAL: "type"}
+NUMBER_RANGE = "number_range"
+"""The rule of a number no f64 holds (serde_json: "number out of range")."""
 
 
 @dataclass(frozen=True)
@@ -144,11 +149,6 @@ class PythonBackend:
         return RawError(tuple(error.absolute_path), keyword, error.message, error.instance, union, branches)
 
 
-def pointer(path: tuple[str | int, ...]) -> str:
-    """RFC 6901 JSON pointer of a path."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
-
-
 class Validator:
     """Validates documents of any qualified type in reader or strict mode with one engine."""
 
@@ -168,8 +168,10 @@ class Validator:
     def issues(self, qualified: str, instance: Any, strict: bool = False, integer_literals: bool = True) -> list[Issue]:
         """Every problem of `instance` as a `qualified` document; empty when it is valid.
 
-        `integer_literals=False` says the instance holds no integral float (it was parsed from
-        text without one, see `jsontext.parse_document`), so the yes/no check may skip that rule.
+        `integer_literals=False` says the instance was parsed from text holding no integral float
+        literal (see `jsontext.Parsed.integral_floats`), so the checks may skip the number rules:
+        no integer position can hold a float literal, and the parser has refused every number an
+        f64 cannot hold.
         """
         key = (qualified, strict, integer_literals)
         check = self._checks.get(key) or self._check(*key)
@@ -177,11 +179,8 @@ class Validator:
             if check(instance):
                 return []
             raw = self._backend.errors(qualified, strict, instance)
-        except UnicodeEncodeError:
-            where = lone_surrogate_path(instance) or ()
-            return [
-                Issue(pointer(where), "unicode", "string holds a lone UTF-16 surrogate, which is not valid Unicode")
-            ]
+        except (UnicodeEncodeError, ValueError) as exc:
+            return [_unreadable(instance, exc)]
         found: dict[tuple[str, str, str], Issue] = {}
         for error in raw:
             for issue in self._normalise(error):
@@ -194,8 +193,30 @@ class Validator:
         if problems:
             raise ValidationError(qualified, problems)
 
+    def repeated_key_issues(self, qualified: str, parsed: Parsed, strict: bool = False) -> list[Issue]:
+        """serde's problems with the keys that repeat in a document read from text (see
+        `ledgerspec.duplicates`); empty when no key repeats or serde keeps the last value of each."""
+        if not parsed.repeats:
+            return []
+        return repeated_key_issues(
+            self.contract, qualified, parsed, lambda document: self.issues(qualified, document, strict)
+        )
+
+    def parsed_issues(self, qualified: str, parsed: Parsed, strict: bool = False) -> list[Issue]:
+        """Every problem of a document read from JSON text: serde's verdict on its repeated keys
+        first, then the problems of its value."""
+        problems = self.issues(qualified, parsed.value, strict, parsed.integral_floats)
+        repeated = self.repeated_key_issues(qualified, parsed, strict)
+        return repeated + [issue for issue in problems if issue not in repeated] if repeated else problems
+
+    def validate_parsed(self, qualified: str, parsed: Parsed, strict: bool = False) -> None:
+        """Raise ValidationError listing every problem unless the parsed document is valid."""
+        problems = self.parsed_issues(qualified, parsed, strict)
+        if problems:
+            raise ValidationError(qualified, problems)
+
     def _normalise(self, error: RawError) -> Iterator[Issue]:
-        where = pointer(error.path)
+        where = json_pointer(error.path)
         if error.keyword == "oneOf" and error.union is not None:
             union = self.contract.unions[error.union]
             index = union.identify(error.instance)
@@ -220,5 +241,30 @@ class Validator:
             if not informative:
                 yield Issue(where, "type", f"{error.instance!r} has none of the allowed types", error.instance)
                 return
+        if error.keyword in _BOUNDS and overflows_f64(error.instance):
+            yield _out_of_range(where, error.instance)
+            return
         rule = RULE_NAMES.get(error.keyword, error.keyword)
         yield Issue(where, rule, error.message, error.instance)
+
+
+_BOUNDS = frozenset({"maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum"})
+
+
+def _out_of_range(where: str, value: int) -> Issue:
+    message = f"integer of {value.bit_length()} bits is out of range: serde_json reads it as an f64, which it overflows"
+    return Issue(where, NUMBER_RANGE, message, value)
+
+
+def _unreadable(instance: Any, error: Exception) -> Issue:
+    """The problem of a Python value an engine cannot read at all: a string with a lone surrogate
+    (no UTF-8 form), or an integer too long for Python to print (always out of range)."""
+    surrogate = lone_surrogate_path(instance)
+    if surrogate is not None or isinstance(error, UnicodeEncodeError):
+        message = "string holds a lone UTF-16 surrogate, which is not valid Unicode"
+        return Issue(json_pointer(surrogate or ()), "unicode", message)
+    huge = path_of(instance, overflows_f64)
+    if huge is None:
+        raise error
+    value: int = functools.reduce(lambda inner, part: inner[part], huge, instance)
+    return _out_of_range(json_pointer(huge), value)

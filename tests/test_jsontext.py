@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ledgerspec
 from ledgerspec import ValidationError
-from ledgerspec.jsontext import MAX_DEPTH, DocumentError, depth, parse, parse_document, serialize
+from ledgerspec.jsontext import MAX_DEPTH, DocumentError, _ExactReader, depth, parse, parse_document, serialize
 from ledgerspec.mfm import FloatNotAllowedError, mfm_canonical_bytes
 
 
@@ -22,7 +25,7 @@ from ledgerspec.mfm import FloatNotAllowedError, mfm_canonical_bytes
         ('{"a": "\\ud800"}', "lone UTF-16 surrogate"),
         ('{"a": "\\udc00x"}', "lone UTF-16 surrogate"),
         ('{"a": 1,}', "malformed JSON"),
-        ('{"a": 1} {"b": 2}', "malformed JSON: Extra data"),
+        ('{"a": 1} {"b": 2}', "malformed JSON: more text after the end of the document"),
         ("", "malformed JSON"),
     ],
 )
@@ -69,18 +72,87 @@ def test_u64_integers_stay_exact() -> None:
     ("text", "integral"), [("[1, 2.5]", False), ("[1.0]", True), ("[2e3]", True), ('"1.0"', False)]
 )
 def test_parse_document_reports_integral_float_literals(text: str, integral: bool) -> None:
-    assert parse_document(text)[1] is integral
+    assert parse_document(text).integral_floats is integral
 
 
 def test_negative_zero_is_a_float_as_serde_json_reads_it() -> None:
     """serde_json parses `-0` as the float -0.0, so an integer position refuses it and mfm's
     canonical JSON (which forbids floats) rejects it."""
-    value, integral_floats = parse_document('{"a": -0, "b": 0, "c": "-0"}')
+    parsed = parse_document('{"a": -0, "b": 0, "c": "-0"}')
+    value = parsed.value
     assert math.copysign(1.0, value["a"]) == -1.0 and isinstance(value["a"], float)
     assert value["b"] == 0 and isinstance(value["b"], int) and value["c"] == "-0"
-    assert integral_floats
+    assert parsed.integral_floats
     event = '{"run_id":"67e55044-10b1-426f-9247-bb680e5fe0c8","seq":-0,"ts_millis":null,"event":{"Kernel":{"RunCompleted":{"status":"Failed","final_snapshot_id":null}}}}'
     with pytest.raises(ValidationError, match="/seq"):
         ledgerspec.validate_json("mfm.EventEnvelope", event)
     with pytest.raises(FloatNotAllowedError):
         mfm_canonical_bytes(parse('{"x": -0}'))
+
+
+def _typed(value: Any) -> Any:
+    """`value` with every number tagged by its type and float sign, for exact comparison."""
+    if isinstance(value, dict):
+        return {key: _typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    if isinstance(value, float):
+        return ("float", value, math.copysign(1.0, value))
+    return (type(value).__name__, value)
+
+
+def _outcome(read: Any, text: str) -> Any:
+    try:
+        parsed = read(text)
+    except DocumentError:
+        return "error"
+    return _typed(parsed.value), parsed.wide_integers, parsed.repeats is not None, parsed.integral_floats
+
+
+_NUMBERS = st.sampled_from(
+    ["-0", "0", "1.0", "2e3", "1e+16", "18446744073709551616", "-9223372036854775809", "1" + "0" * 400]
+)
+_TOKENS = st.sampled_from(['"a"', '"b"', '"x-0"', '"\\u003a"', '"12:30.0,"', "1", "true", "null", "0.5"]) | _NUMBERS
+
+
+@st.composite
+def _json_texts(draw: st.DrawFn, depth: int = 0) -> str:
+    """JSON(-like) text: objects whose keys may repeat, arrays, and the tokens the fast path must not misread."""
+    kind = draw(st.sampled_from(["token", "object", "array"] if depth < 3 else ["token"]))
+    if kind == "token":
+        return draw(_TOKENS)
+    items = draw(st.lists(_json_texts(depth + 1), max_size=4))
+    space = draw(st.sampled_from(["", " ", "\n"]))
+    if kind == "array":
+        return "[" + f",{space}".join(items) + "]"
+    keys = draw(
+        st.lists(st.sampled_from(['"a"', '"b"', '"c:d"', '"\\u0061"']), min_size=len(items), max_size=len(items))
+    )
+    return "{" + f",{space}".join(f"{key}:{space}{item}" for key, item in zip(keys, items, strict=True)) + "}"
+
+
+@settings(max_examples=500, deadline=None)
+@given(_json_texts() | st.text(max_size=20))
+def test_the_fast_path_reads_every_text_as_the_exact_reader_does(text: str) -> None:
+    """orjson and the text comparisons stand in for the exact reader only where they agree with it
+    (integral floats may be reported where there are none: that only costs a slower validation)."""
+    fast, exact = _outcome(parse_document, text), _outcome(lambda t: _ExactReader().read(t), text)
+    if fast == "error" or exact == "error":
+        assert fast == exact
+    else:
+        assert fast[:3] == exact[:3] and fast[3] >= exact[3]
+
+
+def test_parsed_documents_tell_repeated_keys_and_wide_integers() -> None:
+    parsed = parse_document('{"a": 1, "b": {"c": 2, "c": 3}, "a": [18446744073709551616]}')
+    assert parsed.value == {"a": [18446744073709551616], "b": {"c": 3}}  # the last value, exact digits
+    assert parsed.wide_integers and parsed.repeats is not None
+    assert sorted(len(members) for members in parsed.repeats.values()) == [2, 3]
+    plain = parse_document('{"a": [18446744073709551615, -9223372036854775808], "b": "x-0"}')
+    assert (plain.wide_integers, plain.repeats, plain.integral_floats) == (False, None, False)
+
+
+@pytest.mark.parametrize("digits", [400, 4300, 4301, 5000, 100_000])
+def test_integer_literals_too_large_for_an_f64_are_refused_without_a_traceback(digits: int) -> None:
+    with pytest.raises(DocumentError, match=rf"\({digits} characters\) is out of range"):
+        parse("[" + "7" * digits + "]")

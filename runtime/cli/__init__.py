@@ -84,8 +84,10 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     reporter = Reporter(args.format, out, err)
     usage: list[str] = []
     for doc in _readable(args, err, usage):
-        problems = _unparsed(doc) or [i.as_dict() for i in validator.issues(args.type, doc.value, args.strict)]
-        reporter.result(doc, problems)
+        if doc.parsed is None:
+            reporter.result(doc, _unparsed(doc))
+        else:
+            reporter.result(doc, [i.as_dict() for i in validator.parsed_issues(args.type, doc.parsed, args.strict)])
     reporter.summary()
     return USAGE if usage else (INVALID if reporter.counts["invalid"] else OK)
 
@@ -96,9 +98,9 @@ def cmd_roundtrip(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     status = OK
     for doc in _readable(args, err, usage):
         problems = _unparsed(doc)
-        if not problems:
+        if doc.parsed is not None:
             try:
-                out.write(serialize(codec.dump(codec.load(args.type, doc.value, args.strict))) + "\n")
+                out.write(serialize(codec.dump(codec.load_parsed(args.type, doc.parsed, args.strict))) + "\n")
                 continue
             except ValidationError as exc:
                 problems = [issue.as_dict() for issue in exc.issues]
@@ -189,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
             "files",
             nargs="*",
             metavar="FILE",
-            help=".json (one document), .jsonl or - (one per line); default: standard input",
+            help=".json (one document), .jsonl, .ndjson or - (one per line); default: standard input",
         )
 
     validate = commands.add_parser("validate", help="check documents against a type's schema")

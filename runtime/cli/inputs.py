@@ -1,4 +1,5 @@
-"""Documents read from the command line: `.json` files hold one, `.jsonl` files and `-` hold one per line."""
+"""Documents read from the command line: `.json` files hold one; `.jsonl` and `.ndjson` files and `-`
+hold one per line."""
 
 from __future__ import annotations
 
@@ -8,18 +9,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..jsontext import MAX_DOCUMENT_BYTES, DocumentError, parse
+from ..jsontext import MAX_DOCUMENT_BYTES, DocumentError, Parsed, TrailingTextError, document_too_large, parse_document
+
+JSON_LINES = (".jsonl", ".ndjson")
+"""File suffixes read as JSON lines (one document per line)."""
 
 
 @dataclass(frozen=True)
 class Document:
-    """One document of the input: where it came from, and its value or why it has none."""
+    """One document of the input: where it came from, and what it parsed to or why it did not."""
 
     index: int
     source: str
     line: int | None
-    value: Any = None
+    parsed: Parsed | None = None
     error: DocumentError | None = None
+
+    @property
+    def value(self) -> Any:
+        """The parsed JSON value (None for a document that did not parse)."""
+        return None if self.parsed is None else self.parsed.value
 
     @property
     def label(self) -> str:
@@ -37,10 +46,25 @@ def _lines(stream: BinaryIO, source: str, start: int, max_bytes: int) -> Iterato
         if not raw.strip():
             continue
         try:
-            yield Document(index, source, number, parse(raw, max_bytes))
+            yield Document(index, source, number, parse_document(raw, max_bytes))
         except DocumentError as exc:
             yield Document(index, source, number, error=exc)
         index += 1
+
+
+def _whole_file(file: Path, source: str, index: int, max_bytes: int) -> Document:
+    """The one document of a `.json` file; more text after it gets a hint about JSON lines."""
+    size = file.stat().st_size
+    if size > max_bytes:
+        return Document(index, source, None, error=document_too_large(size, max_bytes))
+    try:
+        return Document(index, source, None, parse_document(file.read_bytes(), max_bytes))
+    except TrailingTextError as exc:
+        hint = DocumentError(f"{exc}; several documents? use .jsonl or -")
+        hint.line, hint.column = exc.line, exc.column
+        return Document(index, source, None, error=hint)
+    except DocumentError as exc:
+        return Document(index, source, None, error=exc)
 
 
 def read_documents(
@@ -56,21 +80,13 @@ def read_documents(
             continue
         file = Path(path)
         try:
-            if path.endswith(".jsonl"):
+            if path.endswith(JSON_LINES):
                 with file.open("rb") as stream:
                     for doc in _lines(stream, path, index, max_bytes):
                         index = doc.index + 1
                         yield doc
                 continue
-            size = file.stat().st_size
-            if size > max_bytes:
-                error = DocumentError(f"document is {size} bytes; the limit is {max_bytes} bytes")
-                yield Document(index, path, None, error=error)
-            else:
-                try:
-                    yield Document(index, path, None, parse(file.read_bytes(), max_bytes))
-                except DocumentError as exc:
-                    yield Document(index, path, None, error=exc)
+            yield _whole_file(file, path, index, max_bytes)
             index += 1
         except OSError as exc:
             yield UnreadableInput(f"{path}: cannot read: {exc.strerror or exc}")

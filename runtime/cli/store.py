@@ -131,7 +131,7 @@ def _init_outcome(before: int | None, after: int) -> str:
 
 
 def _read(path: str) -> Iterator[Document]:
-    """The documents of one input (`.json`, `.jsonl` or `-`); an unreadable input is a usage error."""
+    """The documents of one input (`.json`, `.jsonl`, `.ndjson` or `-`); an unreadable input is a usage error."""
     for doc in read_documents([path]):
         if isinstance(doc, UnreadableInput):
             raise UsageError(str(doc))
@@ -191,6 +191,7 @@ class Loader:
 
     def append(self, type_name: str, docs: list[Document]) -> None:
         """Append one batch of `type_name` documents; raises Failure naming the document at fault."""
+        self._judge_repeated_keys(type_name, docs)
         if type_name == RUN_EVENT_TYPE:
             self._append_run_events(docs)
             return
@@ -201,6 +202,16 @@ class Loader:
             write([doc.value for doc in docs])
         except LedgerspecError as exc:
             raise Failure(_culprit(docs, exc), exc) from None
+
+    def _judge_repeated_keys(self, type_name: str, docs: list[Document]) -> None:
+        """serde's verdict on the keys that repeat in a document: the store receives its value, in
+        which each repeated key already holds its last value, so it could not tell."""
+        validator = default_codec().validator
+        for doc in docs:
+            if doc.parsed is not None and doc.parsed.repeats:
+                problems = validator.repeated_key_issues(type_name, doc.parsed, self.strict)
+                if problems:
+                    raise Failure(doc.label, ValidationError(type_name, problems))
 
     def _append_run_events(self, docs: list[Document]) -> None:
         """Append a batch of run events in one transaction, one append per stretch of one run."""
@@ -426,14 +437,15 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _exported(store: LedgerStore) -> Iterator[Document]:
     """A store's export as input documents, each labelled by its table and position (so a row
-    the destination refuses is named where it is stored); a stored row that is not JSON is a
+    the destination refuses is named where it is stored), read exactly (an integer beyond 64 bits
+    keeps its digits, so the copy keeps its bytes); a stored row that is not JSON is a
     CorruptionError naming it."""
     for index, (table, position, data) in enumerate(store.stored_documents()):
         try:
-            value = stored.parse(data)
+            parsed = stored.parse(data)
         except stored.Malformed as exc:
             raise stored.corrupt(table, position, str(exc)) from None
-        yield Document(index, f"{store.location} {table} row {position}", None, value)
+        yield Document(index, f"{store.location} {table} row {position}", None, parsed)
 
 
 @_guarded
@@ -521,7 +533,7 @@ def _event_kinds() -> list[str]:
 def _add_loading(sub: argparse.ArgumentParser) -> None:
     """The path, input and `--batch` options append and import share."""
     sub.add_argument("path", metavar="PATH", help=f"the ledger: {LOCATION} (created when missing)")
-    sub.add_argument("file", metavar="FILE", help=".json (one document), .jsonl or - (one per line)")
+    sub.add_argument("file", metavar="FILE", help=".json (one document), .jsonl, .ndjson or - (one per line)")
     _add_batch(sub)
 
 
