@@ -232,9 +232,9 @@ class Writer:
             self.closers.append(conn.close)
             conn.execute("SELECT set_config('search_path', %s, false)", [schema])
             conn.execute(f"SELECT seq FROM {TABLE} WHERE event_id = %s", [b"warm-up"])
-            # Raw writers assign seqs up front and never move `ledger_heads`, so the store's check
-            # that rows stay within the head (its only insert-time trigger) is off for them.
-            conn.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER {TABLE}_within_head")
+            # Raw writers assign seqs up front and never lock `ledger_heads`, so the store's check
+            # of inserted rows against the head (its only insert-time trigger) is off for them.
+            conn.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER {TABLE}_extends_head")
             cursor = conn.cursor()
 
             def copy(rows: Sequence[tuple[Any, ...]]) -> None:
@@ -400,8 +400,8 @@ def append_section(
     )
     print(
         "- PostgresStore: `PostgresStore.experience.append_events(batch)`: validation, RFC 8785, SHA-256 + chain, "
-        "duplicate-id lookup, `SELECT ... FOR UPDATE` of the experience row of `ledger_heads`, text COPY, head "
-        "update\n"
+        "duplicate-id lookup, lock of the experience row of `ledger_heads`, text COPY (small batches: one INSERT), "
+        "the insert trigger's check of every row (position, SHA-256, chain, envelope columns) and head update\n"
         f"- COPY: psycopg `cursor.copy(COPY {TABLE} (...) FROM STDIN)` + `write_row` (text format, as the store "
         f"does), into `{TABLE}` of a schema the store created (its own DDL: same columns, 10 indexes, "
         "triggers but the insert-time head check), "

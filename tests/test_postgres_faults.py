@@ -669,8 +669,8 @@ def test_server_errors_on_a_live_connection_are_not_called_lost_connections(
 
 
 def clash_row() -> tuple[Any, ...]:
-    """An experience row holding event_id `clash` at a position no append reaches (below the first:
-    rows past the head are refused by the table's trigger)."""
+    """An experience row holding event_id `clash` at a position no append reaches (below the first;
+    the table's trigger, which refuses it, is off for the superuser inserting it)."""
     return (-1, b"clash", b"BudgetExceeded", b"2026", b"{}", bytes(32), bytes(32))
 
 
@@ -680,7 +680,7 @@ CLASH_INSERT = "INSERT INTO experience_events (seq, event_id, kind, occurred_at,
 @pytest.mark.parametrize("retries", [0, 2])
 def test_real_deadlock_is_retried(scratch: Scratch, retries: int) -> None:
     """A genuine deadlock, detected by the server: another transaction inserts event_id `clash`
-    (uncommitted), the store's append of `clash` locks the head row and waits on that key, then
+    (uncommitted, with the triggers off: an insert through them takes the head row first), the store's append of `clash` locks the head row and waits on that key, then
     the other transaction asks for the head row. The store's process (deadlock_timeout 300 ms,
     the other's 30 s) finds the cycle and is cancelled with 40P01, releasing the head row. With
     retries=0 that is a TransientError and nothing is written; with retries=2 the next attempt
@@ -690,6 +690,7 @@ def test_real_deadlock_is_retried(scratch: Scratch, retries: int) -> None:
     before = scratch.checksum()
     other = scratch.raw()
     other.execute("SET deadlock_timeout = '30s'")
+    other.execute("SET session_replication_role = replica")
     other.execute("BEGIN")
     other.execute(CLASH_INSERT.encode(), clash_row())
     call = Call(lambda: store.experience.append_events([envelope("clash")]))
@@ -705,7 +706,7 @@ def test_real_deadlock_is_retried(scratch: Scratch, retries: int) -> None:
         other.execute("ROLLBACK")
         assert scratch.checksum() == before
         return
-    scratch.wait_for_backend("wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%'")  # the retry waits
+    scratch.wait_for_backend("wait_event_type = 'Lock' AND query LIKE '%_lock_head()%'")  # the retry waits
     assert call.is_alive()
     other.execute("ROLLBACK")
     assert call.outcome() == 1

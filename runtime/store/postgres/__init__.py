@@ -16,8 +16,8 @@ from ...jsontext import MAX_DOCUMENT_BYTES
 from ..envelope_rules import check_id
 from ..ledger_store import LedgerStore
 from ..tables import EXPERIENCE
-from .database import DEFAULT_SCHEMA, PostgresDatabase, Target, libpq_timeout, translate
-from .schema import HEADS_TABLE, TENANT_ROLES, VERSION_TABLE, schema_version
+from .database import DEFAULT_LOCK_TIMEOUT, DEFAULT_SCHEMA, PostgresDatabase, Target, libpq_timeout, translate
+from .schema import TENANT_ROLES, VERSION_TABLE, schema_version
 
 __all__ = ["DEFAULT_SCHEMA", "PostgresStore", "Target", "format_version"]
 
@@ -43,6 +43,10 @@ class PostgresStore(LedgerStore):
     With `tenant` set, the store connects as a role `grant_tenant` mapped to that tenant: row-level
     security limits the role to that tenant's experience rows whatever SQL it runs, and
     `experience` is that tenant's view (the other ledgers are not granted to tenant roles).
+
+    A write waits at most `lock_timeout` seconds for its ledger's lock (held by another writer, or
+    by a transaction left idle while holding it), then raises a retryable `TransientError`; None
+    leaves the server's `lock_timeout` (by default, wait for ever).
     """
 
     def __init__(
@@ -57,6 +61,7 @@ class PostgresStore(LedgerStore):
         pool_size: int = 8,
         connect_timeout: float = 10.0,
         statement_timeout: float | None = None,
+        lock_timeout: float | None = DEFAULT_LOCK_TIMEOUT,
         retries: int = 5,
         max_document_bytes: int = MAX_DOCUMENT_BYTES,
         codec: Codec | None = None,
@@ -70,6 +75,7 @@ class PostgresStore(LedgerStore):
             pool_size=pool_size,
             connect_timeout=connect_timeout,
             statement_timeout=statement_timeout,
+            lock_timeout=lock_timeout,
             retries=retries,
             tenant_role=tenant is not None,
         )
@@ -95,7 +101,9 @@ class PostgresStore(LedgerStore):
     def grant_tenant(self, role: str, tenant_id: str) -> None:
         """Let the existing database role `role` read and append `tenant_id`'s experience events,
         and nothing else: row-level security hides every other tenant's rows from it, and refuses
-        its inserts of them. Run by the schema's owner."""
+        its inserts of them. It appends through `experience_events_lock_head()` and the insert
+        trigger, both run as the owner: it gets no privilege on `ledger_heads`. Run by the
+        schema's owner."""
         check_id("tenant_id", tenant_id)
         name, schema = sql.Identifier(role), sql.Identifier(self.schema)
         self.database.administer(
@@ -108,7 +116,9 @@ class PostgresStore(LedgerStore):
                 sql.SQL("GRANT SELECT ON {}, {} TO {}").format(
                     sql.Identifier(TENANT_ROLES), sql.Identifier(VERSION_TABLE), name
                 ),
-                sql.SQL("GRANT SELECT, UPDATE ON {} TO {}").format(sql.Identifier(HEADS_TABLE), name),
+                sql.SQL("GRANT EXECUTE ON FUNCTION {}() TO {}").format(
+                    sql.Identifier(f"{EXPERIENCE.table}_lock_head"), name
+                ),
             ]
         )
 

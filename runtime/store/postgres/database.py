@@ -32,9 +32,15 @@ from .schema import HEADS_TABLE, MIGRATIONS, migrate, schema_version
 T = TypeVar("T")
 Connection = psycopg.Connection[tuple[Any, ...]]
 DEFAULT_SCHEMA = "ledgerspec"
+DEFAULT_LOCK_TIMEOUT = 5.0
+"""Seconds a write waits for a lock (its ledger's head row, held by another writer) by default."""
 COPY_ROWS = 64
-"""Batches from this size go in with COPY; smaller ones with one pipelined INSERT per row, which
-saves COPY's extra round trips."""
+"""Batches from this size go in with COPY; smaller ones with one multi-row INSERT, which saves
+COPY's extra round trips."""
+INSERT_ROWS = 1000
+"""Rows per INSERT statement where COPY is not used (tenant roles: PostgreSQL refuses COPY under
+row-level security). Each statement's trigger checks its rows and moves the head once, so a big
+batch takes a few statements, never one per row."""
 RETRIED = (errors.SerializationFailure, errors.DeadlockDetected)
 """Failures PostgreSQL asks the client to retry; the transaction was rolled back."""
 
@@ -130,8 +136,11 @@ def translate(exc: Exception, target: str) -> StorageError | ConflictError:
 class PostgresDatabase(Backend):
     """The ledger tables of one schema of a PostgreSQL database, through a connection pool.
 
-    Write transactions run at READ COMMITTED and first lock their ledger's row of `ledger_heads`,
-    so writers of one ledger queue there and each sees every row committed before it. A
+    Write transactions run at READ COMMITTED and first lock their ledger's row of `ledger_heads`
+    (through `{table}_lock_head()`, which tenant roles may call without any privilege on the
+    table), so writers of one ledger queue there and each sees every row committed before it. A
+    wait for a lock longer than `lock_timeout` seconds (None: the server's setting) gives up with a
+    `TransientError`, so a transaction holding the lock idle cannot stall every writer. A
     serialization failure or deadlock reported by the server is retried (`retries` times, with
     jittered backoff); other failures of the server or the network are `TransientError`.
     """
@@ -147,6 +156,7 @@ class PostgresDatabase(Backend):
         pool_size: int = 8,
         connect_timeout: float = 10.0,
         statement_timeout: float | None = None,
+        lock_timeout: float | None = DEFAULT_LOCK_TIMEOUT,
         retries: int = 5,
         tenant_role: bool = False,
     ) -> None:
@@ -155,6 +165,10 @@ class PostgresDatabase(Backend):
         self.retries = retries
         self.tenant_role = tenant_role
         """Connected as a tenant's role: row-level security applies, which PostgreSQL's COPY refuses."""
+        self.lock_timeout = lock_timeout
+        self._begin = "BEGIN ISOLATION LEVEL READ COMMITTED" + (
+            f"; SET LOCAL lock_timeout = '{_milliseconds(lock_timeout)}ms'" if lock_timeout is not None else ""
+        )
         self._local = threading.local()
         self._settings = {
             "search_path": '"' + self.target.schema.replace('"', '""') + '"',  # one quoted identifier
@@ -250,6 +264,13 @@ class PostgresDatabase(Backend):
             for attempt in itertools.count():
                 try:
                     return self._lent(lambda conn: self._attempt(conn, ledger, work))
+                except errors.LockNotAvailable:
+                    waited = "the server's lock_timeout" if self.lock_timeout is None else f"{self.lock_timeout} s"
+                    raise TransientError(
+                        f"{self.where}: a write to {ledger.table} waited {waited} for a lock another transaction "
+                        f"holds (the ledger's write lock, its row of {HEADS_TABLE}, or a row it is inserting) and "
+                        "gave up; nothing was written, and calling again is safe"
+                    ) from None
                 except RETRIED:
                     if attempt >= self.retries:
                         raise
@@ -261,8 +282,9 @@ class PostgresDatabase(Backend):
         head row, so `work` sees every write committed before it and none commits beside it."""
         self._local.conn, self._local.heads = conn, {}
         try:
-            cursor = _first(conn, f"BEGIN ISOLATION LEVEL READ COMMITTED; {_lock(ledger)}".encode())
-            cursor.nextset()
+            cursor = _first(conn, f"{self._begin}; {_lock(ledger)}".encode())
+            while cursor.nextset():  # on to the last result: the head row
+                pass
             row = cursor.fetchone()
             if row is None:
                 raise StorageError(f"{self.where}: {HEADS_TABLE} has no row for {ledger.table}")
@@ -297,14 +319,13 @@ class PostgresDatabase(Backend):
             values.append((position, *(_utf8(value) for value in row.columns), row.document, row.digest, previous))
         names = (ledger.order, *columns, "document", "hash", "chain")
         cursor = self._local.conn.cursor()
-        # The head moves first: the table's insert trigger refuses rows past it.
-        cursor.execute(
-            f"UPDATE {HEADS_TABLE} SET position = %s, chain = %s WHERE ledger = '{ledger.table}'".encode(),
-            [position, previous],
-        )
+        # The table's insert trigger checks the rows against the head and moves it.
         if self.tenant_role or len(values) < COPY_ROWS:
-            marks = ", ".join(["%s"] * len(names))
-            cursor.executemany(f"INSERT INTO {ledger.table} ({', '.join(names)}) VALUES ({marks})".encode(), values)
+            marks = "(" + ", ".join(["%s"] * len(names)) + ")"
+            for start in range(0, len(values), INSERT_ROWS):
+                chunk = values[start : start + INSERT_ROWS]
+                statement = f"INSERT INTO {ledger.table} ({', '.join(names)}) VALUES {', '.join([marks] * len(chunk))}"
+                cursor.execute(statement.encode(), [value for row_values in chunk for value in row_values])
         else:
             with cursor.copy(f"COPY {ledger.table} ({', '.join(names)}) FROM STDIN".encode()) as copy:
                 for value in values:
@@ -390,7 +411,12 @@ class PostgresDatabase(Backend):
 
 def _lock(ledger: Ledger) -> str:
     """The statement that locks a ledger's head row for the transaction and reads it."""
-    return f"SELECT position, chain FROM {HEADS_TABLE} WHERE ledger = '{ledger.table}' FOR UPDATE"
+    return f"SELECT position, chain FROM {ledger.table}_lock_head()"
+
+
+def _milliseconds(seconds: float) -> int:
+    """A timeout setting's value in whole milliseconds, at least 1 (0 would mean no timeout)."""
+    return max(1, round(seconds * 1000))
 
 
 class _Stale(Exception):
