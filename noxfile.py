@@ -102,6 +102,7 @@ def codegen_check(session: nox.Session) -> None:
 # The TypeScript generator and compiler are pinned by codegen/node/package-lock.json.
 NODE_TOOLS = HERE / "codegen" / "node"
 BINDINGS_TS = HERE / "generated" / "typescript"
+NODE_EXAMPLE = HERE / "conformance" / "examples" / "node"
 
 
 def _node_tools(session: nox.Session) -> Path:
@@ -243,6 +244,10 @@ def bench(session: nox.Session) -> None:
     session.run("python", "-m", "bench.store", *groups[1])
     with _postgres_server(session) as env:
         session.run("python", "-m", "bench.postgres", *groups[2], env=env)
+        if shutil.which("npm"):  # the node example store's row needs its one dependency
+            session.run(
+                "npm", "ci", "--prefix", str(NODE_EXAMPLE), "--no-audit", "--no-fund", "--silent", external=True
+            )
         session.run("python", "-m", "bench.conformance", env=env)
 
 

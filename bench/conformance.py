@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -49,6 +50,9 @@ def main() -> None:
             "SqliteStore, example harness": lambda: HarnessTarget(f"{sys.executable} -m ledgerspec.conformance.serve"),
             "MemoryStore, in process": lambda: InProcessTarget(MemoryStore, "memory"),
         }
+        node = Path(__file__).resolve().parent.parent / "conformance" / "examples" / "node"
+        if shutil.which("node") and (node / "node_modules").is_dir():  # after `npm ci --prefix` there
+            sides["node example store, harness"] = lambda: HarnessTarget(f"node {node / 'harness.js'}")
         url = os.environ.get("LEDGERSPEC_PG_URL")
         if url:
             serve = f"{sys.executable} -m ledgerspec.conformance.serve {url}"
