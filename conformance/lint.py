@@ -95,7 +95,7 @@ def file_problems(corpus: list[FixtureFile], contract: Contract) -> list[str]:
     for file in corpus:
         for error in form.iter_errors(file.raw):
             problems.append(f"{file.path}: format: {error.json_path}: {error.message}")
-        if file.type and file.path.stem != file.type.split(".", 1)[1]:
+        if file.type and file.path.stem != file.type.partition(".")[2]:
             problems.append(f"{file.path}: holds type {file.type}; the file must be named after it")
         if file.type and file.type not in contract.entries:
             problems.append(f"{file.path}: unknown type {file.type}")

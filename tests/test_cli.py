@@ -201,6 +201,13 @@ def test_fixtures_reports_a_file_that_is_not_json(tmp_path: Path) -> None:
     )
 
 
+def test_fixtures_reports_a_type_without_a_namespace(tmp_path: Path) -> None:
+    (tmp_path / "converge").mkdir()
+    (tmp_path / "converge" / "x.json").write_text('{"type": "nodot", "valid": [], "invalid": []}')
+    code, out, err = run("fixtures", str(tmp_path))
+    assert code == 1 and "x.json: unknown type nodot" in out and "Traceback" not in out + err
+
+
 def test_conformance_against_postgresql_without_the_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in [n for n in sys.modules if n == "psycopg" or n.startswith(("psycopg.", "ledgerspec.store.postgres"))]:
         monkeypatch.delitem(sys.modules, name)
