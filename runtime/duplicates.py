@@ -171,8 +171,8 @@ class _Judge:
                 segment, slash, below = issue.path[len(prefix) :].partition("/")
                 found = stand_ins.get(segment) if issue.path.startswith(prefix) else None
                 if found is not None:
-                    where = found[0] + slash + below
-                    self.issues.append(Issue(where, issue.rule, issue.message + found[1], issue.value))
+                    pointer = found[0] + slash + below
+                    self.issues.append(Issue(pointer, issue.rule, issue.message + found[1], issue.value))
         for key, item, inner in earlier:
             where = (*path, key)
             for schema, schema_base in rest:
