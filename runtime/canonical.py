@@ -10,6 +10,11 @@ here), where RFC 8785 would route |n| > 2^53-1 through an IEEE-754 double. An in
 would overflow is refused (`CanonicalError`), since JSON readers cannot hold it: serde_json rejects
 it as "number out of range". `bool` is not treated as an int.
 
+Stores write a second variant, `float_literals=True` (`stored_number`): a float whose ECMAScript
+form reads as an integer (`1`, `-0`, `1e+16` is fine but `10000000000000000` is not) keeps a
+fraction (`1.0`, `-0.0`), because serde reads `1` in a free JSON position as an integer and `1.0`
+as a float: a stored document must read back as the document received.
+
 Speed: a value of exact built-in types is written by orjson, whose key order (code points),
 compact layout and string escaping equal RFC 8785 unless some character is >= U+10000; its floats
 are first swapped for `orjson.Fragment`s holding their ECMAScript text. orjson refuses non-str
@@ -23,7 +28,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
@@ -42,6 +47,7 @@ __all__ = [
     "jcs_text",
     "json_pointer",
     "plain_bytes",
+    "stored_number",
     "write_exact",
 ]
 
@@ -72,10 +78,14 @@ class Rules:
     utf16_keys: bool = True
     float_error: type[CanonicalError] | None = None
     int_range: tuple[int, int] | None = None
+    float_literals: bool = False
+    """Write a float so that it reads back as a float (`stored_number`), not as RFC 8785 does."""
 
 
 JCS = Rules()
 """RFC 8785 rules (plus exact integers)."""
+STORED = Rules(float_literals=True)
+"""What stores keep: RFC 8785 (plus exact integers), floats kept floats."""
 
 _PLAIN, _FLOAT, _OTHER = 0, 1, 2
 _MAX_FAST_DEPTH = 255  # orjson's own limit; deeper (or self-containing) values go to write_exact
@@ -122,43 +132,46 @@ class _NotPlain(Exception):
     """A value `_with_fragments` leaves to `write_exact`."""
 
 
-def _with_fragments(value: Any) -> Any:
-    """Copy of a value with every float replaced by its ECMAScript text as an orjson.Fragment."""
+def _with_fragments(value: Any, number: Callable[[float], str]) -> Any:
+    """Copy of a value with every float replaced by its text (`number`) as an orjson.Fragment."""
     kind = type(value)
     if kind is dict:
-        return {key: item if type(item) is str else _with_fragments(item) for key, item in value.items()}
+        return {key: item if type(item) is str else _with_fragments(item, number) for key, item in value.items()}
     if kind is list or kind is tuple:
-        return [item if type(item) is str else _with_fragments(item) for item in value]
+        return [item if type(item) is str else _with_fragments(item, number) for item in value]
     if kind is float and math.isfinite(value):
-        return orjson.Fragment(es_number(value))
+        return orjson.Fragment(number(value))
     if kind is int or kind is bool or value is None:
         return value
     raise _NotPlain
 
 
-def jcs_and_floats(value: Any) -> tuple[bytes, bool]:
+def jcs_and_floats(value: Any, float_literals: bool = False) -> tuple[bytes, bool]:
     """RFC 8785 bytes of `value`, and whether it held any float at all (then validators that
-    look for floats in integer positions can be skipped when it is False).
+    look for floats in integer positions can be skipped when it is False). `float_literals`
+    writes the stores' variant (see the module docstring).
 
     The flag is free: the fast path looks at every value's type anyway. Raises `CanonicalError`
     (naming the JSON pointer) for NaN/infinity, non-str keys, lone surrogates and unsupported types.
     """
     kind = _scan(value)
     if kind != _OTHER:
+        number = stored_number if float_literals else es_number
         try:
-            out = orjson.dumps(value if kind == _PLAIN else _with_fragments(value), option=orjson.OPT_SORT_KEYS)
+            out = orjson.dumps(value if kind == _PLAIN else _with_fragments(value, number), option=orjson.OPT_SORT_KEYS)
         except (orjson.JSONEncodeError, _NotPlain, RecursionError):
             pass
         else:
             if out.isascii() or not _ASTRAL_UTF8.search(out):  # else key order may differ from UTF-16 order
                 return out, kind == _FLOAT
-    text, floats = write_exact(value, JCS)
+    text, floats = write_exact(value, STORED if float_literals else JCS)
     return text.encode(), floats
 
 
-def jcs(value: Any) -> bytes:
-    """RFC 8785 (JCS) bytes of a JSON value; see the module docstring for the int extension."""
-    return jcs_and_floats(value)[0]
+def jcs(value: Any, float_literals: bool = False) -> bytes:
+    """RFC 8785 (JCS) bytes of a JSON value; see the module docstring for the int extension and
+    the stores' `float_literals` variant."""
+    return jcs_and_floats(value, float_literals)[0]
 
 
 def jcs_text(value: Any) -> str:
@@ -193,6 +206,15 @@ def es_number(number: float) -> str:
         return f"{sign}0.{'0' * -point}{digits}"
     head = digits[0] if len(digits) == 1 else f"{digits[0]}.{digits[1:]}"
     return f"{sign}{head}e{'+' if point > 1 else '-'}{abs(point - 1)}"
+
+
+def stored_number(number: float) -> str:
+    """A finite float as stores keep it: its ECMAScript form, with `.0` added where that form would
+    read back as an integer (`1.0`, `-0.0`, `10000000000000000.0`), so serde reads a float again."""
+    text = es_number(number)
+    if "." in text or "e" in text:
+        return text
+    return "-0.0" if number == 0 and math.copysign(1.0, number) < 0 else f"{text}.0"
 
 
 class _Bad(Exception):
@@ -291,7 +313,7 @@ def write_exact(value: Any, rules: Rules) -> tuple[str, bool]:
             if not math.isfinite(item):
                 name = "NaN" if item != item else ("Infinity" if item > 0 else "-Infinity")
                 raise _Bad(CanonicalError, f"{name} is not JSON")
-            out.append(es_number(item))
+            out.append(stored_number(item) if rules.float_literals else es_number(item))
         else:
             raise _Bad(CanonicalError, f"{type(item).__name__} is not a JSON value")
 

@@ -20,7 +20,16 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledgerspec.canonical import JCS, CanonicalError, jcs, jcs_and_floats, jcs_text, write_exact
+from ledgerspec.canonical import (
+    JCS,
+    CanonicalError,
+    es_number,
+    jcs,
+    jcs_and_floats,
+    jcs_text,
+    stored_number,
+    write_exact,
+)
 from ledgerspec.errors import InvalidInputError
 
 DATA = Path(__file__).parent / "data"
@@ -247,3 +256,37 @@ def test_matches_rfc8785_package(value: Any) -> None:
     expected = rfc8785.dumps(value)
     assert jcs(value) == expected
     assert write_exact(value, JCS)[0].encode() == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        (1.0, "1.0"),
+        (-0.0, "-0.0"),
+        (0.0, "0.0"),
+        (100.0, "100.0"),
+        (1e16, "10000000000000000.0"),  # ECMAScript writes integer digits below 1e21
+        (1e21, "1e+21"),  # already a float literal
+        (0.5, "0.5"),
+        (-2.5e-07, "-2.5e-7"),
+    ],
+)
+def test_stores_keep_a_float_literal_a_float(value: float, stored: str) -> None:
+    """serde_json reads `1` in a free JSON position as an integer and `1.0` as a float: the stores'
+    canonical form writes every float so that it reads back as a float of the same value."""
+    assert stored_number(value) == stored
+    assert jcs({"x": value}, float_literals=True) == f'{{"x":{stored}}}'.encode()
+    text = stored_number(value)
+    assert any(c in text for c in ".e") and float(text) == value
+    assert math.copysign(1.0, float(text)) == math.copysign(1.0, value)
+    assert jcs({"x": value}) == f'{{"x":{es_number(value)}}}'.encode()  # plain RFC 8785 is unchanged
+
+
+def test_the_stored_form_agrees_on_the_fast_and_exact_paths() -> None:
+    """The orjson path and the pure-Python writer give the same stored bytes (an astral key forces
+    the exact path)."""
+    value = {"a": [1.0, 2, -0.0, 1e16], "b": {"c": 3.0}}
+    fast = jcs(value, float_literals=True)
+    exact = jcs({**value, "\U0001f600": 1.0}, float_literals=True)
+    assert fast == b'{"a":[1.0,2,-0.0,10000000000000000.0],"b":{"c":3.0}}'
+    assert exact == b'{"a":[1.0,2,-0.0,10000000000000000.0],"b":{"c":3.0},"\xf0\x9f\x98\x80":1.0}'

@@ -56,7 +56,7 @@ class Documents:
         else:
             raise InvalidInputError(f"expected a {type_name} model or a JSON object, got {type(given).__name__}")
         try:
-            data, floats = jcs_and_floats(value)
+            data, floats = jcs_and_floats(value, float_literals=True)
         except RecursionError:
             raise InvalidInputError(f"document nests deeper than {MAX_DEPTH} levels") from None
         if len(data) > self.max_bytes:

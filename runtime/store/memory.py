@@ -116,7 +116,7 @@ class Ledgers:
             raise InvalidInputError(f"expected a {type_name} model or a JSON object, got {type(given).__name__}")
         if depth(value) > MAX_DEPTH:
             raise InvalidInputError(f"document nests deeper than {MAX_DEPTH} levels")
-        data = jcs(value)  # CanonicalError is an InvalidInputError
+        data = jcs(value, float_literals=True)  # CanonicalError is an InvalidInputError
         if len(data) > MAX_DOCUMENT_BYTES:
             raise InvalidInputError(f"document is {len(data)} bytes canonical; the limit is {MAX_DOCUMENT_BYTES}")
         self.codec.validator.validate(type_name, value, self.strict)

@@ -84,7 +84,7 @@ def _canonical(value: Any, data: bytes) -> bool:
         except orjson.JSONEncodeError:
             pass
     try:
-        return jcs(value) == data
+        return jcs(value, float_literals=True) == data
     except LedgerspecError as exc:  # a value RFC 8785 cannot write (jcs names why)
         raise Malformed(f"document has no canonical form: {exc}") from None
 

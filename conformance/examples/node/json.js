@@ -30,8 +30,8 @@ function stringify(value) {
   return write({ "": value }, "", false);
 }
 
-/** RFC 8785 canonical text (keys sorted by UTF-16 code units, numbers by value: 1.0 is 1; integers
- * exact at any size). Throws a message for what has no canonical form or breaks the store's caps. */
+/** RFC 8785 canonical text (keys sorted by UTF-16 code units, numbers by value, integers exact at
+ * any size), except that a float literal stays a float (1.0 is not 1: serde tells them apart). Throws a message for what has no canonical form or breaks the store's caps. */
 function canonical(value) {
   const text = write({ "": value }, "", true);
   if (Buffer.byteLength(text) > 16 * 1024 * 1024) throw new Error("document is over 16 MiB canonical");
@@ -47,7 +47,8 @@ function write(holder, key, canon, depth = 0) {
     // serde_json refuses a number a double cannot hold, integers included ("number out of range")
     if (!Number.isFinite(Number(value))) throw new Error(`${text.slice(0, 40)} is out of a double's range`);
     if (/^-?\d+$/.test(text)) return BigInt(text).toString(); // an integer literal: exact digits
-    return String(value); // ECMAScript's shortest form, as RFC 8785 says
+    const shortest = Object.is(value, -0) ? "-0" : String(value); // ECMAScript's form, as RFC 8785 says,
+    return /[.e]/.test(shortest) ? shortest : `${shortest}.0`; // except that 1.0 stays a float, not 1
   }
   if (typeof value === "string") return string(value, canon);
   if (canon && depth >= 127) throw new Error("document nests deeper than 127 levels");
