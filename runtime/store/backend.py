@@ -25,6 +25,26 @@ PAGE = 1000
 """Documents read per query when streaming a table."""
 
 
+def definition_differences(
+    kind: str, expected: Mapping[str, T], found: Mapping[str, T], show: Mapping[str, str], extras: bool = True
+) -> list[str]:
+    """How the `found` definitions of `kind` (trigger, function) differ from the `expected` ones,
+    both by name: missing, changed (shown as `show` has them) and, with `extras`, ones ledgerspec
+    does not create. Both backends' `definition_problems` state their findings through it."""
+    problems = []
+    for name, definition in expected.items():
+        if name not in found:
+            problems.append(f"{kind} {name} is missing")
+        elif found[name] != definition:
+            problems.append(f"{kind} {name} differs from the one ledgerspec creates: {show.get(name, '')}")
+    if extras:
+        problems += [
+            f"{kind} {name} is not one ledgerspec creates: {show.get(name, '')}"
+            for name in found.keys() - expected.keys()
+        ]
+    return problems
+
+
 def newer_format(where: str, version: int, known: int) -> StorageError:
     """The error for a ledger recording a format `version` newer than the `known` one this code writes."""
     return StorageError(

@@ -20,7 +20,7 @@ from functools import cache
 from sqlite_utils import Database
 
 from ..errors import StorageError
-from .backend import newer_format
+from .backend import definition_differences, newer_format
 from .tables import ARTIFACT_INDEX, ARTIFACTS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, TIME_INDEX, TRACE_INDEX
 
 VERSION_TABLE = "ledgerspec_schema"
@@ -255,15 +255,10 @@ def _triggers(db: Database) -> dict[str, str]:
 def trigger_problems(db: Database) -> list[str]:
     """How a file's triggers differ from those this version creates (see `expected_triggers`):
     a missing or changed trigger no longer keeps its table append-only."""
-    found, expected = _triggers(db), expected_triggers()
-    problems = []
-    for name, sql in expected.items():
-        if name not in found:
-            problems.append(f"trigger {name} is missing (its ledger table is no longer append-only)")
-        elif found[name] != sql:
-            problems.append(f"trigger {name} differs from the one ledgerspec creates: {found[name]!r}")
-    problems += [f"trigger {name} is not one ledgerspec creates: {found[name]!r}" for name in found.keys() - expected]
-    return problems
+    found = _triggers(db)
+    return definition_differences(
+        "trigger", expected_triggers(), found, {name: repr(sql) for name, sql in found.items()}
+    )
 
 
 def _name(db: Database) -> str:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 
+from ..backend import definition_differences
 from .schema import MIGRATIONS
 
 _FUNCTION = re.compile(
@@ -102,21 +103,13 @@ def problems(functions: Iterable[tuple[str, str]], triggers: Iterable[tuple[str,
     """How a schema's functions (name, body) and triggers (name, `tgenabled`, definition) differ
     from what the migrations create: missing, changed, disabled or extra."""
     want_functions, want_triggers = expected()
-    have_functions = dict(functions)
-    found = []
-    for name, body in want_functions.items():
-        if name not in have_functions:
-            found.append(f"function {name} is missing")
-        elif have_functions[name] != body:
-            found.append(f"function {name} differs from the one ledgerspec creates")
-    seen = set()
-    for name, enabled, definition in triggers:
-        seen.add(name)
-        if name not in want_triggers:
-            found.append(f"trigger {name} is not one ledgerspec creates: {definition}")
-        elif shape(definition) != want_triggers[name]:
-            found.append(f"trigger {name} differs from the one ledgerspec creates: {definition}")
-        elif enabled != "O":
-            found.append(f"trigger {name} is disabled or fires only in replication (tgenabled {enabled!r})")
-    found += [f"trigger {name} is missing" for name in want_triggers.keys() - seen]
+    found = definition_differences("function", want_functions, dict(functions), {}, extras=False)
+    triggers = list(triggers)
+    shapes = {name: shape(definition) for name, _, definition in triggers}
+    found += definition_differences("trigger", want_triggers, shapes, {name: d for name, _, d in triggers})
+    found += [
+        f"trigger {name} is disabled or fires only in replication (tgenabled {enabled!r})"
+        for name, enabled, _ in triggers
+        if enabled != "O" and shapes[name] == want_triggers.get(name)
+    ]
     return found
