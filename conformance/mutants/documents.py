@@ -119,6 +119,11 @@ def _without_nul(value: Any) -> Any:
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
+def _positive_zero(value: Any) -> Any:
+    """-0.0 as a store that normalises the sign of zero keeps it."""
+    return 0.0 if isinstance(value, float) and value == 0.0 else value
+
+
 class NormalisesUnicode(ExperienceBug):
     """NFC-normalises every string of an envelope before storing it."""
 
@@ -135,6 +140,15 @@ class NumbersAsDoubles(ExperienceBug):
 
     def append_events(self, envelopes: Sequence[Any]) -> Any:
         return self.inner.append_events(documents(envelopes, lambda e: rewrite(e, _double)))
+
+
+class MinusZeroFolded(ExperienceBug):
+    """Stores a float -0.0 as 0.0, so the sign bit is lost (and re-appending 0.0 is taken as the same envelope)."""
+
+    rule = "documents.values-exact"
+
+    def append_events(self, envelopes: Sequence[Any]) -> Any:
+        return self.inner.append_events(documents(envelopes, lambda e: rewrite(e, _positive_zero)))
 
 
 class RunNumbersAsDoubles(RunsBug):
@@ -213,6 +227,7 @@ BUGS: tuple[type[Bug], ...] = (
     DropsRunEventTimestamps,
     NormalisesUnicode,
     NumbersAsDoubles,
+    MinusZeroFolded,
     RunNumbersAsDoubles,
     JournalNumbersAsDoubles,
     ChecksTopLevelOnly,

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from ledgerspec import default_codec
+from ledgerspec.clock import format_timestamp
 from ledgerspec.errors import ConflictError, InvalidInputError, InvalidQueryError
 from ledgerspec.store.documents import check_batch
 from ledgerspec.store.memory import CHAIN_KINDS
@@ -341,6 +342,28 @@ class TimeRangeAsInstants(ExperienceBug):
         return requery(self.inner, replace(query, time_range=None), inside)
 
 
+class TimeRangeComparesUtf16(ExperienceBug):
+    """Compares occurred_at with time_range as UTF-16 code units (a JavaScript or Java string compare), not bytes."""
+
+    rule = "experience.query.time-range-string-order"
+
+    def query_events(self, query: Any) -> Any:
+        start, end = _window(query)
+        if start is None and end is None:
+            return self.inner.query_events(query)
+
+        self.inner.query_events(query)  # schema check
+
+        def units(text: str) -> bytes:
+            return text.encode("utf-16-be", "surrogatepass")
+
+        def inside(envelope: Any) -> bool:
+            at = units(envelope.occurred_at)
+            return (start is None or units(start) <= at) and (end is None or at <= units(end))
+
+        return requery(self.inner, replace(query, time_range=None), inside)
+
+
 # -- transitions, artifacts and traces ---------------------------------------------------------
 
 
@@ -363,6 +386,27 @@ class RepeatedTransitionIgnored(ExperienceBug):
         data = {"artifact_id": artifact_id, "artifact_kind": codec.dump(kind), "event": codec.dump(event)}
         if all(codec.dump(e.event.data) != data for e in _transitions(self.inner)):
             self.inner.write_artifact_state_transition(artifact_id, kind, event)
+
+
+class TransitionIdCountsTransitions(ExperienceBug):
+    """Numbers transition ids by a count of transitions, not by the row's position in the ledger."""
+
+    rule = "experience.transition.fresh-id"
+
+    def write_artifact_state_transition(self, artifact_id: str, kind: Any, event: Any) -> None:
+        ledgers = self.store._ledgers  # the bug writes the envelope under an id of its own
+        codec = ledgers.codec
+        data = {"artifact_id": artifact_id, "artifact_kind": codec.dump(kind), "event": codec.dump(event)}
+        with ledgers.lock:
+            count = sum(json.loads(d)["event"]["type"] == "ArtifactStateTransitioned" for d in ledgers.envelopes)
+            envelope = {
+                "event_id": f"artifact-transition:{count + 1}",
+                "occurred_at": format_timestamp(ledgers.clock()),
+                "tenant_id": self.inner.tenant,
+                "correlation_id": None,
+                "event": {"type": "ArtifactStateTransitioned", "data": data},
+            }
+            self.inner._append([self.inner._check(0, envelope)])
 
 
 def _transitions(inner: Any) -> list[Any]:
@@ -435,6 +479,16 @@ class ArtifactsNewestFirst(ExperienceBug):
         return self.inner.query_artifacts(replace(query, limit=None))[::-1][: query.limit]
 
 
+class ArtifactLimitBeforeFilters(ExperienceBug):
+    """Applies query_artifacts' limit to the latest transitions before the artifact id, kind and state filters."""
+
+    rule = "experience.artifacts.order-limit"
+
+    def query_artifacts(self, query: Any) -> Any:
+        latest = self.inner.query_artifacts(replace(query, artifact_id=None, kind=None, state=None))
+        return [e for e in latest if _artifact_filter(query)(e)]
+
+
 class NegativeArtifactLimitAccepted(ExperienceBug):
     """Answers an ArtifactQuery that breaks its schema with [] instead of invalid_query."""
 
@@ -488,6 +542,22 @@ class TraceLinkCaseInsensitive(TraceLinkMatching):
         return asked.lower() == stored.lower()
 
 
+class TraceFromAnyVariant(ExperienceBug):
+    """Finds a trace link in any envelope whose data holds trace_link_id and trace_link keys."""
+
+    rule = "experience.trace.missing"
+
+    def get_trace_link(self, trace_link_id: str) -> Any:
+        exact = self.inner.get_trace_link(trace_link_id)
+        if exact is not None:
+            return exact
+        for envelope in reversed(stored(self.inner)):
+            data = envelope["event"]["data"]
+            if isinstance(data, dict) and data.get("trace_link_id") == trace_link_id and "trace_link" in data:
+                return default_codec().build("converge.ReplayTrace", data["trace_link"])
+        return None
+
+
 BUGS: tuple[type[Bug], ...] = (
     AcceptsConflicts,
     ReappendComparesText,
@@ -511,14 +581,18 @@ BUGS: tuple[type[Bug], ...] = (
     ChainIdLike,
     ExclusiveTimeEnd,
     TimeRangeAsInstants,
+    TimeRangeComparesUtf16,
     TransitionsNotQueryable,
     RepeatedTransitionIgnored,
+    TransitionIdCountsTransitions,
     FirstTransitionWins,
     StateFilterOnFromState,
     ArtifactIdLike,
     ArtifactsNewestFirst,
+    ArtifactLimitBeforeFilters,
     NegativeArtifactLimitAccepted,
     FirstTraceWins,
     TraceLinkCaseInsensitive,
+    TraceFromAnyVariant,
 )
 """The experience ledger's bugs (tenant views: `tenancy`; document values: `documents`)."""

@@ -181,6 +181,21 @@ class JournalSeqWraps(JournalBug):
         return str(self.inner.append(record))
 
 
+class SeqLimitOnlyOnWrite(JournalBug):
+    """Checks the journal_seq limit only on write: a record past 2^63-1 whose key is journaled is deduplicated."""
+
+    rule = "journal.seq-limit"
+
+    def append(self, record: Any) -> str:
+        seq = record.get("journal_seq") if isinstance(record, dict) else None
+        if isinstance(seq, int) and seq > U63:
+            for stored in self.inner.read(record["run_id"]):
+                for key in ("record_id", "idempotency_key", "dedupe_key"):
+                    if record.get(key) is not None and getattr(stored, key) == record[key]:
+                        return f"journal.{stored.journal_seq}"
+        return str(self.inner.append(record))
+
+
 class ReadEndExclusive(JournalBug):
     """Reads to_seq exclusive."""
 
@@ -230,6 +245,7 @@ BUGS: tuple[type[Bug], ...] = (
     AnySchemaVersion,
     RunIdsFolded,
     JournalSeqWraps,
+    SeqLimitOnlyOnWrite,
     ReadEndExclusive,
     ZeroEndReadsAll,
     JournalNegativeBoundsClamped,
