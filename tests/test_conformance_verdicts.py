@@ -215,6 +215,7 @@ class _HeadOffByOne:
         ([1, 2, 3], [1, 2], "/: expected 3 items, got 2"),
         ("\u00e9", "e\u0301", '/: expected "\\u00e9" (string), got "e\\u0301" (string)'),
         (True, 1, "/: expected true (boolean), got 1 (integer)"),
+        ({"x": -0.0}, {"x": 0.0}, "/x: expected -0.0 (float), got 0.0 (float)"),
     ],
 )
 def test_a_failure_points_at_the_first_difference(expected: Any, actual: Any, message: str) -> None:
