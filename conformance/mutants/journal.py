@@ -196,6 +196,17 @@ class SeqLimitOnlyOnWrite(JournalBug):
         return str(self.inner.append(record))
 
 
+class FirstSeqZeroAccepted(JournalBug):
+    """Takes journal_seq 0 as an empty run's first record (counting from 0, as an index would)."""
+
+    rule = "journal.seq-taken"
+
+    def append(self, record: Any) -> str:
+        if isinstance(record, dict) and record.get("journal_seq") == 0 and not self.inner.read(record["run_id"]):
+            return "journal.0"
+        return str(self.inner.append(record))
+
+
 class ReadEndExclusive(JournalBug):
     """Reads to_seq exclusive."""
 
@@ -246,6 +257,7 @@ BUGS: tuple[type[Bug], ...] = (
     RunIdsFolded,
     JournalSeqWraps,
     SeqLimitOnlyOnWrite,
+    FirstSeqZeroAccepted,
     ReadEndExclusive,
     ZeroEndReadsAll,
     JournalNegativeBoundsClamped,
