@@ -76,7 +76,7 @@ class HarnessTarget:
         tail = "\n".join(self._stderr)
         return f"\n  harness stderr (last lines):\n  {tail}" if tail else ""
 
-    def _send(self, message: dict[str, Any]) -> None:
+    def _send(self, message: protocol.Request) -> None:
         if self.validate and (problem := protocol.problem("request", message)):
             raise TargetError(f"the runner built an invalid request ({problem})")
         assert self._process is not None and self._process.stdin is not None
@@ -150,7 +150,7 @@ class HarnessTarget:
             return
         try:
             if process.stdin is not None:
-                process.stdin.write(b'{"cmd": "stop"}\n')
+                process.stdin.write(json.dumps(protocol.stop()).encode() + b"\n")
                 process.stdin.close()
         except OSError:
             pass

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 import jsonschema
 import referencing
@@ -24,14 +24,53 @@ VERSION = 2
 scenarios, so a harness could echo what the runner expected)."""
 
 
-def start() -> dict[str, Any]:
+class StartRequest(TypedDict):
+    """`$defs/start`: the first request, naming the protocol version."""
+
+    cmd: Literal["start"]
+    version: int
+
+
+class WireScenario(TypedDict):
+    """What a `run` carries of a scenario: its id and its steps' calls (`Step.wire()`)."""
+
+    id: str
+    steps: list[dict[str, Any]]
+
+
+class RunRequest(TypedDict):
+    """`$defs/run`: run one scenario on a fresh store."""
+
+    cmd: Literal["run"]
+    seq: int
+    scenario: WireScenario
+
+
+class StopRequest(TypedDict):
+    """`$defs/stop`: exit; no answer."""
+
+    cmd: Literal["stop"]
+
+
+Request = StartRequest | RunRequest | StopRequest
+"""Every request the runner sends (`$defs/request`). Responses come from a program the runner does
+not trust, so they stay plain JSON until checked (`problem`, `outcomes_from_json`)."""
+
+
+def start() -> StartRequest:
     """The first request."""
     return {"cmd": "start", "version": VERSION}
 
 
-def run(seq: int, scenario: Scenario) -> dict[str, Any]:
+def run(seq: int, scenario: Scenario) -> RunRequest:
     """The request to run `scenario` on a fresh store: its id and calls, nothing to echo."""
-    return {"cmd": "run", "seq": seq, "scenario": scenario.wire()}
+    steps = [step.wire() for step in scenario.steps]
+    return {"cmd": "run", "seq": seq, "scenario": {"id": scenario.id, "steps": steps}}
+
+
+def stop() -> StopRequest:
+    """The last request."""
+    return {"cmd": "stop"}
 
 
 @cache

@@ -28,11 +28,6 @@ class Scenario:
     steps: tuple[Step, ...]
     rules: tuple[str, ...] = ()
 
-    def wire(self) -> dict[str, Any]:
-        """What a harness receives (every `$repeat` expanded): the id and the calls to make,
-        never the expectations, descriptions or rules."""
-        return {"id": self.id, "steps": [step.wire() for step in self.steps]}
-
 
 def expand(value: Any) -> Any:
     """`value` with every `{"$repeat": {"count": n, "item": T}}` replaced by n copies of T, `{i}`
