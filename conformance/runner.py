@@ -52,7 +52,7 @@ def known_capabilities(declared: Iterable[str], who: str) -> frozenset[str]:
     found = frozenset(declared)
     unknown = sorted(found - set(CAPABILITIES))
     if unknown:
-        raise UsageError(f"{who} declares unknown capabilities {', '.join(unknown)} (known: {', '.join(CAPABILITIES)})")
+        raise UsageError(f"{who} names unknown capabilities {', '.join(unknown)} (known: {', '.join(CAPABILITIES)})")
     return found
 
 

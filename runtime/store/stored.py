@@ -60,8 +60,9 @@ def checked(codec: Codec, type_name: str, data: bytes) -> Any:
 
 
 def canonical(codec: Codec, type_name: str, data: bytes) -> Any:
-    """`checked`, and the bytes must be the RFC 8785 form a store writes (other bytes would make
-    a copy's chain differ from the original's)."""
+    """`checked`, and the bytes must be the canonical form a store writes (RFC 8785, integers
+    exact, float literals kept floats; other bytes would make a copy's chain differ from the
+    original's)."""
     value = checked(codec, type_name, data)
     if not _canonical(value, data):
         raise Malformed("document is valid JSON but not in the canonical (RFC 8785) form ledgerspec stores")
@@ -75,7 +76,7 @@ _ASTRAL = re.compile(rb"[\xf0-\xf4]")
 
 
 def _canonical(value: Any, data: bytes) -> bool:
-    """Whether `data` are the RFC 8785 bytes of `value` (parsed from them). Without floats and
+    """Whether `data` are the stored canonical bytes of `value` (parsed from them). Without floats and
     characters beyond U+FFFF (the only places where they can differ) orjson's compact sorted
     output is those bytes, and much faster to write than `jcs` finds that out."""
     if not _FLOAT.search(data) and (data.isascii() or not _ASTRAL.search(data)):
