@@ -67,8 +67,7 @@ from ledgerspec.canonical import jcs
 from ledgerspec.models import converge
 from ledgerspec.store import SqliteStore
 from ledgerspec.store.chain import GENESIS, link
-from ledgerspec.store.envelope_rules import COLUMNS, envelope_columns
-from ledgerspec.store.tables import EXPERIENCE
+from ledgerspec.store.ledgers import EXPERIENCE
 
 from .corpus import envelopes
 from .store import (
@@ -90,7 +89,7 @@ SIDES = ("PostgresStore", "COPY", "executemany", "SqliteStore")
 STORES = ("PostgresStore", "SqliteStore")
 SCHEMA_PREFIX = "ledgerspec_bench_"
 TABLE = EXPERIENCE.table
-ROW_COLUMNS = (EXPERIENCE.order, *COLUMNS, "document", "hash", "chain")
+ROW_COLUMNS = (EXPERIENCE.order, *EXPERIENCE.names, "document", "hash", "chain")
 COPY_SQL = f"COPY {TABLE} ({', '.join(ROW_COLUMNS)}) FROM STDIN"
 INSERT_SQL = f"INSERT INTO {TABLE} ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join(['%s'] * len(ROW_COLUMNS))})"
 SLOW_MS = 5.0
@@ -190,7 +189,7 @@ def raw_rows(docs: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
         data = jcs(doc)
         digest = hashlib.sha256(data).digest()
         previous = link(previous, digest)
-        columns = (v.encode() if isinstance(v, str) else v for v in envelope_columns(doc))
+        columns = (v.encode() if isinstance(v, str) else v for v in EXPERIENCE.derive(doc))
         rows.append((seq, *columns, data, digest, previous))
     return rows
 
@@ -222,7 +221,7 @@ class Writer:
                 backend: Any = store.database
             else:
                 store = SqliteStore(path, synchronous="NORMAL")
-                backend = store.file
+                backend = store.database
             self.closers.append(store.close)
             self.append: Callable[[Any], Any] = store.experience.append_events
             # the same first read on every side: the table and its event_id index are loaded

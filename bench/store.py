@@ -46,7 +46,7 @@ from ledgerspec.clock import format_timestamp
 from ledgerspec.conformance.values import load_corpus
 from ledgerspec.models import converge
 from ledgerspec.store import SqliteStore
-from ledgerspec.store.tables import EXPERIENCE
+from ledgerspec.store.ledgers import EXPERIENCE
 
 from . import store_baselines as baselines
 from .corpus import envelopes
@@ -412,7 +412,7 @@ def measure(
 ) -> Latency:
     """Run each query through `query_events` and `query_documents`, in alternating order; stop early once
     `budget` seconds are spent (slow combinations), keeping at least 20 timed queries."""
-    experience, conn = store.experience, store.file.conn
+    experience, conn = store.experience, store.database.conn
     result = Latency(filters, set(), [], [], [], [])
     deadline = time.perf_counter() + budget
     for index, query in enumerate(queries):
@@ -470,7 +470,7 @@ def query_section(tmp: Path, count: int, queries: int, budget: float, keep: Path
         "OS file cache warm. Target: p95 of `query_documents` <= 1 ms, no full scans.\n"
     )
     store = SqliteStore(path, synchronous="NORMAL")
-    conn = store.file.conn
+    conn = store.database.conn
     rng = random.Random(5)
     (stored,) = conn.execute(f"SELECT max(seq) FROM {EXPERIENCE.table}").fetchone()
     pool = anchors(conn, stored, max(2_000, 4 * queries), rng)

@@ -16,14 +16,14 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
-from ledgerspec.store import SqliteStore, envelope_rules
-from ledgerspec.store.connection import CACHE_KIB
-from ledgerspec.store.tables import EXPERIENCE
+from ledgerspec.store import SqliteStore
+from ledgerspec.store.ledgers import EXPERIENCE, TAIL
+from ledgerspec.store.sqlite.database import CACHE_KIB
 
 PLACEHOLDER = bytes(32)
 """What the raw table stores in `hash` and `chain` (NOT NULL there): rows as wide as ledgerspec's."""
 
-COLUMNS = (*envelope_rules.COLUMNS, "document", "hash", "chain")
+COLUMNS = (*EXPERIENCE.names, *TAIL)
 INSERT = f"INSERT INTO {EXPERIENCE.table} ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 

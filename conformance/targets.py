@@ -11,7 +11,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from ledgerspec.store import SqliteStore
+from ledgerspec.store import SqliteStore, locations
 
 ENTRY_POINT_GROUP = "ledgerspec.stores"
 
@@ -32,12 +32,10 @@ def postgres_factory(url: str) -> Factory:
     the store is closed. Without the postgres extra: UnknownTarget naming the extra to install,
     as `ledgerspec store` says it."""
     try:
-        from psycopg import sql
-
-        from ledgerspec.store.postgres import PostgresStore
-    except ImportError as exc:
-        install = "pip install 'ledgerspec[postgres]'"
-        raise UnknownTarget(f"testing a PostgreSQL store needs the postgres extra: {install} ({exc})") from None
+        PostgresStore = locations.postgres().PostgresStore
+    except locations.MissingExtra as exc:
+        raise UnknownTarget(f"testing a PostgreSQL store: {exc}") from None
+    from psycopg import sql
 
     class ScratchStore(PostgresStore):
         def close(self) -> None:
@@ -54,11 +52,9 @@ def resolve(spec: str | None, scratch: Path) -> tuple[Factory, str]:
     files in the directory `scratch`)."""
     if spec is None:
         return sqlite_factory(scratch), "ledgerspec SqliteStore"
-    if spec.startswith(("postgresql://", "postgres://")):
+    if locations.is_url(spec):
         factory = postgres_factory(spec)  # first: it names the extra to install when psycopg is missing
-        from ledgerspec.store.postgres import Target
-
-        return factory, f"ledgerspec PostgresStore at {Target.parse(spec).redacted()}"
+        return factory, f"ledgerspec PostgresStore at {locations.shown(spec)}"
     if ":" in spec:
         module_name, _, attribute = spec.partition(":")
         try:

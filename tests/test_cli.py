@@ -215,6 +215,7 @@ def test_conformance_against_postgresql_without_the_extra_names_it(monkeypatch: 
     code, out, err = run("conformance", "postgresql://app@localhost/ledgers")
     assert (code, out) == (2, "")
     assert err.startswith(
-        "ledgerspec: testing a PostgreSQL store needs the postgres extra: pip install 'ledgerspec[postgres]' ("
+        "ledgerspec: testing a PostgreSQL store: PostgreSQL ledgers need the postgres extra: "
+        "pip install 'ledgerspec[postgres]' ("
     )
     assert err.count("\n") == 1

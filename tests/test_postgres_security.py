@@ -28,8 +28,9 @@ from test_postgres import ROLE_PASSWORD, experience_head, ids, user_url
 
 from ledgerspec.errors import TransientError
 from ledgerspec.models import converge
-from ledgerspec.store.envelope_rules import COLUMNS, envelope_columns
-from ledgerspec.store.tables import EXPERIENCE
+from ledgerspec.store.ledgers import EXPERIENCE
+
+COLUMNS = EXPERIENCE.names
 
 try:
     import psycopg
@@ -58,7 +59,7 @@ def experience_row(
     or raw bytes), its SHA-256 and the chain value after `after`. The indexed columns are the
     envelope's, with `columns` overriding some (a raw document needs them all named)."""
     data = document if isinstance(document, bytes) else rfc8785.dumps(document)
-    named = dict(zip(COLUMNS, envelope_columns(document), strict=True)) if isinstance(document, dict) else {}
+    named = dict(zip(COLUMNS, EXPERIENCE.derive(document), strict=True)) if isinstance(document, dict) else {}
     named.update(columns or {})
     digest = hashlib.sha256(data).digest()
     values = [named.get(column) for column in COLUMNS]

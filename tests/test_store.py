@@ -1,5 +1,5 @@
-"""The reference SQLite store against DESIGN.md section 5 and the upstream semantics of the
-wire-format reference (section 5 and 2.13): one test per rule."""
+"""The reference SQLite store against the store rules of docs/stores.md (docs/design.md, section 5)
+and the upstream store semantics they extend: one test per rule."""
 
 from __future__ import annotations
 
@@ -158,7 +158,7 @@ def populated(store: SqliteStore) -> SqliteStore:
         (Q(kinds=[], correlation_id="c1"), ["e1", "e2", "e5", "e6"]),
         (Q(kinds=[K.BudgetExceeded, K.OutcomeRecorded]), ["e1", "e3"]),
         (Q(kinds=[K.GateDecisionRecorded]), []),
-        # HypothesisResolved carries a chain_id: upstream forgets it, DESIGN.md does not.
+        # HypothesisResolved carries a chain_id: upstream forgets it, docs/stores.md does not.
         (Q(kinds=[], chain_id="ch1"), ["e1", "e2", "e5"]),
         (
             Q(kinds=[], time_range=converge.TimeRange(start="2026-01-02T00:00:00Z", end="2026-01-02T00:00:00Z")),
@@ -274,7 +274,7 @@ def test_every_query_shape_uses_an_index(populated: SqliteStore, codec, shape: d
     query = codec.load("converge.EventQuery", {"kinds": [], **shape, "limit": 10})
     sql, params = exp.event_sql(query)
     assert sql is not None
-    plan = [row[3] for row in populated.file.read(f"EXPLAIN QUERY PLAN {sql}", params)]
+    plan = [row[3] for row in populated.database.read(f"EXPLAIN QUERY PLAN {sql}", params)]
     assert all("USING" in step for step in plan if step.startswith(("SCAN", "SEARCH"))), plan
 
 
@@ -282,7 +282,7 @@ def test_every_query_shape_uses_an_index(populated: SqliteStore, codec, shape: d
 def test_artifact_queries_use_an_index(populated: SqliteStore, codec, shape: dict) -> None:
     sql, params = populated.experience.artifact_sql(codec.load("converge.ArtifactQuery", shape))
     assert sql is not None
-    plan = [row[3] for row in populated.file.read(f"EXPLAIN QUERY PLAN {sql}", params)]
+    plan = [row[3] for row in populated.database.read(f"EXPLAIN QUERY PLAN {sql}", params)]
     assert all("USING" in step for step in plan if step.startswith(("SCAN", "SEARCH"))), plan
 
 

@@ -1,5 +1,5 @@
-"""The reference SQLite store's fault behaviour: every rule of DESIGN.md section 5 (and
-wire-format.md sections 2.13 and 5) about what a store refuses, how it fails and what it leaves
+"""The reference SQLite store's fault behaviour: every rule of docs/stores.md (and the
+upstream store semantics it extends) about what a store refuses, how it fails and what it leaves
 behind, each proved by a test that fails if the rule breaks.
 
 A "rejected" write must raise the right error code and leave the file's ledger rows byte for byte
@@ -49,7 +49,7 @@ from store_helpers import (
 from ledgerspec.errors import LedgerspecError, StorageError
 from ledgerspec.models import converge
 from ledgerspec.store import SqliteStore
-from ledgerspec.store.schema import MIGRATIONS, file_version, migrate
+from ledgerspec.store.sqlite.schema import MIGRATIONS, file_version, migrate
 
 TESTS = Path(__file__).resolve().parent
 SPAWN = multiprocessing.get_context("spawn")
@@ -307,7 +307,7 @@ def test_concurrent_batches_from_four_processes(path: Path) -> None:
         assert mine == [f"w{worker}-b{b}" for b in range(batches)]
     with SqliteStore(path) as store:
         assert store.verify().ok
-        assert file_version(store.file.db) == len(MIGRATIONS)
+        assert file_version(store.database.db) == len(MIGRATIONS)
     assert rows(path, "SELECT count(*) FROM ledgerspec_schema") == [(len(MIGRATIONS),)]
     assert chain_problems(path) == []
 

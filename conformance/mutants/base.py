@@ -8,7 +8,6 @@ that must store what the correct checks refuse reach into the MemoryStore's stat
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
@@ -17,6 +16,7 @@ from ledgerspec import default_codec
 from ledgerspec.codec import Codec
 from ledgerspec.errors import Issue, ValidationError
 from ledgerspec.store.memory import MemoryExperienceStore, MemoryStore
+from ledgerspec.store.stored import parse as parse_stored
 
 LEDGERS = ("experience", "runs", "artifacts", "journal")
 
@@ -208,7 +208,7 @@ def stored(ledger: Any) -> list[dict[str, Any]]:
     """Every envelope an experience ledger (or view) holds, as the JSON object received (unknown
     keys included), in append order."""
     everything = default_codec().build("converge.EventQuery", {"kinds": []})
-    return [json.loads(data) for data in ledger.query_documents(everything)]
+    return [parse_stored(data).value for data in ledger.query_documents(everything)]
 
 
 def rewrite(value: Any, leaf: Callable[[Any], Any]) -> Any:

@@ -3,7 +3,6 @@ come back, and the schema checks serde makes that plain JSON Schema does not."""
 
 from __future__ import annotations
 
-import json
 import re
 import struct
 import unicodedata
@@ -12,6 +11,7 @@ from typing import Any
 
 from ledgerspec import default_codec
 from ledgerspec.errors import ConflictError, InvalidInputError, Issue, LedgerspecError
+from ledgerspec.store.stored import parse as parse_stored
 
 from .base import Bug, ExperienceBug, JournalBug, RunsBug, ValidationBug, documents, rewrite, stored, strings
 
@@ -82,7 +82,8 @@ class RebuildsEnvelopesFromColumns(ExperienceBug):
 
     def query_events(self, query: Any) -> Any:
         return [
-            {**_known(ENVELOPE, json.loads(data)), "correlation_id": None} for data in self.inner.query_documents(query)
+            {**_known(ENVELOPE, parse_stored(data).value), "correlation_id": None}
+            for data in self.inner.query_documents(query)
         ]
 
 

@@ -13,7 +13,8 @@ from ledgerspec import default_codec
 from ledgerspec.clock import format_timestamp
 from ledgerspec.errors import ConflictError, InvalidInputError, InvalidQueryError
 from ledgerspec.store.documents import check_batch
-from ledgerspec.store.memory import CHAIN_KINDS
+from ledgerspec.store.ledgers import chain_kinds
+from ledgerspec.store.stored import parse as parse_stored
 
 from .base import Bug, ExperienceBug, like, stored
 
@@ -294,7 +295,7 @@ class ChainIdLike(ExperienceBug):
         chained = {
             e["event_id"]
             for e in stored(self.inner)
-            if e["event"]["type"] in CHAIN_KINDS and like(query.chain_id, e["event"]["data"].get("chain_id"))
+            if e["event"]["type"] in chain_kinds() and like(query.chain_id, e["event"]["data"].get("chain_id"))
         }
         return requery(self.inner, replace(query, chain_id=None), lambda e: e.event_id in chained)
 
@@ -398,7 +399,9 @@ class TransitionIdCountsTransitions(ExperienceBug):
         codec = ledgers.codec
         data = {"artifact_id": artifact_id, "artifact_kind": codec.dump(kind), "event": codec.dump(event)}
         with ledgers.lock:
-            count = sum(json.loads(d)["event"]["type"] == "ArtifactStateTransitioned" for d in ledgers.envelopes)
+            count = sum(
+                parse_stored(d).value["event"]["type"] == "ArtifactStateTransitioned" for d in ledgers.envelopes
+            )
             envelope = {
                 "event_id": f"artifact-transition:{count + 1}",
                 "occurred_at": format_timestamp(ledgers.clock()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ledgerspec.errors import ConcurrencyError, ConflictError, InvalidInputError
-from ledgerspec.store.documents import U63
+from ledgerspec.store.ledgers import U63
 from ledgerspec.store.memory import Journaled
 
 from .base import Bug, JournalBug

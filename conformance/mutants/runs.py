@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ledgerspec.errors import ConcurrencyError, InvalidInputError, NotFoundError
-from ledgerspec.store.documents import U63
+from ledgerspec.store.ledgers import U63
 
 from .base import Bug, RunsBug, documents
 

@@ -1,5 +1,6 @@
 """Documents read from the command line: `.json` files hold one; `.jsonl` and `.ndjson` files and `-`
-hold one per line."""
+hold one per line. A line is read at most `max_bytes` (plus one) at a time, so an oversized line is
+reported without ever being held whole."""
 
 from __future__ import annotations
 
@@ -13,22 +14,19 @@ from ..jsontext import MAX_DOCUMENT_BYTES, DocumentError, Parsed, TrailingTextEr
 
 JSON_LINES = (".jsonl", ".ndjson")
 """File suffixes read as JSON lines (one document per line)."""
+SKIP = 1 << 20
+"""Bytes read at a time while skipping the rest of an oversized line."""
 
 
 @dataclass(frozen=True)
-class Document:
-    """One document of the input: where it came from, and what it parsed to or why it did not."""
+class Text:
+    """The text of one document of the input and where it came from, or why it cannot be read."""
 
     index: int
     source: str
     line: int | None
-    parsed: Parsed | None = None
+    data: bytes = b""
     error: DocumentError | None = None
-
-    @property
-    def value(self) -> Any:
-        """The parsed JSON value (None for a document that did not parse)."""
-        return None if self.parsed is None else self.parsed.value
 
     @property
     def label(self) -> str:
@@ -36,57 +34,111 @@ class Document:
         return self.source if self.line is None else f"{self.source}:{self.line}"
 
 
+@dataclass(frozen=True)
+class Document:
+    """One document of the input: where it came from, and what it parsed to or why it did not."""
+
+    text: Text
+    parsed: Parsed | None = None
+    error: DocumentError | None = None
+
+    @property
+    def index(self) -> int:
+        return self.text.index
+
+    @property
+    def source(self) -> str:
+        return self.text.source
+
+    @property
+    def line(self) -> int | None:
+        return self.text.line
+
+    @property
+    def label(self) -> str:
+        return self.text.label
+
+    @property
+    def value(self) -> Any:
+        """The parsed JSON value (None for a document that did not parse)."""
+        return None if self.parsed is None else self.parsed.value
+
+
 class UnreadableInput(Exception):
     """A named input that cannot be opened (a usage error, reported without stopping the run)."""
 
 
-def _lines(stream: BinaryIO, source: str, start: int, max_bytes: int) -> Iterator[Document]:
-    index = start
-    for number, raw in enumerate(stream, 1):
-        if not raw.strip():
+def _lines(stream: BinaryIO, source: str, start: int, max_bytes: int) -> Iterator[Text]:
+    """The non-blank lines of a stream; a line over `max_bytes` is an error, skipped in pieces."""
+    index, number = start, 0
+    while raw := stream.readline(max_bytes + 1):
+        number += 1
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            size = len(raw)
+            while raw and not raw.endswith(b"\n"):
+                raw = stream.readline(SKIP)
+                size += len(raw)
+            yield Text(index, source, number, error=document_too_large(size - raw.endswith(b"\n"), max_bytes))
+            index += 1
             continue
-        try:
-            yield Document(index, source, number, parse_document(raw, max_bytes))
-        except DocumentError as exc:
-            yield Document(index, source, number, error=exc)
-        index += 1
+        if raw.strip():
+            yield Text(index, source, number, raw)
+            index += 1
 
 
-def _whole_file(file: Path, source: str, index: int, max_bytes: int) -> Document:
-    """The one document of a `.json` file; more text after it gets a hint about JSON lines."""
+def _whole_file(file: Path, source: str, index: int, max_bytes: int) -> Text:
+    """The one document of a `.json` file (its size checked before it is read)."""
     size = file.stat().st_size
     if size > max_bytes:
-        return Document(index, source, None, error=document_too_large(size, max_bytes))
-    try:
-        return Document(index, source, None, parse_document(file.read_bytes(), max_bytes))
-    except TrailingTextError as exc:
-        hint = DocumentError(f"{exc}; several documents? use .jsonl or -")
-        hint.line, hint.column = exc.line, exc.column
-        return Document(index, source, None, error=hint)
-    except DocumentError as exc:
-        return Document(index, source, None, error=exc)
+        return Text(index, source, None, error=document_too_large(size, max_bytes))
+    return Text(index, source, None, file.read_bytes())
 
 
-def read_documents(
+def read_texts(
     paths: list[str], max_bytes: int = MAX_DOCUMENT_BYTES, stdin: BinaryIO | None = None
-) -> Iterator[Document | UnreadableInput]:
-    """Yield every document of `paths` in order (`-` or no path: standard input, one per line)."""
+) -> Iterator[Text | UnreadableInput]:
+    """Yield the text of every document of `paths` in order (`-` or no path: standard input, one
+    per line), unparsed."""
     index = 0
     for path in paths or ["-"]:
         if path == "-":
-            for doc in _lines(stdin or sys.stdin.buffer, "<stdin>", index, max_bytes):
-                index = doc.index + 1
-                yield doc
+            for text in _lines(stdin or sys.stdin.buffer, "<stdin>", index, max_bytes):
+                index = text.index + 1
+                yield text
             continue
         file = Path(path)
         try:
             if path.endswith(JSON_LINES):
                 with file.open("rb") as stream:
-                    for doc in _lines(stream, path, index, max_bytes):
-                        index = doc.index + 1
-                        yield doc
+                    for text in _lines(stream, path, index, max_bytes):
+                        index = text.index + 1
+                        yield text
                 continue
             yield _whole_file(file, path, index, max_bytes)
             index += 1
         except OSError as exc:
             yield UnreadableInput(f"{path}: cannot read: {exc.strerror or exc}")
+
+
+def parse(text: Text, max_bytes: int = MAX_DOCUMENT_BYTES) -> Document:
+    """The document a text holds; more text after a whole file's document gets a hint about JSON lines."""
+    if text.error is not None:
+        return Document(text, error=text.error)
+    try:
+        return Document(text, parse_document(text.data, max_bytes))
+    except TrailingTextError as exc:
+        if text.line is not None:
+            return Document(text, error=exc)
+        hint = DocumentError(f"{exc}; several documents? use .jsonl or -")
+        hint.line, hint.column = exc.line, exc.column
+        return Document(text, error=hint)
+    except DocumentError as exc:
+        return Document(text, error=exc)
+
+
+def read_documents(
+    paths: list[str], max_bytes: int = MAX_DOCUMENT_BYTES, stdin: BinaryIO | None = None
+) -> Iterator[Document | UnreadableInput]:
+    """Yield every document of `paths` in order, parsed (see `read_texts`)."""
+    for text in read_texts(paths, max_bytes, stdin):
+        yield text if isinstance(text, UnreadableInput) else parse(text, max_bytes)

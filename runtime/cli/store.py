@@ -1,58 +1,66 @@
 """`ledgerspec store ...`: create, fill, query, verify, checkpoint, export, import and copy a
 ledger: a SQLite file, or a schema of a PostgreSQL database named by a `postgresql://` URL (see
-`locations`).
+`ledgerspec.store.locations`). A thin shell over the library, as sqlite-utils' CLI is: it parses
+arguments, reads input files, shows progress and prints what the store returns.
 
 Exit codes as for every command: 0 done, 1 a document or the store refused (nothing of the
-failing batch written), 2 usage error (bad option, unreadable input, no such ledger file).
+failing batch written), 2 usage error (bad option, unreadable input, no such ledger file),
+130 interrupted (Ctrl-C; whole batches only were written).
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import functools
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-import orjson
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .. import default_codec
 from ..canonical import jcs
 from ..contract import shipped
-from ..errors import InvalidInputError, LedgerspecError, ValidationError
+from ..errors import CorruptionError, InvalidInputError, LedgerspecError, ValidationError
 from ..jsontext import serialize
-from ..store import LedgerStore, checkpoint, stored
+from ..store import DEFAULT_BATCH, LedgerStore, Loaded, checkpoint, open_store
 from ..store.checkpoint import Mark
-from ..store.envelope_rules import envelope_columns
-from .inputs import Document, UnreadableInput, read_documents
-from .locations import UsageError, format_version, open_existing, open_store
+from ..store.experience import SHOWN, Found
+from ..store.ledgers import DOCUMENT_LEDGERS, EXPERIENCE
+from ..store.locations import MissingExtra, NoLedger, format_version
+from .inputs import UnreadableInput, read_texts
+from .progress import DEFAULT_EVERY, Reporter, reporter
 
-OK, INVALID, USAGE = 0, 1, 2
-EXPERIENCE_TYPE = "converge.ExperienceEventEnvelope"
-RUN_EVENT_TYPE = "mfm.EventEnvelope"
-JOURNAL_TYPE = "agentsdk.JournalRecord"
-LEDGER_TYPES = (EXPERIENCE_TYPE, RUN_EVENT_TYPE, JOURNAL_TYPE)
-DEFAULT_BATCH = 1000
+OK, INVALID, USAGE, INTERRUPTED = 0, 1, 2, 130
+LEDGER_TYPES = tuple(str(ledger.type_name) for ledger in DOCUMENT_LEDGERS)
+EXPERIENCE_TYPE = str(EXPERIENCE.type_name)
 DEFAULT_MAX_PROBLEMS = 100
 LOCATION = "a SQLite file or a postgresql:// URL"
-EVENT_COLUMNS = ("event_id", "occurred_at", "tenant", "correlation", "kind", "chain")
+HEADINGS = {"tenant_id": "tenant", "correlation_id": "correlation", "chain_id": "chain"}
+"""Column headings of `query --format table` where they differ from the column names."""
 
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
-Advance = Callable[[int], object]
+Show = Callable[[Loaded], object]
 
 
-class Failure(Exception):
-    """A batch that could not be written: the error and, when known, the document (`file:line`) it is about."""
+class UsageError(Exception):
+    """A command line the store commands cannot act on (exit 2, nothing written)."""
 
-    def __init__(self, where: str | None, error: LedgerspecError) -> None:
-        super().__init__(where, error)
-        self.where = where
-        self.error = error
+
+class Stopped(Exception):
+    """A load that stopped before its end: why, and what it had appended (whole batches only)."""
+
+    def __init__(self, loaded: Loaded, why: str, status: int) -> None:
+        super().__init__(why)
+        self.status = status
+        self.lines = [
+            f"ledgerspec: {why}\n",
+            f"ledgerspec: stopped after appending {loaded.added} document(s) (whole batches only)\n",
+        ]
 
 
 def _bare(exc: LedgerspecError) -> str:
@@ -61,21 +69,29 @@ def _bare(exc: LedgerspecError) -> str:
 
 
 def _guarded(command: Command) -> Command:
-    """`command` with store errors printed as `ledgerspec: <code>: <message>` (exit 1) and usage problems
-    as exit 2, so no store problem ends in a traceback."""
+    """`command` with store errors printed as `ledgerspec: <code>: <message>` (exit 1), usage problems
+    as exit 2 and Ctrl-C as exit 130, so no store problem ends in a traceback."""
 
     @functools.wraps(command)
     def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             return command(args, out, err)
-        except UsageError as exc:
+        except (UsageError, NoLedger, MissingExtra) as exc:
             err.write(f"ledgerspec: {exc}\n")
             return USAGE
         except LedgerspecError as exc:
             err.write(f"ledgerspec: {exc.code}: {exc}\n")
             return INVALID
+        except KeyboardInterrupt:
+            err.write("ledgerspec: interrupted\n")
+            return INTERRUPTED
 
     return run
+
+
+def _existing(location: str) -> LedgerStore:
+    """The ledger at `location`, read-only (a missing one is a usage error: reading never creates one)."""
+    return open_store(location, readonly=True)
 
 
 def _format(requested: str | None, out: TextIO) -> str:
@@ -127,182 +143,106 @@ def _init_outcome(before: int | None, after: int) -> str:
     return "initialised" if before == 0 else f"migrated from format version {before}"
 
 
-# -- append and import -----------------------------------------------------------------------
+# -- append, import and copy ----------------------------------------------------------------
 
 
-def _read(path: str) -> Iterator[Document]:
-    """The documents of one input (`.json`, `.jsonl`, `.ndjson` or `-`); an unreadable input is a usage error."""
-    for doc in read_documents([path]):
-        if isinstance(doc, UnreadableInput):
-            raise UsageError(str(doc))
-        yield doc
+class Input:
+    """The texts of one input file for `LedgerStore.load`, remembering the labels (`file:line`)
+    of the documents the store may still name in an error (those of the batch being written)
+    and how many bytes were read."""
+
+    def __init__(self, path: str, batch: int) -> None:
+        self.path = path
+        self.size = os.path.getsize(path) if path != "-" and os.path.isfile(path) else None
+        self.read = 0
+        self.labels: collections.deque[tuple[int, str]] = collections.deque(maxlen=batch + 1)
+
+    def texts(self) -> Iterator[bytes]:
+        """The document texts; an unreadable input is a usage error, an unreadable document
+        (too large) a Stopped load naming it."""
+        for text in read_texts([self.path]):
+            if isinstance(text, UnreadableInput):
+                raise UsageError(str(text))
+            self.labels.append((text.index, text.label))
+            if text.error is not None:
+                raise text.error.located(text.label, text.index)
+            self.read += len(text.data)
+            yield text.data
+
+    def label(self, index: int | None) -> str | None:
+        """The `file:line` of the document at `index`, when it is one the store may name."""
+        return next((label for at, label in self.labels if at == index), None)
 
 
-def _detected(doc: Document) -> str:
-    """The ledger type of an exported document, told by its keys (an export mixes all three ledgers)."""
-    value = doc.value
-    if isinstance(value, dict):
-        if "journal_seq" in value:
-            return JOURNAL_TYPE
-        if "run_id" in value and "seq" in value:
-            return RUN_EVENT_TYPE
-        if "event_id" in value:
-            return EXPERIENCE_TYPE
-    problem = "not a ledger document: no journal_seq (journal record), run_id and seq (run event) or event_id"
-    raise Failure(doc.label, InvalidInputError(f"{problem} (experience envelope)"))
-
-
-def _batches(
-    docs: Iterable[Document], size: int, type_of: Callable[[Document], str]
-) -> Iterator[tuple[str, list[Document]]]:
-    """Consecutive documents of one ledger type, at most `size` at a time; a malformed document raises
-    Failure before its batch is handed out, so nothing of that batch is written."""
-    pending: list[Document] = []
-    current = ""
-    for doc in docs:
-        if doc.error is not None:
-            raise Failure(doc.label, doc.error)
-        type_name = type_of(doc)
-        if pending and type_name != current:
-            yield current, pending
-            pending = []
-        current = type_name
-        pending.append(doc)
-        if len(pending) == size:
-            yield current, pending
-            pending = []
-    if pending:
-        yield current, pending
-
-
-def _culprit(docs: list[Document], exc: LedgerspecError) -> str | None:
-    """Which document of a batch a store error is about, from the batch position the store gives."""
-    return docs[exc.index].label if exc.index is not None and exc.index < len(docs) else None
-
-
-@dataclass(frozen=True)
-class Loader:
-    """Appends batches of documents to their ledgers, each batch all or nothing."""
-
-    store: LedgerStore
-    strict: bool
-    skip_stored: bool
-    """Import: run events at or below their run's head are already stored and are skipped."""
-
-    def append(self, type_name: str, docs: list[Document]) -> None:
-        """Append one batch of `type_name` documents; raises Failure naming the document at fault."""
-        self._judge_repeated_keys(type_name, docs)
-        if type_name == RUN_EVENT_TYPE:
-            self._append_run_events(docs)
-            return
-        write: Callable[[list[Any]], object] = (
-            self.store.experience.append_events if type_name == EXPERIENCE_TYPE else self.store.journal.append_all
-        )
-        try:
-            write([doc.value for doc in docs])
-        except LedgerspecError as exc:
-            raise Failure(_culprit(docs, exc), exc) from None
-
-    def _judge_repeated_keys(self, type_name: str, docs: list[Document]) -> None:
-        """serde's verdict on the keys that repeat in a document: the store receives its value, in
-        which each repeated key already holds its last value, so it could not tell."""
-        validator = default_codec().validator
-        for doc in docs:
-            if doc.parsed is not None and doc.parsed.repeats:
-                problems = validator.repeated_key_issues(type_name, doc.parsed, self.strict)
-                if problems:
-                    raise Failure(doc.label, ValidationError(type_name, problems))
-
-    def _append_run_events(self, docs: list[Document]) -> None:
-        """Append a batch of run events in one transaction, one append per stretch of one run."""
-        groups = self._run_groups(docs)
-        try:
-            self.store.runs.append_all([(run, head, [doc.value for doc in group]) for run, head, group in groups])
-        except LedgerspecError as exc:
-            raise Failure(_culprit([doc for _, _, group in groups for doc in group], exc), exc) from None
-
-    def _run_groups(self, docs: list[Document]) -> list[tuple[str, int, list[Document]]]:
-        """The batch split into stretches of one run, each with the head it extends (the store's
-        head before the batch, advanced by the stretches before it)."""
-        heads: dict[str, int] = {}
-        groups: list[tuple[str, int, list[Document]]] = []
-        for doc in docs:
-            run, seq = self._run_event(doc)
-            if run not in heads:
-                heads[run] = self.store.runs.head_seq(run)
-            if self.skip_stored and seq <= heads[run]:
-                continue
-            if groups and groups[-1][0] == run:
-                groups[-1][2].append(doc)
-            else:
-                groups.append((run, heads[run], [doc]))
-            heads[run] += 1
-        return groups
-
-    def _run_event(self, doc: Document) -> tuple[str, int]:
-        """The run and seq of a run event, after checking it against the contract."""
-        try:
-            default_codec().validator.validate(RUN_EVENT_TYPE, doc.value, self.strict)
-            return self.store.runs.run_key(doc.value["run_id"]), int(doc.value["seq"])
-        except LedgerspecError as exc:
-            raise Failure(doc.label, exc) from None
-
-
-@contextmanager
-def _progress(err: TextIO) -> Iterator[Advance]:
-    """A progress bar on a terminal's standard error (nothing otherwise); yields how to advance it."""
-    if not err.isatty():
-        yield lambda count: None
-        return
-    columns = (SpinnerColumn(), TextColumn("{task.completed} document(s) appended"), TimeElapsedColumn())
-    with Progress(*columns, console=Console(file=err), transient=True) as bar:
-        task = bar.add_task("append", total=None)
-        yield lambda count: bar.update(task, advance=count)
-
-
-def _rows(store: LedgerStore) -> int:
-    """How many rows the ledgers hold, compared before and after a load to count what it appended."""
-    return sum(store.counts().values())
-
-
-def _load(
-    loader: Loader, docs: Iterable[Document], size: int, type_of: Callable[[Document], str], out: TextIO, err: TextIO
-) -> int:
-    """Append `docs` batch by batch and print a summary; on the first failing batch stop, name the
-    document at fault and say how many documents were appended before it."""
-    store = loader.store
-    before, read = _rows(store), 0
+def _load(batches: Iterable[Loaded], name: Callable[[LedgerspecError], str | None], shown: Show) -> Loaded:
+    """Run a load batch by batch, showing progress; on an error or Ctrl-C raise Stopped saying
+    what stopped it (the document at fault by `name`) and how much was appended."""
+    loaded = Loaded()
     try:
-        with _progress(err) as advance:
-            for type_name, batch in _batches(docs, size, type_of):
-                loader.append(type_name, batch)
-                read += len(batch)
-                advance(len(batch))
-    except (Failure, LedgerspecError) as exc:
-        failure = exc if isinstance(exc, Failure) else Failure(None, exc)
-        where = f"{failure.where}: " if failure.where else ""
-        err.write(f"ledgerspec: {where}{failure.error.code}: {_bare(failure.error)}\n")
-        err.write(f"ledgerspec: stopped after appending {_rows(store) - before} document(s)\n")
-        return INVALID
-    appended = _rows(store) - before
-    out.write(f"{store.location}: appended {appended} document(s), {read - appended} already present\n")
-    return OK
+        for batch in batches:
+            loaded += batch
+            shown(loaded)
+    except LedgerspecError as exc:
+        where = name(exc)
+        why = f"{where}: {exc.code}: {_bare(exc)}" if where else f"{exc.code}: {exc}"
+        raise Stopped(loaded, why, INVALID) from None
+    except KeyboardInterrupt:
+        raise Stopped(loaded, "interrupted", INTERRUPTED) from None
+    return loaded
 
 
-@_guarded
-def cmd_append(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _loading(command: Callable[[argparse.Namespace, TextIO, TextIO], Loaded]) -> Command:
+    """A load command: prints the summary line of what it appended, or, when it stopped, why and
+    how much it appended (exit 1, or 130 on Ctrl-C)."""
+
+    @_guarded
+    @functools.wraps(command)
+    def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+        try:
+            command(args, out, err)
+        except Stopped as stopped:
+            err.writelines(stopped.lines)
+            return stopped.status
+        return OK
+
+    return run
+
+
+def _summary(location: str, loaded: Loaded, out: TextIO) -> None:
+    out.write(f"{location}: appended {loaded.added} document(s), {loaded.present} already present\n")
+
+
+def _load_file(args: argparse.Namespace, err: TextIO, out: TextIO, type_name: str | None, strict: bool) -> Loaded:
+    """Load one input file into the ledger at `args.path`, with progress on standard error."""
+    source = Input(args.file, args.batch)
+    with (
+        open_store(args.path, strict=strict) as store,
+        reporter(err, source.size, "bytes", args.progress_every) as shown,
+    ):
+        batches = store.load(source.texts(), type_name=type_name, batch=args.batch)
+        loaded = _load(
+            batches,
+            lambda exc: exc.where if exc.index is None else source.label(exc.index) or exc.where,
+            lambda loaded: shown.update(source.read, _note(loaded)),
+        )
+        _summary(store.location, loaded, out)
+        return loaded
+
+
+def _note(loaded: Loaded) -> str:
+    return f"{loaded.documents:,} document(s) ({loaded.added:,} appended, {loaded.present:,} already present)"
+
+
+@_loading
+def cmd_append(args: argparse.Namespace, out: TextIO, err: TextIO) -> Loaded:
     """Append the documents of one input to the ledger of `--type`, a batch at a time."""
-    with open_store(args.path, strict=args.strict) as store:
-        loader = Loader(store, args.strict, skip_stored=False)
-        return _load(loader, _read(args.file), args.batch, lambda doc: str(args.type), out, err)
+    return _load_file(args, err, out, args.type, args.strict)
 
 
-@_guarded
-def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+@_loading
+def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> Loaded:
     """Append an export's documents to their ledgers; importing what is already stored changes nothing."""
-    with open_store(args.path) as store:
-        loader = Loader(store, strict=False, skip_stored=True)
-        return _load(loader, _read(args.file), args.batch, _detected, out, err)
+    return _load_file(args, err, out, None, False)
 
 
 # -- query -----------------------------------------------------------------------------------
@@ -325,30 +265,29 @@ def _event_query(args: argparse.Namespace) -> Any:
         raise UsageError(f"invalid query: {_bare(exc)}") from None
 
 
-def _event_table(documents: list[bytes], out: TextIO) -> None:
+def _event_table(found: Iterable[Found], out: TextIO) -> None:
     """Print envelopes as a table of the columns the store indexes them by."""
-    table = Table(*EVENT_COLUMNS, title=f"{len(documents)} event(s)")
+    table = Table(*(HEADINGS.get(name, name) for name in SHOWN))
     for column in table.columns:
         column.overflow = "fold"
-    for document in documents:
-        event_id, kind, tenant, correlation, chain, occurred_at, *_ = envelope_columns(orjson.loads(document))
-        cells = (event_id, occurred_at, tenant, correlation, kind, chain)
-        table.add_row(*("" if cell is None else str(cell) for cell in cells))
+    for envelope in found:
+        table.add_row(*("" if envelope.columns[name] is None else str(envelope.columns[name]) for name in SHOWN))
+    table.title = f"{table.row_count} event(s)"
     Console(file=out).print(table)
 
 
 @_guarded
 def cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Print the envelopes an EventQuery matches, as stored (JSON lines) or as a table."""
+    """Print the envelopes an EventQuery matches, as stored (JSON lines, streamed) or as a table."""
     query = _event_query(args)
-    with open_existing(args.path) as store:
-        documents = store.experience.query_documents(query)
-    if _format(args.format, out) == "table":
-        _event_table(documents, out)
-        return OK
-    with _sink(None, out) as write:
-        for document in documents:
-            write(document + b"\n")
+    with _existing(args.path) as store:
+        found = store.experience.stream(query)
+        if _format(args.format, out) == "table":
+            _event_table(found, out)
+            return OK
+        with _sink(None, out) as write:
+            for envelope in found:
+                write(envelope.document + b"\n")
     return OK
 
 
@@ -392,8 +331,11 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.key_file is not None and not args.checkpoint:
         raise UsageError("--key-file checks checkpoints: give them with --checkpoint FILE")
     marks = _marks(args.checkpoint, _key(args.key_file))
-    with open_existing(args.path) as store:
-        report = store.verify(max_problems=args.max_problems, checkpoints=marks)
+    with _existing(args.path) as store:
+        total = sum(store.counts().values())
+        with reporter(err, total, "rows", args.progress_every) as shown:
+            progress = functools.partial(_rows_walked, shown)
+            report = store.verify(max_problems=args.max_problems, checkpoints=marks, progress=progress)
     problems: list[str] = []
     for table in report.tables:
         out.write(f"{table.table}: {table.rows} row(s), head {table.head}\n")
@@ -414,12 +356,16 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return OK if report.ok else INVALID
 
 
+def _rows_walked(shown: Reporter, rows: int) -> None:
+    shown.update(rows, f"{rows:,} row(s) verified")
+
+
 @_guarded
 def cmd_checkpoint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Verify the ledger, then print (or write to `-o`) a checkpoint of it: each table's last
     position, chain value and row count, with an HMAC when `--key-file` is given."""
     key = _key(args.key_file)
-    with open_existing(args.path) as store:
+    with _existing(args.path) as store:
         value = store.checkpoint(key)
     with _sink(args.output, out) as write:
         write(jcs(value) + b"\n")
@@ -429,57 +375,36 @@ def cmd_checkpoint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 @_guarded
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write every stored document as JSON lines, byte for byte as stored (experience, runs, journal)."""
-    with open_existing(args.path) as store, _sink(args.output, out) as write:
+    with _existing(args.path) as store, _sink(args.output, out) as write:
         for document in store.export():
             write(document + b"\n")
     return OK
 
 
-def _exported(store: LedgerStore) -> Iterator[Document]:
-    """A store's export as input documents, each labelled by its table and position (so a row
-    the destination refuses is named where it is stored), read exactly (an integer beyond 64 bits
-    keeps its digits, so the copy keeps its bytes); a stored row that is not JSON is a
-    CorruptionError naming it."""
-    for index, (table, position, data) in enumerate(store.stored_documents()):
-        try:
-            parsed = stored.parse(data)
-        except stored.Malformed as exc:
-            raise stored.corrupt(table, position, str(exc)) from None
-        yield Document(index, f"{store.location} {table} row {position}", None, parsed)
-
-
-@_guarded
-def cmd_copy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Copy a ledger between locations (SQLite and PostgreSQL, either way): the documents in
-    append order through the destination's checks, then the artifacts. Documents are stored as
-    their canonical bytes, so the copy holds the same bytes in the same order, which the two
-    `verify` heads prove; copying again adds nothing."""
-    with open_existing(args.source) as source, open_store(args.target) as target:
-        loader = Loader(target, strict=False, skip_stored=True)
-        status = _load(loader, _exported(source), args.batch, _detected, out, err)
-        if status != OK:
-            return status
-        for kind, content in source.artifacts.stored():
-            target.artifacts.put(kind, content)
-        return _compare_heads(source, target, out, err)
-
-
-def _compare_heads(source: LedgerStore, target: LedgerStore, out: TextIO, err: TextIO) -> int:
-    """Verify both ends and compare each table's head chain value: equal heads mean the same
-    documents (bytes) in the same order."""
-    differ = 0
-    for mine, theirs in zip(source.verify().tables, target.verify().tables, strict=True):
-        same = mine.head == theirs.head and mine.rows == theirs.rows and not (mine.broken or theirs.broken)
-        out.write(f"{mine.table}: {theirs.rows} row(s), head {theirs.head} {'matches' if same else 'DIFFERS'}\n")
-        for broken in (mine.broken, theirs.broken):
-            if broken is not None:
-                err.write(f"ledgerspec: corruption: {broken}\n")
-        if not same:
-            differ += 1
-    if differ:
-        err.write(f"ledgerspec: {target.location} is not a copy of {source.location} ({differ} table(s) differ)\n")
-        return INVALID
-    return OK
+@_loading
+def cmd_copy(args: argparse.Namespace, out: TextIO, err: TextIO) -> Loaded:
+    """Copy a ledger between locations (SQLite and PostgreSQL, either way): the stored bytes of
+    every document in append order through the destination's checks, then the artifacts; then
+    compare both ends' verified heads (equal heads: the same bytes in the same order). Copying
+    again adds nothing."""
+    with _existing(args.source) as source, open_store(args.target) as target:
+        total = sum(source.counts()[ledger.table] for ledger in DOCUMENT_LEDGERS)
+        with reporter(err, total, "documents", args.progress_every) as shown:
+            loaded = _load(
+                source.copy_to(target, batch=args.batch),
+                lambda exc: exc.where,
+                lambda loaded: shown.update(loaded.documents, _note(loaded)),
+            )
+        _summary(target.location, loaded, out)
+        differ = 0
+        for mine, theirs in source.compare(target):
+            same = mine.head == theirs.head and mine.rows == theirs.rows and not (mine.broken or theirs.broken)
+            out.write(f"{mine.table}: {theirs.rows} row(s), head {theirs.head} {'matches' if same else 'DIFFERS'}\n")
+            err.writelines(f"ledgerspec: corruption: {b}\n" for b in (mine.broken, theirs.broken) if b is not None)
+            differ += not same
+        if differ:
+            raise CorruptionError(f"{target.location} is not a copy of {source.location} ({differ} table(s) differ)")
+        return loaded
 
 
 def _flat(value: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -494,7 +419,7 @@ def _flat(value: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
 @_guarded
 def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print row counts, runs, tenants, kinds and sizes of a ledger file."""
-    with open_existing(args.path) as store:
+    with _existing(args.path) as store:
         stats = store.stats()
     if _format(args.format, out) == "json":
         out.write(serialize(stats) + "\n")
@@ -537,8 +462,32 @@ def _add_loading(sub: argparse.ArgumentParser) -> None:
     _add_batch(sub)
 
 
+def _add_progress(sub: argparse.ArgumentParser) -> None:
+    """The `--progress-every` option of the long commands."""
+    sub.add_argument(
+        "--progress-every",
+        type=_seconds,
+        default=DEFAULT_EVERY,
+        metavar="S",
+        help=f"when standard error is not a terminal, a progress line every S seconds (default {DEFAULT_EVERY:g}; "
+        "0: none)",
+    )
+
+
+def _seconds(text: str) -> float:
+    """An argparse type for a number of seconds (0 or more)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"{text} is less than 0")
+    return value
+
+
 def _add_batch(sub: argparse.ArgumentParser) -> None:
-    """The `--batch` option of the commands that load documents."""
+    """The `--batch` and `--progress-every` options of the commands that load documents."""
+    _add_progress(sub)
     sub.add_argument(
         "--batch",
         type=_count(1),
@@ -616,6 +565,7 @@ def add_store_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
         help=f"list at most N broken rows (all are counted; default {DEFAULT_MAX_PROBLEMS})",
     )
     _add_key_file(verify, "check each checkpoint's HMAC with this key")
+    _add_progress(verify)
     verify.set_defaults(run=cmd_verify)
 
     point = subs.add_parser("checkpoint", help="verify, then print each table's position and chain value")

@@ -1,7 +1,7 @@
 """The rule ids of the schema diff, with the compatibility directions each one has by default.
 
 `backward`: readers of the head read data written under the base. `forward`: readers of the base
-read data written under the head. Directions follow the reader contract (DESIGN.md section 2):
+read data written under the head. Directions follow the reader contract (docs/design.md, section 3):
 objects are open, unknown keys validate and are ignored, so adding or dropping an optional property
 breaks nobody. A change may override a default where the schema around it decides (a property
 added to or removed from an object closed with `additionalProperties: false`).

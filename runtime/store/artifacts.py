@@ -10,11 +10,10 @@ from ledgerspec.models import mfm
 
 from ..errors import CorruptionError, InvalidInputError, NotFoundError
 from . import stored
-from .backend import Backend
 from .chain import Row
+from .database import Database
 from .documents import Documents
-from .envelope_rules import kind_text
-from .tables import ARTIFACTS
+from .ledgers import ARTIFACTS, kind_text
 
 KIND = "mfm.ArtifactKind"
 
@@ -26,22 +25,12 @@ def artifact_key(artifact_id: Any) -> str:
     return artifact_id
 
 
-COLUMNS = ("artifact_id", "kind", "size")
-CHECKED_COLUMNS = ("artifact_id", "size")
-"""The columns `verify` can re-derive from the bytes (the kind is not part of them)."""
-
-
-def artifact_columns(content: bytes) -> tuple[str, int]:
-    """The columns of an artifact that follow from its bytes, in `CHECKED_COLUMNS` order."""
-    return hashlib.sha256(content).hexdigest(), len(content)
-
-
 class ArtifactLedger:
     """The artifacts of one database, keyed by the SHA-256 of their bytes (mfm's rule: the
     kind is not part of the identity; the first kind stored is kept)."""
 
-    def __init__(self, file: Backend, documents: Documents) -> None:
-        self._file = file
+    def __init__(self, database: Database, documents: Documents) -> None:
+        self._db = database
         self._documents = documents
 
     def put(self, kind: mfm.ArtifactKind, data: bytes) -> str:
@@ -55,20 +44,20 @@ class ArtifactLedger:
         artifact_id = digest.hex()
 
         def store() -> str:
-            found = self._file.one(f"SELECT id, hash FROM {ARTIFACTS.table} WHERE artifact_id = ?", (artifact_id,))
+            found = self._db.one(f"SELECT id, hash FROM {ARTIFACTS.table} WHERE artifact_id = ?", (artifact_id,))
             if found is not None:
                 if stored.bytes_of(found[1], ARTIFACTS.table, found[0], "hash") != digest:
                     raise CorruptionError(f"artifact {artifact_id} is stored with a hash that does not match its id")
                 return artifact_id
             row = Row((artifact_id, kind_text(value), len(content)), content, digest)
-            self._file.append_rows(ARTIFACTS, COLUMNS, [row])
+            self._db.append_rows(ARTIFACTS, [row])
             return artifact_id
 
-        return self._file.transact(ARTIFACTS, store)
+        return self._db.transact(ARTIFACTS, store)
 
     def get(self, artifact_id: str) -> bytes:
         key = artifact_key(artifact_id)
-        rows = self._file.read(f"SELECT id, document FROM {ARTIFACTS.table} WHERE artifact_id = ?", (key,))
+        rows = self._db.read(f"SELECT id, document FROM {ARTIFACTS.table} WHERE artifact_id = ?", (key,))
         if not rows:
             raise NotFoundError(f"artifact {key[:80]!r} is not stored")
         content = stored.bytes_of(rows[0][1], ARTIFACTS.table, rows[0][0])
@@ -79,7 +68,7 @@ class ArtifactLedger:
     def stored(self) -> Iterator[tuple[mfm.ArtifactKind, bytes]]:
         """Every artifact's kind and bytes, in the order they were first put."""
         codec = self._documents.codec
-        for position, kind, content in self._file.rows(ARTIFACTS, ("kind", "document")):
+        for position, kind, content in self._db.rows(ARTIFACTS, ("kind", "document")):
             # SQLite keeps the kind as text, PostgreSQL as UTF-8 bytea: read both as the JSON's bytes.
             text = kind.encode("utf-8", "surrogatepass") if isinstance(kind, str) else kind
             yield (
@@ -89,4 +78,4 @@ class ArtifactLedger:
 
     def exists(self, artifact_id: str) -> bool:
         key = artifact_key(artifact_id)
-        return bool(self._file.read(f"SELECT 1 FROM {ARTIFACTS.table} WHERE artifact_id = ?", (key,)))
+        return bool(self._db.read(f"SELECT 1 FROM {ARTIFACTS.table} WHERE artifact_id = ?", (key,)))

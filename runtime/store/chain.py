@@ -9,8 +9,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
+from .ledgers import Ledger
 from .stored import Malformed, as_bytes
-from .tables import Ledger
 
 GENESIS = bytes(32)
 """The `chain` value before a table's first row."""

@@ -34,7 +34,7 @@ import orjson
 from ..canonical import jcs
 from ..errors import InvalidInputError
 from .chain import TableReport
-from .tables import LEDGERS
+from .ledgers import LEDGERS
 
 FORMAT = "ledgerspec-checkpoint"
 VERSION = 1

@@ -1,8 +1,10 @@
-"""The write side shared by every ledger: turn what a caller hands a store (a generated model or
-a parsed JSON object) into a checked document and its canonical bytes.
+"""The write side shared by every store: turn what a caller hands a store (a generated model, a
+JSON object, or JSON text) into a checked document and its canonical bytes. With `stored.py` (the
+read side) this is the only door between stored bytes and anything else.
 
-A store keeps the bytes it received, canonicalised (RFC 8785), so keys from a newer writer
-survive and two writers of the same content produce the same hash.
+A store keeps the document it received, canonicalised (RFC 8785, float literals kept floats), so
+keys from a newer writer survive and two writers of the same content produce the same hash. Text
+is read exactly as serde_json reads it (`jsontext.parse_document`), repeated keys included.
 """
 
 from __future__ import annotations
@@ -10,23 +12,26 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, is_dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from ..canonical import jcs_and_floats
 from ..codec import Codec
-from ..errors import InvalidInputError, LedgerspecError
-from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, depth
+from ..errors import InvalidInputError, LedgerspecError, ValidationError
+from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, Parsed, depth, parse_document
 from .chain import Row
+from .ledgers import U63
 
 T = TypeVar("T")
 D = TypeVar("D")
 P = TypeVar("P")
-U63 = 2**63 - 1
-"""Largest sequence number SQLite's 64-bit signed integers hold (serde's u64 goes to 2^64-1)."""
+Given: TypeAlias = Any
+"""What a store accepts as a document: a generated model, a JSON object (`Mapping`), JSON text
+(`bytes` or `str`) or a `Parsed` document."""
+TEXT = (bytes, bytearray, memoryview, str)
 
 
 @dataclass(frozen=True)
-class Document:
+class Checked:
     """A checked document: the JSON object, its canonical bytes and their SHA-256."""
 
     value: dict[str, Any]
@@ -46,15 +51,30 @@ class Documents:
         self.strict = strict
         self.max_bytes = max_bytes
 
-    def check(self, type_name: str, given: Any) -> Document:
-        """The checked document of `given` (a model of `type_name` or a JSON object); raises
-        InvalidInputError (ValidationError for schema problems) naming what is wrong."""
-        if is_dataclass(given) and not isinstance(given, type):
-            value = self.codec.dump(given)
-        elif isinstance(given, Mapping):
-            value = given if isinstance(given, dict) else dict(given)
+    def read(self, given: Given) -> Parsed | dict[str, Any]:
+        """JSON text read exactly (raises DocumentError, an InvalidInputError, when it is not one
+        JSON document within the size limit); anything else as given."""
+        if isinstance(given, TEXT):
+            return parse_document(bytes(given) if isinstance(given, (bytearray, memoryview)) else given, self.max_bytes)
+        return given  # type: ignore[no-any-return]
+
+    def check(self, type_name: str, given: Given) -> Checked:
+        """The checked document of `given` (see `Given`); raises InvalidInputError
+        (ValidationError for schema problems, including serde's verdict on repeated keys in
+        text) naming what is wrong."""
+        parsed = given if isinstance(given, Parsed) else self.read(given)
+        if isinstance(parsed, Parsed):
+            if not isinstance(parsed.value, dict):
+                raise InvalidInputError(f"expected a {type_name} (a JSON object), got JSON {_json_type(parsed.value)}")
+            value = parsed.value
+        elif is_dataclass(parsed) and not isinstance(parsed, type):
+            value = self.codec.dump(parsed)
+        elif isinstance(parsed, Mapping):
+            value = parsed if isinstance(parsed, dict) else dict(parsed)
         else:
-            raise InvalidInputError(f"expected a {type_name} model or a JSON object, got {type(given).__name__}")
+            raise InvalidInputError(
+                f"expected a {type_name} model, a JSON object or JSON text, got {type(parsed).__name__}"
+            )
         try:
             data, floats = jcs_and_floats(value, float_literals=True)
         except RecursionError:
@@ -63,8 +83,20 @@ class Documents:
             raise InvalidInputError(f"document is {len(data)} bytes canonical; the limit is {self.max_bytes} bytes")
         if data.count(b"[") + data.count(b"{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
             raise InvalidInputError(f"document nests deeper than {MAX_DEPTH} levels")
-        self.codec.validator.validate(type_name, value, self.strict, integer_literals=floats)
-        return Document(value, data, hashlib.sha256(data).digest())
+        if isinstance(parsed, Parsed) and parsed.repeats:
+            problems = self.codec.validator.parsed_issues(type_name, parsed, self.strict)
+            if problems:
+                raise ValidationError(type_name, problems)
+        else:
+            self.codec.validator.validate(type_name, value, self.strict, integer_literals=floats)
+        return Checked(value, data, hashlib.sha256(data).digest())
+
+
+def _json_type(value: Any) -> str:
+    """The JSON type of a parsed value, for messages."""
+    if value is None:
+        return "null"
+    return {bool: "boolean", str: "string", list: "array", dict: "object"}.get(type(value), "number")
 
 
 def check_batch(label: str, items: Sequence[T], check: Callable[[int, T], D]) -> list[D]:

@@ -1,14 +1,11 @@
-"""DESIGN.md's envelope rules, which the schema alone does not state, and the metadata columns a
-store indexes an envelope by."""
+"""The envelope rules the schema alone does not state (docs/design.md, "Envelope ids"): what an
+id and an `occurred_at` may hold. Every store checks them on write."""
 
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Any
 
-from ..canonical import jcs
-from ..contract import shipped
 from ..errors import InvalidInputError
 
 ID_FIELDS = ("event_id", "tenant_id", "correlation_id")
@@ -49,63 +46,3 @@ def check_envelope(envelope: dict[str, Any]) -> None:
         raise InvalidInputError("occurred_at must not be empty")
     if size > MAX_OCCURRED_AT_BYTES:
         raise InvalidInputError(f"occurred_at is {size} bytes long; at most {MAX_OCCURRED_AT_BYTES} are allowed")
-
-
-@cache
-def chain_kinds() -> frozenset[str]:
-    """The ExperienceEvent variants whose fields include `chain_id`, read from the schemas (so a
-    chain filter matches every one of them, `HypothesisResolved` included)."""
-    contract = shipped()
-    union = contract.unions["converge.ExperienceEvent"]
-    kinds = set()
-    for variant in union.variants:
-        fields = contract.entry(f"{variant}.Fields").schema
-        if "chain_id" in fields.get("properties", {}):
-            kinds.add(variant.rsplit(".", 1)[-1])
-    return frozenset(kinds)
-
-
-def kind_text(kind: Any) -> str:
-    """The column form of an artifact kind: its canonical JSON (`"Adapter"`, `{"Other":"x"}`)."""
-    return jcs(kind).decode()
-
-
-def envelope_columns(envelope: dict[str, Any]) -> tuple[Any, ...]:
-    """The metadata columns of a valid envelope, in `COLUMNS` order."""
-    event = envelope["event"]
-    kind, data = event["type"], event["data"]
-    chain = data.get("chain_id") if kind in chain_kinds() else None
-    trace = data.get("trace_link_id") if kind == "ReplayTraceRecorded" else None
-    artifact = artifact_kind = state = None
-    if kind == "ArtifactStateTransitioned":
-        artifact, artifact_kind, state = (
-            data["artifact_id"],
-            kind_text(data["artifact_kind"]),
-            data["event"]["to_state"],
-        )
-    return (
-        envelope["event_id"],
-        kind,
-        envelope.get("tenant_id"),
-        envelope.get("correlation_id"),
-        chain,
-        envelope["occurred_at"],
-        trace,
-        artifact,
-        artifact_kind,
-        state,
-    )
-
-
-COLUMNS = (
-    "event_id",
-    "kind",
-    "tenant_id",
-    "correlation_id",
-    "chain_id",
-    "occurred_at",
-    "trace_link_id",
-    "artifact_id",
-    "artifact_kind",
-    "artifact_state",
-)

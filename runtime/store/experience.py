@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from ledgerspec.models import converge
 
 from ..clock import Clock, format_timestamp
 from ..errors import ConflictError, InvalidInputError, InvalidQueryError
 from . import stored
-from .backend import Backend
 from .chain import Row
-from .documents import U63, Document, Documents, check_batch
-from .envelope_rules import COLUMNS, check_envelope, envelope_columns, kind_text
+from .database import Database
+from .documents import Checked, Documents, Given, check_batch
+from .envelope_rules import check_envelope
+from .ledgers import ARTIFACT_INDEX, EXPERIENCE, TIME_INDEX, U63, kind_text
 from .protocols import Envelope
-from .tables import ARTIFACT_INDEX, EXPERIENCE, TIME_INDEX
 
-ENVELOPE = "converge.ExperienceEventEnvelope"
+ENVELOPE = EXPERIENCE.type_name
+assert ENVELOPE is not None
 TRANSITION_PREFIX = "artifact-transition:"
 """Event ids the store assigns to the transitions it records (`artifact-transition:<seq>`)."""
 _LOOKUP_CHUNK = 500
@@ -27,15 +28,19 @@ class ExperienceLedger:
     """The experience ledger of one database. With `tenant` set, a view that reads and writes
     only that tenant's envelopes, whatever query or envelope it is given."""
 
-    def __init__(self, file: Backend, documents: Documents, clock: Clock, tenant: str | None = None) -> None:
-        self._file = file
+    def __init__(self, database: Database, documents: Documents, clock: Clock, tenant: str | None = None) -> None:
+        self._db = database
         self._documents = documents
         self._clock = clock
         self.tenant = tenant
 
     # -- writing ----------------------------------------------------------------------------
 
-    def _check(self, given: Envelope) -> Document:
+    def check(self, given: Given) -> Checked:
+        """An envelope checked against the contract, the id rules and this view's tenant."""
+        return self._check(given)
+
+    def _check(self, given: Envelope) -> Checked:
         document = self._documents.check(ENVELOPE, given)
         check_envelope(document.value)
         if self.tenant is not None and document.value.get("tenant_id") != self.tenant:
@@ -51,9 +56,13 @@ class ExperienceLedger:
         """See `ExperienceStore.append_events`; returns how many envelopes were new (the others
         were already stored with the same bytes)."""
         documents = check_batch("envelope", envelopes, lambda _, given: self._check(given))
-        return self._file.transact(EXPERIENCE, lambda: self._append(documents))
+        return self._db.transact(EXPERIENCE, lambda: self._append(documents))
 
-    def _append(self, documents: Sequence[Document]) -> int:
+    def load(self, documents: Sequence[Checked]) -> int:
+        """Append checked envelopes in one transaction; returns how many were new."""
+        return self._db.transact(EXPERIENCE, lambda: self._append(documents))
+
+    def _append(self, documents: Sequence[Checked]) -> int:
         """Insert the documents not stored yet; an id stored with other bytes is a conflict."""
         ids = [d.value["event_id"] for d in documents]
         known = self._stored_hashes(ids)
@@ -62,12 +71,12 @@ class ExperienceLedger:
             digest = known.get(event_id)
             if digest is None:
                 known[event_id] = document.digest
-                fresh.append(document.row(*envelope_columns(document.value)))
+                fresh.append(document.row(*EXPERIENCE.derive(document.value)))
             elif digest != document.digest:
                 raise ConflictError(
                     f"event_id {event_id!r} is already stored with different content; the ledger keeps the first"
                 ).located(f"envelope {index}", index)
-        self._file.append_rows(EXPERIENCE, COLUMNS, fresh)
+        self._db.append_rows(EXPERIENCE, fresh)
         return len(fresh)
 
     def _stored_hashes(self, ids: Sequence[str]) -> dict[str, bytes]:
@@ -76,11 +85,11 @@ class ExperienceLedger:
         for start in range(0, len(unique), _LOOKUP_CHUNK):
             chunk = unique[start : start + _LOOKUP_CHUNK]
             marks = ",".join("?" * len(chunk))
-            rows = self._file.read(
+            rows = self._db.read(
                 f"SELECT seq, event_id, hash FROM {EXPERIENCE.table} WHERE event_id IN ({marks})", chunk
             )
             found.update(
-                (self._file.text(event_id), stored.bytes_of(digest, EXPERIENCE.table, seq, "hash"))
+                (self._db.text(event_id), stored.bytes_of(digest, EXPERIENCE.table, seq, "hash"))
                 for seq, event_id, digest in rows
             )
         return found
@@ -93,7 +102,7 @@ class ExperienceLedger:
 
         def record() -> None:
             envelope = {
-                "event_id": f"{TRANSITION_PREFIX}{self._file.last_position(EXPERIENCE) + 1}",
+                "event_id": f"{TRANSITION_PREFIX}{self._db.last_position(EXPERIENCE) + 1}",
                 "occurred_at": format_timestamp(self._clock()),
                 "tenant_id": self.tenant,
                 "correlation_id": None,
@@ -101,16 +110,14 @@ class ExperienceLedger:
             }
             self._append([self._check(envelope)])
 
-        self._file.transact(EXPERIENCE, record)
+        self._db.transact(EXPERIENCE, record)
 
     # -- reading ----------------------------------------------------------------------------
 
     def _envelopes(self, sql: str, params: Sequence[Any]) -> list[converge.ExperienceEventEnvelope]:
         """The envelopes of a query selecting `document, seq`, each checked (see `stored`)."""
         codec = self._documents.codec
-        return [
-            stored.model(codec, ENVELOPE, data, EXPERIENCE.table, seq) for data, seq in self._file.read(sql, params)
-        ]
+        return [stored.model(codec, ENVELOPE, data, EXPERIENCE.table, seq) for data, seq in self._db.read(sql, params)]
 
     def _tenant_clause(self, requested: str | None) -> tuple[list[str], list[Any]] | None:
         """The tenant condition of a query; None when the view's tenant excludes every row."""
@@ -149,16 +156,28 @@ class ExperienceLedger:
         sql, params = self.event_sql(query)
         if sql is None:
             return []
-        codec = self._documents.codec
-        found = []
-        for data, seq in self._file.read(sql, params):
-            found.append(stored.bytes_of(data, EXPERIENCE.table, seq))
-            stored.value_of(codec, ENVELOPE, data, EXPERIENCE.table, seq)  # never hand out a row that is no envelope
-        return found
+        return [self._document(data, seq) for data, seq in self._db.read(sql, params)]
 
-    def event_sql(self, query: converge.EventQuery) -> tuple[str | None, list[Any]]:
-        """The SQL of an EventQuery, selecting `document` in append order (None when it can match
-        nothing), for `query_events` and for `EXPLAIN QUERY PLAN` checks."""
+    def _document(self, data: Any, seq: int) -> bytes:
+        """A matched row's stored bytes, checked to be an envelope (never hand out a row that is not)."""
+        stored.value_of(self._documents.codec, ENVELOPE, data, EXPERIENCE.table, seq)
+        return stored.bytes_of(data, EXPERIENCE.table, seq)
+
+    def stream(self, query: converge.EventQuery) -> Iterator[Found]:
+        """The envelopes `query_events` would return, one at a time from one consistent view of
+        the ledger (the database connection is held until the iteration ends), each as its
+        stored bytes with the indexed columns of its row: a reader of a million matches needs
+        the memory of one."""
+        sql, params = self.event_sql(query, SHOWN)
+        if sql is None:
+            return
+        with self._db.snapshot() as rows:
+            for data, seq, *shown in rows(sql, params):
+                yield Found(self._document(data, seq), dict(zip(SHOWN, map(self._db.text, shown), strict=True)))
+
+    def event_sql(self, query: converge.EventQuery, columns: Sequence[str] = ()) -> tuple[str | None, list[Any]]:
+        """The SQL of an EventQuery, selecting `document`, `seq` and `columns` in append order
+        (None when it can match nothing), for `query_events` and for `EXPLAIN QUERY PLAN` checks."""
         scoped = self._scoped("converge.EventQuery", query)
         if scoped is None:
             return None, []
@@ -176,22 +195,16 @@ class ExperienceLedger:
         if kinds:
             # One ordered index walk per kind, merged by seq (SQLite merges the arms of a
             # compound SELECT that each come in order), so a limit stops every walk early.
-            arms = [self._select([*clauses, "kind = ?"]) for _ in kinds]
+            arms = [_select([*clauses, "kind = ?"], EXPERIENCE.table, columns) for _ in kinds]
             sql = " UNION ALL ".join(arms)
             params = [param for kind in kinds for param in (*params, kind)]
             return _limited(f"{sql} ORDER BY seq", params, value.get("limit"))
         # With only a time window a planner would rather walk the whole table in seq order than
         # sort the window's rows; the window is the smaller set, so its index is asked for.
         only_time = bool(clauses) and all(clause.startswith("occurred_at") for clause in clauses)
-        sql = self._select(clauses, self._file.source(EXPERIENCE, TIME_INDEX) if only_time else EXPERIENCE.table)
-        order = self._file.sorted_order("seq") if only_time else "seq"
+        sql = _select(clauses, self._db.source(EXPERIENCE, TIME_INDEX) if only_time else EXPERIENCE.table, columns)
+        order = self._db.sorted_order("seq") if only_time else "seq"
         return _limited(f"{sql} ORDER BY {order}", params, value.get("limit"))
-
-    @staticmethod
-    def _select(clauses: list[str], source: str = EXPERIENCE.table) -> str:
-        """One SELECT of the documents (and seqs) of `source` matching every clause."""
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        return f"SELECT document, seq FROM {source}{where}"
 
     def get_trace_link(self, trace_link_id: str) -> converge.ReplayTrace | None:
         if not isinstance(trace_link_id, str):
@@ -200,7 +213,7 @@ class ExperienceLedger:
         assert tenant is not None
         clauses, params = tenant
         where = " AND ".join(["trace_link_id = ?", *clauses])
-        rows = self._file.read(
+        rows = self._db.read(
             f"SELECT document, seq FROM {EXPERIENCE.table} WHERE {where} ORDER BY seq DESC LIMIT 1",
             [trace_link_id, *params],
         )
@@ -227,14 +240,14 @@ class ExperienceLedger:
 
         # Transitions are a small share of the ledger: walk their partial index, never the table.
         def transitions(alias: str) -> str:
-            return self._file.source(EXPERIENCE, ARTIFACT_INDEX, alias)
+            return self._db.source(EXPERIENCE, ARTIFACT_INDEX, alias)
 
         if value.get("artifact_id") is not None:
             clauses.append("e.artifact_id = ?")
             params.append(value["artifact_id"])
         clauses.append(
             f"e.seq = (SELECT max(x.seq) FROM {transitions('x')} "
-            f"WHERE x.artifact_id = e.artifact_id AND x.tenant_id {self._file.same} e.tenant_id)"
+            f"WHERE x.artifact_id = e.artifact_id AND x.tenant_id {self._db.same} e.tenant_id)"
         )
         if value.get("kind") is not None:
             clauses.append("e.artifact_kind = ?")
@@ -254,7 +267,24 @@ class ExperienceLedger:
         tenant = self._tenant_clause(None)
         assert tenant is not None
         clauses, params = tenant
-        return self._file.documents(EXPERIENCE, " AND ".join(clauses), params)
+        return self._db.documents(EXPERIENCE, " AND ".join(clauses), params)
+
+
+SHOWN = ("event_id", "occurred_at", "tenant_id", "correlation_id", "kind", "chain_id")
+"""The indexed columns `stream` gives with each envelope (what a listing shows)."""
+
+
+class Found(NamedTuple):
+    """An envelope a query matched: its stored bytes and the `SHOWN` columns of its row."""
+
+    document: bytes
+    columns: dict[str, Any]
+
+
+def _select(clauses: list[str], source: str, columns: Sequence[str]) -> str:
+    """One SELECT of the documents, seqs and `columns` of `source` matching every clause."""
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    return f"SELECT {', '.join(('document', 'seq', *columns))} FROM {source}{where}"
 
 
 def _limited(sql: str, params: list[Any], limit: int | None) -> tuple[str, list[Any]]:

@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from ledgerspec.models import agentsdk
 
 from ..errors import ConcurrencyError, ConflictError, InvalidInputError
 from . import stored
-from .backend import Backend
-from .documents import U63, Document, Documents, check_batch, sequence_number, stored_integer
+from .database import Database
+from .documents import Checked, Documents, Given, check_batch, sequence_number, stored_integer
+from .ledgers import JOURNAL, U63
 from .protocols import Record
-from .tables import JOURNAL
 
-RECORD = "agentsdk.JournalRecord"
-COLUMNS = ("run_id", "journal_seq", "record_id", "record_kind", "idempotency_key", "dedupe_key")
+RECORD = JOURNAL.type_name
+assert RECORD is not None
 SCHEMA_VERSION = 1
 """The only `journal_schema_version` agent-sdk 0.1.0-alpha.4 writes (its file store rejects others)."""
-
-
-def record_columns(value: dict[str, Any]) -> tuple[Any, ...]:
-    """The metadata columns of a valid JournalRecord, in `COLUMNS` order."""
-    return tuple(value.get(column) for column in COLUMNS)
 
 
 def cursor(journal_seq: int) -> str:
@@ -33,11 +27,15 @@ def cursor(journal_seq: int) -> str:
 class JournalLedger:
     """The run journals of one database."""
 
-    def __init__(self, file: Backend, documents: Documents) -> None:
-        self._file = file
+    def __init__(self, database: Database, documents: Documents) -> None:
+        self._db = database
         self._documents = documents
 
-    def _check(self, given: Record) -> Document:
+    def check(self, given: Given) -> Checked:
+        """A record checked against the contract and the journal's schema version."""
+        return self._check(given)
+
+    def _check(self, given: Record) -> Checked:
         document = self._documents.check(RECORD, given)
         value = document.value
         if value["journal_schema_version"] != SCHEMA_VERSION:
@@ -54,14 +52,23 @@ class JournalLedger:
     def append_all(self, records: Sequence[Record]) -> list[str]:
         """Append records in order, all or nothing; return their cursors (see `append`)."""
         documents = check_batch("record", records, lambda _, given: self._check(given))
-        return self._file.transact(
+        return [cursor(seq) for seq, _ in self._write(documents)]
+
+    def load(self, documents: Sequence[Checked]) -> int:
+        """Append checked records in one transaction (see `append`); returns how many were new
+        (the others were deduplicated against records already journaled)."""
+        return sum(added for _, added in self._write(documents))
+
+    def _write(self, documents: Sequence[Checked]) -> list[tuple[int, bool]]:
+        """Each record's journal_seq (its own, or the stored duplicate's) and whether it was new."""
+        return self._db.transact(
             JOURNAL, lambda: check_batch("record", documents, lambda _, document: self._append(document))
         )
 
-    def _append(self, document: Document) -> str:
+    def _append(self, document: Checked) -> tuple[int, bool]:
         value = document.value
         run, seq = value["run_id"], value["journal_seq"]
-        one = self._file.one
+        one = self._db.one
         found = one(
             f"SELECT journal_seq, hash, id FROM {JOURNAL.table} WHERE run_id = ? AND record_id = ?",
             (run, value["record_id"]),
@@ -72,28 +79,28 @@ class JournalLedger:
                     f"record_id {value['record_id']!r} is already journaled for run {run!r} "
                     f"(journal_seq {found[0]}) with different content"
                 )
-            return cursor(found[0])
+            return int(found[0]), False
         for key in ("idempotency_key", "dedupe_key"):
             if value.get(key) is not None:
                 duplicate = one(
                     f"SELECT journal_seq FROM {JOURNAL.table} WHERE run_id = ? AND {key} = ?", (run, value[key])
                 )
                 if duplicate is not None:
-                    return cursor(duplicate[0])
-        last = self._file.count(f"SELECT max(journal_seq) FROM {JOURNAL.table} WHERE run_id = ?", (run,))
+                    return int(duplicate[0]), False
+        last = self._db.count(f"SELECT max(journal_seq) FROM {JOURNAL.table} WHERE run_id = ?", (run,))
         if seq <= last:
             raise ConcurrencyError(f"run {run!r}: journal_seq {seq} is already written; the next is {last + 1}")
         if seq != last + 1:
             raise InvalidInputError(f"run {run!r}: journal_seq {seq} leaves a gap; the next is {last + 1}")
-        self._file.append_rows(JOURNAL, COLUMNS, [document.row(*record_columns(value))])
-        return cursor(seq)
+        self._db.append_rows(JOURNAL, [document.row(*JOURNAL.derive(value))])
+        return seq, True
 
     def read(self, run_id: str, from_seq: int = 1, to_seq: int | None = None) -> list[agentsdk.JournalRecord]:
         if not isinstance(run_id, str):
             raise InvalidInputError(f"run_id must be a string, got {type(run_id).__name__}")
         low = sequence_number("from_seq", from_seq)
         high = U63 if to_seq is None else sequence_number("to_seq", to_seq)
-        rows = self._file.read(
+        rows = self._db.read(
             f"SELECT id, document FROM {JOURNAL.table} "
             "WHERE run_id = ? AND journal_seq BETWEEN ? AND ? ORDER BY journal_seq",
             (run_id, low, high),
@@ -107,4 +114,4 @@ class JournalLedger:
 
     def stored_documents(self) -> Iterator[tuple[int, bytes]]:
         """Every stored record document with its position, in append order."""
-        return self._file.documents(JOURNAL)
+        return self._db.documents(JOURNAL)

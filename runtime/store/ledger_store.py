@@ -3,26 +3,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .. import default_codec
 from ..clock import Clock, format_timestamp, utc_now
 from ..codec import Codec
-from ..errors import CorruptionError
-from ..jsontext import MAX_DOCUMENT_BYTES
-from . import artifacts, checkpoint, envelope_rules, journal, runs, stored
+from ..errors import CorruptionError, InvalidInputError, LedgerspecError
+from ..jsontext import MAX_DOCUMENT_BYTES, Parsed
+from . import checkpoint, stored
 from .artifacts import ArtifactLedger
-from .backend import Backend
 from .chain import Derived, TableReport
 from .checkpoint import Mark
-from .documents import Documents
+from .database import Database
+from .documents import Checked, Documents, Given
 from .envelope_rules import check_id
-from .experience import ENVELOPE, ExperienceLedger
+from .experience import ExperienceLedger
 from .journal import JournalLedger
+from .ledgers import ARTIFACTS, DETECTED, DOCUMENT_LEDGERS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, Ledger, detect
 from .runs import RunLedger
-from .tables import ARTIFACTS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS
+
+DEFAULT_BATCH = 1000
+"""Documents per all-or-nothing write of `load` by default."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What one or more batches of a `load` did: documents added, and documents found already
+    stored (the same bytes at the same key), which an interrupted load run again skips."""
+
+    added: int = 0
+    present: int = 0
+
+    def __add__(self, other: Loaded) -> Loaded:
+        return Loaded(self.added + other.added, self.present + other.present)
+
+    @property
+    def documents(self) -> int:
+        """How many documents these batches held."""
+        return self.added + self.present
 
 
 @dataclass(frozen=True)
@@ -42,21 +62,24 @@ class VerifyReport:
 
 
 def _contents(codec: Codec) -> dict[str, Derived]:
-    """How `verify` checks each table's documents and re-derives its indexed columns (a JSON
-    ledger's document must be a valid document of its type, in canonical form), and which
-    numbers must run without gaps in each run."""
+    """How `verify` checks each table's documents and re-derives its indexed columns, from the
+    ledger descriptions: a JSON ledger's document must be a valid document of its type, in
+    canonical form; an artifact's columns follow from its bytes."""
 
-    def columns_of(type_name: str, columns: Callable[[Any], tuple[Any, ...]]) -> Callable[[bytes], tuple[Any, ...]]:
-        return lambda data: columns(stored.canonical(codec, type_name, data))
+    def derive(ledger: Ledger) -> Callable[[bytes], tuple[Any, ...]]:
+        if ledger.type_name is None:
+            return ledger.derive
+        type_name = ledger.type_name
+        return lambda data: ledger.derive(stored.canonical(codec, type_name, data))
 
-    return {
-        EXPERIENCE.table: Derived(envelope_rules.COLUMNS, columns_of(ENVELOPE, envelope_rules.envelope_columns)),
-        RUN_EVENTS.table: Derived(runs.COLUMNS, columns_of(runs.EVENT, runs.event_columns), ("run_id", "seq")),
-        ARTIFACTS.table: Derived(artifacts.CHECKED_COLUMNS, artifacts.artifact_columns),
-        JOURNAL.table: Derived(
-            journal.COLUMNS, columns_of(journal.RECORD, journal.record_columns), ("run_id", "journal_seq")
-        ),
-    }
+    return {ledger.table: Derived(ledger.derived, derive(ledger), ledger.numbered) for ledger in LEDGERS}
+
+
+def _noting(rows: Iterable[tuple[int, bytes]], positions: list[int]) -> Iterator[bytes]:
+    """The documents of stored rows, noting each one's position (so an error can name its row)."""
+    for position, data in rows:
+        positions.append(position)
+        yield data
 
 
 class LedgerStore:
@@ -78,37 +101,155 @@ class LedgerStore:
 
     def __init__(
         self,
-        backend: Backend,
+        database: Database,
         *,
         strict: bool = False,
         clock: Clock = utc_now,
         max_document_bytes: int = MAX_DOCUMENT_BYTES,
         codec: Codec | None = None,
     ) -> None:
-        self._backend = backend
+        self._db = database
         self._documents = Documents(codec or default_codec(), strict, max_document_bytes)
         self._contents = _contents(self._documents.codec)
         self._clock = clock
-        self.experience = ExperienceLedger(backend, self._documents, clock)
-        self.runs = RunLedger(backend, self._documents)
-        self.artifacts = ArtifactLedger(backend, self._documents)
-        self.journal = JournalLedger(backend, self._documents)
+        self.experience = ExperienceLedger(database, self._documents, clock)
+        self.runs = RunLedger(database, self._documents)
+        self.artifacts = ArtifactLedger(database, self._documents)
+        self.journal = JournalLedger(database, self._documents)
 
     def for_tenant(self, tenant_id: str) -> ExperienceLedger:
         """An ExperienceStore that reads and writes only `tenant_id`'s envelopes."""
         check_id("tenant_id", tenant_id)
-        return ExperienceLedger(self._backend, self._documents, self._clock, tenant=tenant_id)
+        return ExperienceLedger(self._db, self._documents, self._clock, tenant=tenant_id)
 
-    def verify(self, *, max_problems: int | None = None, checkpoints: Sequence[Mark] = ()) -> VerifyReport:
+    # -- loading and copying ------------------------------------------------------------------
+
+    def load(
+        self,
+        documents: Iterable[Given],
+        *,
+        type_name: str | None = None,
+        batch: int = DEFAULT_BATCH,
+        exact: bool = False,
+    ) -> Iterator[Loaded]:
+        """Append documents (JSON text, JSON objects or models) to their ledgers, `batch` at a
+        time, each batch all or nothing, yielding what each batch did as it is written.
+
+        With `type_name` every document must be of that ledger type; without it each goes to the
+        ledger its keys name (an `export` mixes all three). Loading is idempotent: a document
+        already stored with the same bytes (an envelope's event_id, a run event's (run, seq), a
+        journal record's record_id or dedupe keys) is counted as present, so an interrupted load
+        can be run again. A document that cannot be stored raises its LedgerspecError with
+        `index` counting documents from the first (nothing of its batch written; the batches
+        before it stay written). With `exact` the documents are stored bytes (a copy's) that
+        must be stored unchanged: bytes other than the canonical form are a CorruptionError."""
+        if batch < 1:
+            raise InvalidInputError(f"batch must be at least 1, got {batch}")
+        fixed = None if type_name is None else self._ledger_of(type_name)
+        pending: list[Checked] = []
+        ledger = fixed
+        start = 0
+        for index, given in enumerate(documents):
+            try:
+                read = self._documents.read(given)
+                found = fixed or self._detected(read)
+            except LedgerspecError as exc:
+                raise exc.located(f"document {index}", index) from None
+            if pending and found is not ledger:
+                yield self._write(ledger, pending, start)
+                pending, start = [], index
+            ledger = found
+            pending.append(self._checked(found, read, index, given if exact else None))
+            if len(pending) == batch:
+                yield self._write(ledger, pending, start)
+                pending, start = [], index + 1
+        if pending and ledger is not None:
+            yield self._write(ledger, pending, start)
+
+    def _ledger_of(self, type_name: str) -> Ledger:
+        for ledger in DOCUMENT_LEDGERS:
+            if ledger.type_name == type_name:
+                return ledger
+        names = ", ".join(str(ledger.type_name) for ledger in DOCUMENT_LEDGERS)
+        raise InvalidInputError(f"{type_name} is not a ledger type ({names})")
+
+    @staticmethod
+    def _detected(read: Parsed | Any) -> Ledger:
+        value = read.value if isinstance(read, Parsed) else read
+        found = detect(value)
+        if found is None:
+            raise InvalidInputError(DETECTED)
+        return found
+
+    def _checked(self, ledger: Ledger, read: Parsed | Any, index: int, exact: Any = None) -> Checked:
+        """A document checked for `ledger` (its contract and rules, and with `exact` that its
+        canonical bytes are those), located at `index` when not."""
+        try:
+            checked = self._scope(ledger).check(read)
+            if exact is not None and checked.data != exact:
+                raise CorruptionError("the stored document is not in the canonical form ledgerspec stores")
+            return checked
+        except LedgerspecError as exc:
+            raise exc.located(f"document {index}", index) from None
+
+    def _scope(self, ledger: Ledger) -> ExperienceLedger | RunLedger | JournalLedger:
+        return {EXPERIENCE.table: self.experience, RUN_EVENTS.table: self.runs, JOURNAL.table: self.journal}[
+            ledger.table
+        ]
+
+    def _write(self, ledger: Ledger | None, documents: list[Checked], start: int) -> Loaded:
+        """Write one checked batch in one transaction; errors are located from `start`."""
+        assert ledger is not None
+        try:
+            added = self._scope(ledger).load(documents)
+        except LedgerspecError as exc:
+            index = None if exc.index is None else start + exc.index
+            raise exc.located(f"document {index}" if index is not None else "", index) from None
+        return Loaded(added, len(documents) - added)
+
+    def copy_to(self, target: LedgerStore, *, batch: int = DEFAULT_BATCH) -> Iterator[Loaded]:
+        """Copy every stored document and artifact into `target`, yielding what each batch did.
+        The stored bytes move as they are: the target checks each document (contract and rules)
+        and must store exactly those bytes, so the copy's chains equal the original's (`compare`
+        proves it); a stored document that is not in canonical form is a CorruptionError naming
+        its row. Copying into an earlier copy adds only what is new."""
+        for ledger in DOCUMENT_LEDGERS:
+            positions: list[int] = []
+            documents = _noting(self._db.documents(ledger), positions)
+            try:
+                for loaded in target.load(documents, type_name=ledger.type_name, batch=batch, exact=True):
+                    positions.clear()
+                    yield loaded
+            except LedgerspecError as exc:
+                if exc.index is None or not positions:
+                    raise
+                where = f"{self.location} {ledger.table} row {positions[exc.index % batch]}"
+                raise exc.located(where, exc.index) from None
+        for kind, content in self.artifacts.stored():
+            target.artifacts.put(kind, content)
+
+    def compare(self, other: LedgerStore) -> list[tuple[TableReport, TableReport]]:
+        """Both stores' verify reports, table by table: equal heads and row counts mean the same
+        documents (bytes) in the same order."""
+        return list(zip(self.verify().tables, other.verify().tables, strict=True))
+
+    def verify(
+        self,
+        *,
+        max_problems: int | None = None,
+        checkpoints: Sequence[Mark] = (),
+        progress: Callable[[int], object] | None = None,
+    ) -> VerifyReport:
         """Check every row of every table (see `chain.walk`: positions 1..n, documents valid and
         matching their hashes, chains linked, indexed columns derived from the documents), the
         append-only triggers, and that the ledger still extends every checkpoint mark. Lists at
-        most `max_problems` broken rows per table (all by default) and counts every one."""
+        most `max_problems` broken rows per table (all by default) and counts every one;
+        `progress` is told how many rows were walked, every thousand."""
         marks: dict[str, set[int]] = {}
         for mark in checkpoints:
             marks.setdefault(mark.table, set()).add(mark.position)
-        tables = self._backend.verify(self._contents, limit=max_problems, marks=marks)
-        return VerifyReport(tables, self._backend.definition_problems(), checkpoint.problems(tables, checkpoints))
+        tables = self._db.verify(self._contents, limit=max_problems, marks=marks, progress=progress)
+        return VerifyReport(tables, self._db.definition_problems(), checkpoint.problems(tables, checkpoints))
 
     def checkpoint(self, key: bytes | None = None) -> dict[str, Any]:
         """A checkpoint of the ledger as it is now (see `checkpoint`), signed with `key` when
@@ -122,19 +263,19 @@ class LedgerStore:
 
     def stored_documents(self) -> Iterator[tuple[str, int, bytes]]:
         """Every stored document with its table and position, in `export` order."""
-        for ledger, scope in ((EXPERIENCE, self.experience), (RUN_EVENTS, self.runs), (JOURNAL, self.journal)):
-            for position, data in scope.stored_documents():
+        for ledger in DOCUMENT_LEDGERS:
+            for position, data in self._db.documents(ledger):
                 yield ledger.table, position, data
 
     def counts(self) -> dict[str, int]:
         """Row count of each ledger table."""
-        return {ledger.table: self._backend.count(f"SELECT count(*) FROM {ledger.table}") for ledger in LEDGERS}
+        return {ledger.table: self._db.count(f"SELECT count(*) FROM {ledger.table}") for ledger in LEDGERS}
 
     def stats(self) -> dict[str, Any]:
         """Where the ledger is, row counts per ledger, distinct tenants and runs, artifact bytes
         and envelopes per kind (backends add their format version and size)."""
-        one = self._backend.count
-        kinds = self._backend.read(f"SELECT kind, count(*) FROM {EXPERIENCE.table} GROUP BY kind ORDER BY kind")
+        one = self._db.count
+        kinds = self._db.read(f"SELECT kind, count(*) FROM {EXPERIENCE.table} GROUP BY kind ORDER BY kind")
         return {
             "location": self.location,
             "rows": self.counts(),
@@ -149,7 +290,7 @@ class LedgerStore:
         """An experience kind column's value as text; CorruptionError when a raw INSERT stored
         one that is not UTF-8 (PostgreSQL's bytea takes any bytes)."""
         try:
-            return str(self._backend.text(kind))
+            return str(self._db.text(kind))
         except UnicodeDecodeError:
             problem = f"a kind column holds {bytes(kind)!r}, which is not UTF-8"
             raise CorruptionError(f"{EXPERIENCE.table}: {problem}; {stored.REMEDY}") from None
@@ -161,7 +302,7 @@ class LedgerStore:
 
     def close(self) -> None:
         """Close the database connection(s)."""
-        self._backend.close()
+        self._db.close()
 
     def __enter__(self) -> LedgerStore:
         return self

@@ -2,8 +2,11 @@
 
 It exists to show that the contracts of docs/stores.md (and the conformance suite that checks
 them) do not depend on SQLite: every rule is re-derived here from that page in plain Python (lists,
-dicts and a filter over parsed documents), sharing no query or rule code with the reference store
-(only the argument checks and the plumbing that names the failing document of a batch).
+dicts and a filter over parsed documents), sharing no query or rule code with the reference store.
+It shares what is not a ledger rule: the door between documents and bytes (`documents` writes
+canonical bytes, `stored` reads them back, both through the codec it is given), the argument
+checks, the plumbing that names the failing document of a batch, and which event kinds carry a
+chain id (`ledgers.chain_kinds`, read from the schemas).
 Nothing is persisted. Every store holds one lock around each read and write of its state, so it may
 be shared between threads.
 """
@@ -11,18 +14,16 @@ be shared between threads.
 from __future__ import annotations
 
 import hashlib
-import json
 import string
 import threading
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, is_dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
 from ledgerspec.models import agentsdk, converge, mfm
 
 from .. import default_codec
-from ..canonical import jcs
 from ..clock import Clock, format_timestamp, utc_now
 from ..codec import Codec
 from ..errors import (
@@ -34,8 +35,9 @@ from ..errors import (
     NotFoundError,
     ValidationError,
 )
-from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, depth
-from .documents import U63, check_batch, prepare_appends, sequence_number, stored_integer
+from . import stored as stored_bytes
+from .documents import Documents, check_batch, prepare_appends, sequence_number, stored_integer
+from .ledgers import U63, chain_kinds
 from .protocols import Envelope, Record, RunEvent
 
 T = TypeVar("T")
@@ -44,11 +46,6 @@ D = TypeVar("D")
 ENVELOPE = "converge.ExperienceEventEnvelope"
 RUN_EVENT = "mfm.EventEnvelope"
 RECORD = "agentsdk.JournalRecord"
-"""Largest sequence number stored (serde's u64 goes to 2^64-1; larger values are refused)."""
-CHAIN_KINDS = frozenset(
-    {"ProposalCreated", "ProposalValidated", "OutcomeRecorded", "BudgetExceeded", "HypothesisResolved"}
-)
-"""The ExperienceEvent variants whose data has a `chain_id` field (HypothesisResolved included)."""
 ID_CHARS = frozenset(string.ascii_letters + string.digits + "._:-")
 
 
@@ -69,17 +66,22 @@ def check_id(field_name: str, value: Any) -> None:
 
 def matches(envelope: dict[str, Any], q: dict[str, Any], tenant: str | None) -> bool:
     """Whether an envelope matches every filter of an EventQuery `q` (serde JSON) and `tenant`:
-    ids exact, empty kinds = all, chain among CHAIN_KINDS, time range inclusive as strings."""
+    ids exact, empty kinds = all, chain among the kinds carrying one, time range inclusive as strings."""
     kind, data, at = envelope["event"]["type"], envelope["event"]["data"], envelope["occurred_at"]
     window = q["time_range"] or {}
     return (
         (tenant is None or envelope.get("tenant_id") == tenant)
         and (q["correlation_id"] is None or envelope.get("correlation_id") == q["correlation_id"])
         and (not q["kinds"] or kind in q["kinds"])
-        and (q["chain_id"] is None or (kind in CHAIN_KINDS and data.get("chain_id") == q["chain_id"]))
+        and (q["chain_id"] is None or (kind in chain_kinds() and data.get("chain_id") == q["chain_id"]))
         and (window.get("start") is None or window["start"] <= at)
         and (window.get("end") is None or at <= window["end"])
     )
+
+
+def _value(data: bytes) -> Any:
+    """A stored document's JSON value, read back through the one door for stored bytes."""
+    return stored_bytes.parse(data).value
 
 
 class Journaled(NamedTuple):
@@ -93,8 +95,7 @@ class Journaled(NamedTuple):
 class Ledgers:
     """The state of one MemoryStore, shared by its ledgers and its tenant views."""
 
-    codec: Codec
-    strict: bool
+    documents: Documents
     clock: Clock
     lock: threading.Lock = field(default_factory=threading.Lock)
     envelopes: list[bytes] = field(default_factory=list)
@@ -105,22 +106,15 @@ class Ledgers:
     artifacts: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
     journals: dict[str, list[Journaled]] = field(default_factory=dict)
 
+    @property
+    def codec(self) -> Codec:
+        return self.documents.codec
+
     def document(self, type_name: str, given: Any) -> tuple[dict[str, Any], bytes]:
-        """The JSON object of `given` (a model or a JSON object) and its canonical bytes, checked
-        against the contract (strict if the store is) and the size and nesting caps."""
-        if is_dataclass(given) and not isinstance(given, type):
-            value = self.codec.dump(given)
-        elif isinstance(given, Mapping):
-            value = dict(given)
-        else:
-            raise InvalidInputError(f"expected a {type_name} model or a JSON object, got {type(given).__name__}")
-        if depth(value) > MAX_DEPTH:
-            raise InvalidInputError(f"document nests deeper than {MAX_DEPTH} levels")
-        data = jcs(value, float_literals=True)  # CanonicalError is an InvalidInputError
-        if len(data) > MAX_DOCUMENT_BYTES:
-            raise InvalidInputError(f"document is {len(data)} bytes canonical; the limit is {MAX_DOCUMENT_BYTES}")
-        self.codec.validator.validate(type_name, value, self.strict)
-        return value, data
+        """The JSON object of `given` (a model, a JSON object or JSON text) and its canonical
+        bytes, checked against the contract (strict if the store is) and the size and nesting caps."""
+        checked = self.documents.check(type_name, given)
+        return checked.value, checked.data
 
     def query(self, type_name: str, model: type, query: Any) -> dict[str, Any]:
         """The serde JSON of a query model, checked against its schema (`invalid_query` if not)."""
@@ -206,7 +200,7 @@ class MemoryExperienceStore:
 
     def _stored(self) -> list[dict[str, Any]]:
         """The stored envelopes in append order, parsed (`json` keeps integers exact)."""
-        return [json.loads(data) for data in self._snapshot()]
+        return [_value(data) for data in self._snapshot()]
 
     def query_documents(self, query: converge.EventQuery) -> list[bytes]:
         """The canonical bytes of the envelopes `query_events` returns."""
@@ -216,7 +210,7 @@ class MemoryExperienceStore:
             return []
         found = []
         for data in self._snapshot():
-            if matches(json.loads(data), q, tenant):
+            if matches(_value(data), q, tenant):
                 found.append(data)
                 if len(found) == q["limit"]:
                     break
@@ -224,7 +218,7 @@ class MemoryExperienceStore:
 
     def query_events(self, query: converge.EventQuery) -> list[converge.ExperienceEventEnvelope]:
         build = self._ledgers.codec.build
-        return [build(ENVELOPE, json.loads(data)) for data in self.query_documents(query)]
+        return [build(ENVELOPE, _value(data)) for data in self.query_documents(query)]
 
     def get_trace_link(self, trace_link_id: str) -> converge.ReplayTrace | None:
         if not isinstance(trace_link_id, str):
@@ -324,7 +318,7 @@ class MemoryRunEventStore:
         high = None if to_seq is None else sequence_number("to_seq", to_seq)
         with self._ledgers.lock:
             documents = self._ledgers.runs.get(run, [])[low - 1 : high]
-        return [self._ledgers.codec.build(RUN_EVENT, json.loads(data)) for data in documents]
+        return [self._ledgers.codec.build(RUN_EVENT, _value(data)) for data in documents]
 
 
 class MemoryArtifactStore:
@@ -423,7 +417,7 @@ class MemoryJournalStore:
         with self._ledgers.lock:
             journal = list(self._ledgers.journals.get(run_id, []))
         build = self._ledgers.codec.build
-        return [build(RECORD, json.loads(r.data)) for r in journal if low <= r.value["journal_seq"] <= high]
+        return [build(RECORD, _value(r.data)) for r in journal if low <= r.value["journal_seq"] <= high]
 
 
 class MemoryStore:
@@ -433,8 +427,8 @@ class MemoryStore:
 
     capabilities = frozenset({"experience", "runs", "artifacts", "journal", "tenancy", "concurrency"})
 
-    def __init__(self, strict: bool = False, clock: Clock = utc_now) -> None:
-        self._ledgers = Ledgers(default_codec(), strict, clock)
+    def __init__(self, strict: bool = False, clock: Clock = utc_now, codec: Codec | None = None) -> None:
+        self._ledgers = Ledgers(Documents(codec or default_codec(), strict), clock)
         self.strict = strict
         self.experience = MemoryExperienceStore(self._ledgers)
         self.runs = MemoryRunEventStore(self._ledgers)

@@ -2,55 +2,30 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import Any
 
 from ledgerspec.models import mfm
 
-from ..errors import ConcurrencyError, InvalidInputError
+from ..errors import ConcurrencyError, ConflictError, InvalidInputError
 from . import stored
-from .backend import Backend
-from .documents import U63, Document, Documents, check_batch, prepare_appends, sequence_number, stored_integer
+from .database import Database
+from .documents import Checked, Documents, Given, check_batch, prepare_appends, sequence_number, stored_integer
+from .ledgers import RUN_EVENTS, U63, canonical_run
 from .protocols import RunEvent
-from .tables import RUN_EVENTS
 
-EVENT = "mfm.EventEnvelope"
-COLUMNS = ("run_id", "seq", "kind", "ts_millis")
-Pending = tuple[str, int, list[Document]]
+EVENT = RUN_EVENTS.type_name
+assert EVENT is not None
+Pending = tuple[str, int, list[Checked]]
 """A checked append: the canonical run id, the expected head and the events' documents."""
-
-
-def canonical_run(run_id: str) -> str:
-    """A valid `mfm.RunId` in the form serde writes (lowercase hyphenated), whatever form it came in."""
-    return str(uuid.UUID(run_id))
-
-
-def event_columns(value: dict[str, Any]) -> tuple[Any, ...]:
-    """The metadata columns of a valid EventEnvelope, in `COLUMNS` order."""
-    millis = value.get("ts_millis")
-    return (
-        canonical_run(value["run_id"]),
-        value["seq"],
-        event_kind(value["event"]),
-        None if millis is None else min(millis, U63),
-    )
-
-
-def event_kind(event: dict[str, Any]) -> str:
-    """The column form of an mfm Event: `Kernel.<variant>` or `Domain.<name>`."""
-    if "Kernel" in event:
-        kernel = event["Kernel"]
-        return f"Kernel.{next(iter(kernel))}" if isinstance(kernel, dict) else f"Kernel.{kernel}"
-    return f"Domain.{event['Domain']['name']}"
 
 
 class RunLedger:
     """The run event streams of one database."""
 
-    def __init__(self, file: Backend, documents: Documents) -> None:
-        self._file = file
+    def __init__(self, database: Database, documents: Documents) -> None:
+        self._db = database
         self._documents = documents
 
     def run_key(self, run_id: Any) -> str:
@@ -61,12 +36,18 @@ class RunLedger:
         return canonical_run(run_id)
 
     def _head(self, run: str) -> int:
-        return self._file.count(f"SELECT max(seq) FROM {RUN_EVENTS.table} WHERE run_id = ?", (run,))
+        return self._db.count(f"SELECT max(seq) FROM {RUN_EVENTS.table} WHERE run_id = ?", (run,))
 
     def head_seq(self, run_id: str) -> int:
         return self._head(self.run_key(run_id))
 
-    def _check(self, run: str, expected_seq: int, index: int, given: RunEvent) -> Document:
+    def check(self, given: Given) -> Checked:
+        """An event checked against the contract (its run and seq are checked when it is written)."""
+        document = self._documents.check(EVENT, given)
+        stored_integer("seq", document.value["seq"])
+        return document
+
+    def _check(self, run: str, expected_seq: int, index: int, given: RunEvent) -> Checked:
         """An event checked to belong to `run` at seq `expected_seq + index + 1`."""
         document = self._documents.check(EVENT, given)
         value = document.value
@@ -105,17 +86,65 @@ class RunLedger:
                     raise ConcurrencyError(
                         f"run {run}: head seq is {head}, not the expected {expected}; nothing was written"
                     )
-                self._file.append_rows(RUN_EVENTS, COLUMNS, [d.row(*event_columns(d.value)) for d in documents])
+                self._db.append_rows(RUN_EVENTS, [d.row(*RUN_EVENTS.derive(d.value)) for d in documents])
                 heads.append(expected + len(documents))
             return heads
 
-        return self._file.transact(RUN_EVENTS, write)
+        return self._db.transact(RUN_EVENTS, write)
+
+    def load(self, documents: Sequence[Checked]) -> int:
+        """Append checked events of any runs in one transaction, each at its own seq: an event
+        stored at its (run, seq) with the same bytes is already present (so an interrupted load
+        can simply be run again), with other bytes a `conflict`; an event past its run's head + 1
+        is `invalid_input`. Returns how many were new; errors name the event (`event <i>`)."""
+
+        def write() -> int:
+            heads: dict[str, int] = {}
+            fresh: list[Checked] = []
+            known = self._stored_hashes(documents)
+            for index, document in enumerate(documents):
+                run, seq = canonical_run(document.value["run_id"]), document.value["seq"]
+                head = heads[run] if run in heads else self._head(run)
+                if seq <= head:
+                    if known.get((run, seq)) != document.digest:
+                        raise ConflictError(
+                            f"run {run}: seq {seq} is already stored with different content; the ledger keeps the first"
+                        ).located(f"event {index}", index)
+                    heads[run] = head
+                    continue
+                if seq != head + 1:
+                    raise InvalidInputError(f"run {run}: seq is {seq}; expected {head + 1}").located(
+                        f"event {index}", index
+                    )
+                heads[run] = seq
+                known[(run, seq)] = document.digest
+                fresh.append(document)
+            self._db.append_rows(RUN_EVENTS, [d.row(*RUN_EVENTS.derive(d.value)) for d in fresh])
+            return len(fresh)
+
+        return self._db.transact(RUN_EVENTS, write)
+
+    def _stored_hashes(self, documents: Sequence[Checked]) -> dict[tuple[str, int], bytes]:
+        """The stored hash of every (run, seq) in the seq ranges the documents span, per run."""
+        spans: dict[str, tuple[int, int]] = {}
+        for document in documents:
+            run, seq = canonical_run(document.value["run_id"]), document.value["seq"]
+            low, high = spans.get(run, (seq, seq))
+            spans[run] = (min(low, seq), max(high, seq))
+        found: dict[tuple[str, int], bytes] = {}
+        for run, (low, high) in spans.items():
+            rows = self._db.read(
+                f"SELECT id, seq, hash FROM {RUN_EVENTS.table} WHERE run_id = ? AND seq BETWEEN ? AND ?",
+                (run, low, high),
+            )
+            found.update(((run, seq), stored.bytes_of(digest, RUN_EVENTS.table, i, "hash")) for i, seq, digest in rows)
+        return found
 
     def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> list[mfm.EventEnvelope]:
         run = self.run_key(run_id)
         low = max(sequence_number("from_seq", from_seq), 1)
         high = U63 if to_seq is None else sequence_number("to_seq", to_seq)
-        rows = self._file.read(
+        rows = self._db.read(
             f"SELECT id, document FROM {RUN_EVENTS.table} WHERE run_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
             (run, low, high),
         )
@@ -128,4 +157,4 @@ class RunLedger:
 
     def stored_documents(self) -> Iterator[tuple[int, bytes]]:
         """Every stored event document with its position, in append order."""
-        return self._file.documents(RUN_EVENTS)
+        return self._db.documents(RUN_EVENTS)

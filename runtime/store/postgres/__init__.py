@@ -15,7 +15,7 @@ from ...errors import StorageError
 from ...jsontext import MAX_DOCUMENT_BYTES
 from ..envelope_rules import check_id
 from ..ledger_store import LedgerStore
-from ..tables import EXPERIENCE
+from ..ledgers import EXPERIENCE
 from .database import DEFAULT_LOCK_TIMEOUT, DEFAULT_SCHEMA, PostgresDatabase, Target, libpq_timeout, translate
 from .schema import TENANT_ROLES, VERSION_TABLE, schema_version
 

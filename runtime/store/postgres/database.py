@@ -23,9 +23,10 @@ from psycopg.sql import Composed
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from ...errors import ConflictError, StorageError, TransientError
-from ..backend import Backend, Stream, format_error
 from ..chain import Break, Row, TableReport, link
-from ..tables import Ledger
+from ..database import Database, Stream, format_error
+from ..ledgers import TAIL, Ledger
+from ..locations import SCHEMES
 from . import definitions
 from .schema import HEADS_TABLE, MIGRATIONS, migrate, schema_version
 
@@ -72,7 +73,7 @@ class Target:
             parts.port  # noqa: B018 - raises on a port that is not a number of 0-65535
         except ValueError as exc:
             raise StorageError(f"not a valid postgresql:// URL: {exc}") from None
-        if parts.scheme not in ("postgresql", "postgres"):
+        if parts.scheme not in SCHEMES:
             raise StorageError(f"the URL (scheme {parts.scheme!r}) is not a postgresql:// URL")
         query = parse_qsl(parts.query, keep_blank_values=True)
         named = [value for key, value in query if key == "schema"]
@@ -133,7 +134,7 @@ def translate(exc: Exception, target: str) -> StorageError | ConflictError:
     return StorageError(f"{target}: {text}" + (f" (SQLSTATE {state})" if state else ""))
 
 
-class PostgresDatabase(Backend):
+class PostgresDatabase(Database):
     """The ledger tables of one schema of a PostgreSQL database, through a connection pool.
 
     Write transactions run at READ COMMITTED and first lock their ledger's row of `ledger_heads`
@@ -307,7 +308,7 @@ class PostgresDatabase(Backend):
     def last_position(self, ledger: Ledger) -> int:
         return int(self._head(ledger)[0])
 
-    def append_rows(self, ledger: Ledger, columns: Sequence[str], rows: Sequence[Row]) -> None:
+    def append_rows(self, ledger: Ledger, rows: Sequence[Row]) -> None:
         if not rows:
             return
         head = self._head(ledger)
@@ -317,7 +318,7 @@ class PostgresDatabase(Backend):
             position += 1
             previous = link(previous, row.digest)
             values.append((position, *(_utf8(value) for value in row.columns), row.document, row.digest, previous))
-        names = (ledger.order, *columns, "document", "hash", "chain")
+        names = (ledger.order, *ledger.names, *TAIL)
         cursor = self._local.conn.cursor()
         # The table's insert trigger checks the rows against the head and moves it.
         if self.tenant_role or len(values) < COPY_ROWS:
@@ -343,10 +344,10 @@ class PostgresDatabase(Backend):
     def snapshot(self) -> Iterator[Stream]:
         """A REPEATABLE READ transaction: every query in it sees the same committed state."""
 
-        def stream(sql: str) -> Iterator[Sequence[Any]]:
-            with conn.cursor(name="ledgerspec_verify") as cursor:
+        def stream(sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
+            with conn.cursor(name="ledgerspec_snapshot") as cursor:
                 cursor.itersize = 2000
-                cursor.execute(_native(sql))
+                cursor.execute(_native(sql), params)
                 yield from cursor
 
         with self._translated(), self._live() as conn:
@@ -376,7 +377,7 @@ class PostgresDatabase(Backend):
         shows rows removed from the end of a table."""
         heads = {
             str(table): (int(position), bytes(chain).hex())
-            for table, position, chain in stream(f"SELECT ledger, position, chain FROM {HEADS_TABLE}")
+            for table, position, chain in stream(f"SELECT ledger, position, chain FROM {HEADS_TABLE}", ())
         }
         return [self._against_head(report, heads.get(report.table)) for report in reports]
 

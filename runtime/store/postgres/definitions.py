@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from ..backend import definition_differences
+from ..database import definition_differences
 from .schema import MIGRATIONS
 
 _FUNCTION = re.compile(

@@ -1,7 +1,8 @@
 """The PostgreSQL format of the ledger: its tables, indexes, triggers and row-level security, in
 versioned migrations applied inside one schema (a PostgreSQL namespace).
 
-The columns are those of the SQLite format (`ledgerspec.store.schema`), with two differences:
+The tables and indexes are those `ledgers` describes (as in the SQLite format), with these
+differences:
 
 - every string column is `bytea` holding UTF-8, so comparisons and order are bytewise (as Rust's
   `String` compares, whatever the database's collation) and a `\\u0000` in an id is storable;
@@ -29,14 +30,41 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from ..backend import newer_format
 from ..chain import GENESIS
-from ..tables import ARTIFACT_INDEX, ARTIFACTS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, TIME_INDEX, TRACE_INDEX
+from ..database import newer_format
+from ..ledgers import ARTIFACTS, EXPERIENCE, LEDGERS, TAIL, Index, Ledger
 
 VERSION_TABLE = "ledgerspec_schema"
 HEADS_TABLE = "ledger_heads"
 TENANT_ROLES = "ledgerspec_tenant_roles"
-_TAIL = "document bytea NOT NULL, hash bytea NOT NULL, chain bytea NOT NULL"
+
+
+def tables(ledger: Ledger, version: int) -> str:
+    """The DDL of a ledger table and its indexes as `ledgers` describes them at format `version`:
+    strings as bytea, integers as bigint, unique indexes as constraints, and an index over a
+    column with no length bound as a hash index on that column (see the module docstring)."""
+    columns = [column for column in ledger.columns if column.since <= version]
+    lines = [f"{ledger.order} bigint PRIMARY KEY"]
+    for column in columns:
+        kind = "bytea" if column.kind is str else "bigint"
+        lines.append(f"{column.name} {kind}{' NOT NULL' if column.required else ''}")
+    lines += [f"{name} bytea NOT NULL" for name in TAIL]
+    indexes = [index for index in ledger.indexes if index.since <= version]
+    lines += [f"UNIQUE ({', '.join(index.columns)})" for index in indexes if index.unique]
+    body = ",\n    ".join(lines)
+    created = "".join(_index(ledger, index) for index in indexes if not index.unique)
+    return f"CREATE TABLE {ledger.table} (\n    {body}\n);\n{created}"
+
+
+def _index(ledger: Ledger, index: Index) -> str:
+    """The CREATE INDEX statement of one index of the description."""
+    unbounded = [name for name in index.columns if not ledger.column(name).bounded]
+    how = f"USING hash ({unbounded[0]})" if unbounded else f"({', '.join(index.columns)})"
+    where = f" WHERE {index.where_set} IS NOT NULL" if index.where_set else ""
+    name = f" {index.name}" if index.name else ""
+    return f"CREATE INDEX{name} ON {ledger.table} {how}{where};\n"
+
+
 _GENESIS = f"'\\x{GENESIS.hex()}'::bytea"
 _LEDGER_TRIGGERS = "".join(
     f"CREATE TRIGGER {ledger.table}_no_change BEFORE UPDATE OR DELETE ON {ledger.table} "
@@ -74,64 +102,7 @@ _TENANT_MATCH = (
 )
 
 _VERSION_1 = f"""
-CREATE TABLE {EXPERIENCE.table} (
-    seq bigint PRIMARY KEY,
-    event_id bytea NOT NULL UNIQUE,
-    kind bytea NOT NULL,
-    tenant_id bytea,
-    correlation_id bytea,
-    chain_id bytea,
-    occurred_at bytea NOT NULL,
-    trace_link_id bytea,
-    artifact_id bytea,
-    artifact_kind bytea,
-    artifact_state bytea,
-    {_TAIL}
-);
-CREATE INDEX ON {EXPERIENCE.table} (tenant_id, seq);
-CREATE INDEX ON {EXPERIENCE.table} (tenant_id, kind, seq);
-CREATE INDEX ON {EXPERIENCE.table} (tenant_id, occurred_at);
-CREATE INDEX ON {EXPERIENCE.table} (kind, occurred_at);
-CREATE INDEX ON {EXPERIENCE.table} (correlation_id, seq);
-CREATE INDEX ON {EXPERIENCE.table} USING hash (chain_id);
-CREATE INDEX ON {EXPERIENCE.table} (kind, seq);
-CREATE INDEX {TIME_INDEX} ON {EXPERIENCE.table} (occurred_at);
-CREATE INDEX {TRACE_INDEX} ON {EXPERIENCE.table} USING hash (trace_link_id) WHERE trace_link_id IS NOT NULL;
-CREATE INDEX {ARTIFACT_INDEX} ON {EXPERIENCE.table} USING hash (artifact_id) WHERE artifact_id IS NOT NULL;
-
-CREATE TABLE {RUN_EVENTS.table} (
-    id bigint PRIMARY KEY,
-    run_id bytea NOT NULL,
-    seq bigint NOT NULL,
-    kind bytea NOT NULL,
-    ts_millis bigint,
-    {_TAIL},
-    UNIQUE (run_id, seq)
-);
-
-CREATE TABLE {ARTIFACTS.table} (
-    id bigint PRIMARY KEY,
-    artifact_id bytea NOT NULL UNIQUE,
-    kind bytea NOT NULL,
-    size bigint NOT NULL,
-    {_TAIL}
-);
-
-CREATE TABLE {JOURNAL.table} (
-    id bigint PRIMARY KEY,
-    run_id bytea NOT NULL,
-    journal_seq bigint NOT NULL,
-    record_id bytea NOT NULL,
-    record_kind bytea NOT NULL,
-    idempotency_key bytea,
-    dedupe_key bytea,
-    {_TAIL},
-    UNIQUE (run_id, journal_seq)
-);
-CREATE INDEX ON {JOURNAL.table} USING hash (record_id);
-CREATE INDEX ON {JOURNAL.table} (run_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
-CREATE INDEX ON {JOURNAL.table} (run_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
-
+{"".join(tables(ledger, 1) for ledger in LEDGERS)}
 CREATE TABLE {HEADS_TABLE} (
     ledger text PRIMARY KEY,
     position bigint NOT NULL CHECK (position >= 0),

@@ -1,7 +1,7 @@
 """What the four ledgers need from a database, so the same ledger code (its rules, checks and
-SQL) runs on SQLite and on PostgreSQL.
+SQL) runs on SQLite and on PostgreSQL (`sqlite.database`, `postgres.database`).
 
-A backend runs SQL written with `?` placeholders, gives write transactions that hold a ledger
+A database runs SQL written with `?` placeholders, gives write transactions that hold a ledger
 table's write lock (so every write sees the rows before it and seqs stay gap-free), appends rows
 to the end of a table's hash chain, and streams a table for `verify` and export.
 """
@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 from ..errors import StorageError
 from . import stored
 from .chain import Derived, Row, TableReport, verified_columns, walk
-from .tables import LEDGERS, Ledger
+from .ledgers import LEDGERS, Ledger
 
 T = TypeVar("T")
-Stream = Callable[[str], Iterator[Sequence[Any]]]
-"""Streams the rows of a query."""
+Stream = Callable[[str, Sequence[Any]], Iterator[Sequence[Any]]]
+"""Streams the rows of a query with its parameters."""
 PAGE = 1000
 """Documents read per query when streaming a table."""
 
@@ -65,8 +65,8 @@ def format_error(where: str, version: int, known: int, *, empty: str) -> Storage
     )
 
 
-class Backend(ABC):
-    """A database holding the ledger tables (see `schema` for their columns)."""
+class Database(ABC):
+    """A database holding the ledger tables (`ledgers` describes them)."""
 
     readonly: bool
     same = "IS"
@@ -86,8 +86,9 @@ class Backend(ABC):
         """The ordering value of a table's last row (0 when empty). Call inside `transact`."""
 
     @abstractmethod
-    def append_rows(self, ledger: Ledger, columns: Sequence[str], rows: Sequence[Row]) -> None:
-        """Insert rows at the end of a table, chaining each to the one before. Call inside `transact`."""
+    def append_rows(self, ledger: Ledger, rows: Sequence[Row]) -> None:
+        """Insert rows (their columns in `ledger.names` order) at the end of a table, chaining
+        each to the one before. Call inside `transact`."""
 
     @abstractmethod
     def snapshot(self) -> AbstractContextManager[Stream]:
@@ -159,18 +160,24 @@ class Backend(ABC):
         *,
         limit: int | None = None,
         marks: Mapping[str, Collection[int]] | None = None,
+        progress: Callable[[int], object] | None = None,
     ) -> list[TableReport]:
         """Walk every ledger table in chain order (see `chain.walk`: at most `limit` broken rows
         listed per table, chain values recomputed at the positions `marks` names) in one
-        snapshot, one report per table."""
+        snapshot, one report per table; `progress` is told the rows walked so far, every
+        PAGE rows."""
+        walked = 0
         with self.snapshot() as stream:
             reports = []
             for ledger in LEDGERS:
                 how = derived[ledger.table]
-                rows = stream(f"SELECT {verified_columns(ledger, how)} FROM {ledger.table} ORDER BY {ledger.order}")
+                rows = stream(f"SELECT {verified_columns(ledger, how)} FROM {ledger.table} ORDER BY {ledger.order}", ())
                 readable = (self._readable(row) for row in rows)
+                if progress is not None:
+                    readable = _counted(readable, walked, progress)
                 at = (marks or {}).get(ledger.table, ())
                 reports.append(walk(ledger, how, readable, limit=limit, marks=at))
+                walked += reports[-1].rows
             return self._checked_ends(reports, stream)
 
     @abstractmethod
@@ -186,3 +193,11 @@ class Backend(ABC):
     def _readable(self, row: Sequence[Any]) -> Sequence[Any]:
         """A verified row with its string columns as Python reads them (the tail stays bytes)."""
         return row
+
+
+def _counted(rows: Iterator[T], before: int, progress: Callable[[int], object]) -> Iterator[T]:
+    """The rows, telling `progress` the count so far (from `before`) every PAGE rows."""
+    for count, row in enumerate(rows, start=1):
+        if count % PAGE == 0:
+            progress(before + count)
+        yield row

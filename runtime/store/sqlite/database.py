@@ -1,4 +1,4 @@
-"""The SQLite backend: one connection to a ledger file with its pragmas, write transactions,
+"""The SQLite database of a store: one connection to a ledger file with its pragmas, write transactions,
 and SQLite errors turned into ledgerspec errors."""
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from sqlite_utils import Database
+import sqlite_utils
 
-from ..errors import StorageError
-from . import stored
-from .backend import Backend, Stream, format_error
-from .chain import GENESIS, Row, link
-from .schema import MIGRATIONS, file_version, migrate, refuse_foreign, trigger_problems
-from .tables import Ledger
+from ...errors import StorageError
+from .. import stored
+from ..chain import GENESIS, Row, link
+from ..database import Database, Stream, format_error
+from ..ledgers import TAIL, Ledger
+from . import definitions
+from .schema import MIGRATIONS, file_version, migrate, refuse_foreign
 
 T = TypeVar("T")
 
@@ -55,7 +56,7 @@ def open_readonly(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
     )
 
 
-class LedgerFile(Backend):
+class SqliteDatabase(Database):
     """A SQLite ledger file opened for one process: WAL mode, a busy timeout, and serialised
     access from this process's threads. Several processes may open the same file; writes take
     SQLite's write lock up front (`BEGIN IMMEDIATE`), so each write sees the latest rows."""
@@ -82,7 +83,7 @@ class LedgerFile(Backend):
         except sqlite3.Error as exc:
             raise self._storage_error(exc) from None
         self.conn = conn
-        self.db = Database(conn)
+        self.db = sqlite_utils.Database(conn)
         try:
             with self.translated():
                 conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
@@ -153,7 +154,7 @@ class LedgerFile(Backend):
         with self.translated():
             self.conn.execute("BEGIN")
             try:
-                yield lambda sql: self.conn.execute(sql)
+                yield lambda sql, params=(): self.conn.execute(sql, params)
             finally:
                 self.conn.execute("COMMIT")
 
@@ -173,9 +174,9 @@ class LedgerFile(Backend):
 
     def definition_problems(self) -> list[str]:
         with self.translated():
-            return trigger_problems(self.db)
+            return definitions.problems(self.db)
 
-    def append_rows(self, ledger: Ledger, columns: Sequence[str], rows: Sequence[Row]) -> None:
+    def append_rows(self, ledger: Ledger, rows: Sequence[Row]) -> None:
         if not rows:
             return
         previous = self._head(ledger)
@@ -185,8 +186,8 @@ class LedgerFile(Backend):
             values.extend((*row.columns, row.document, row.digest, previous))
         # Several rows per INSERT statement: SQLite runs the append-only trigger program once per
         # statement, which per-row `executemany` would pay on every row (about half the time).
-        width = len(columns) + 3
-        names = ", ".join((*columns, "document", "hash", "chain"))
+        width = len(ledger.names) + len(TAIL)
+        names = ", ".join((*ledger.names, *TAIL))
         one = f"({', '.join('?' * width)})"
         step = ROWS_PER_INSERT * width
         for start in range(0, len(values), step):
