@@ -32,10 +32,12 @@ def postgres_factory(url: str) -> Factory:
     the store is closed. Without the postgres extra: UnknownTarget naming the extra to install,
     as `ledgerspec store` says it."""
     try:
-        PostgresStore = locations.postgres().PostgresStore
+        locations.postgres()
     except locations.MissingExtra as exc:
         raise UnknownTarget(f"testing a PostgreSQL store: {exc}") from None
     from psycopg import sql
+
+    from ledgerspec.store.postgres import PostgresStore
 
     class ScratchStore(PostgresStore):
         def close(self) -> None:

@@ -230,7 +230,7 @@ def _load_file(args: argparse.Namespace, err: TextIO, out: TextIO, type_name: st
 
 
 def _note(loaded: Loaded) -> str:
-    return f"{loaded.documents:,} document(s) ({loaded.added:,} appended, {loaded.present:,} already present)"
+    return f"{loaded.documents} document(s) ({loaded.added} appended, {loaded.present} already present)"
 
 
 @_loading
@@ -333,8 +333,8 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     marks = _marks(args.checkpoint, _key(args.key_file))
     with _existing(args.path) as store:
         total = sum(store.counts().values())
-        with reporter(err, total, "rows", args.progress_every) as shown:
-            progress = functools.partial(_rows_walked, shown)
+        with reporter(err, total, "rows", args.progress_every) as walked:
+            progress = functools.partial(_rows_walked, walked)
             report = store.verify(max_problems=args.max_problems, checkpoints=marks, progress=progress)
     problems: list[str] = []
     for table in report.tables:
@@ -357,7 +357,7 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _rows_walked(shown: Reporter, rows: int) -> None:
-    shown.update(rows, f"{rows:,} row(s) verified")
+    shown.update(rows, f"{rows} document(s) verified")
 
 
 @_guarded

@@ -172,7 +172,7 @@ class Database(ABC):
             for ledger in LEDGERS:
                 how = derived[ledger.table]
                 rows = stream(f"SELECT {verified_columns(ledger, how)} FROM {ledger.table} ORDER BY {ledger.order}", ())
-                readable = (self._readable(row) for row in rows)
+                readable: Iterator[Sequence[Any]] = (self._readable(row) for row in rows)
                 if progress is not None:
                     readable = _counted(readable, walked, progress)
                 at = (marks or {}).get(ledger.table, ())

@@ -17,8 +17,7 @@ from .envelope_rules import check_envelope
 from .ledgers import ARTIFACT_INDEX, EXPERIENCE, TIME_INDEX, U63, kind_text
 from .protocols import Envelope
 
-ENVELOPE = EXPERIENCE.type_name
-assert ENVELOPE is not None
+ENVELOPE = str(EXPERIENCE.type_name)
 TRANSITION_PREFIX = "artifact-transition:"
 """Event ids the store assigns to the transitions it records (`artifact-transition:<seq>`)."""
 _LOOKUP_CHUNK = 500

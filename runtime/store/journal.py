@@ -13,8 +13,7 @@ from .documents import Checked, Documents, Given, check_batch, sequence_number, 
 from .ledgers import JOURNAL, U63
 from .protocols import Record
 
-RECORD = JOURNAL.type_name
-assert RECORD is not None
+RECORD = str(JOURNAL.type_name)
 SCHEMA_VERSION = 1
 """The only `journal_schema_version` agent-sdk 0.1.0-alpha.4 writes (its file store rejects others)."""
 

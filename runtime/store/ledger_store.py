@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,8 @@ from .journal import JournalLedger
 from .ledgers import ARTIFACTS, DETECTED, DOCUMENT_LEDGERS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, Ledger, detect
 from .runs import RunLedger
 
+_SCOPES = {EXPERIENCE.table: "experience", RUN_EVENTS.table: "runs", JOURNAL.table: "journal"}
+"""The attribute holding each document ledger."""
 DEFAULT_BATCH = 1000
 """Documents per all-or-nothing write of `load` by default."""
 
@@ -113,9 +116,19 @@ class LedgerStore:
         self._contents = _contents(self._documents.codec)
         self._clock = clock
         self.experience = ExperienceLedger(database, self._documents, clock)
-        self.runs = RunLedger(database, self._documents)
-        self.artifacts = ArtifactLedger(database, self._documents)
-        self.journal = JournalLedger(database, self._documents)
+
+    @functools.cached_property
+    def runs(self) -> RunLedger:
+        """mfm's run event streams (made on first use, as are `artifacts` and `journal`)."""
+        return RunLedger(self._db, self._documents)
+
+    @functools.cached_property
+    def artifacts(self) -> ArtifactLedger:
+        return ArtifactLedger(self._db, self._documents)
+
+    @functools.cached_property
+    def journal(self) -> JournalLedger:
+        return JournalLedger(self._db, self._documents)
 
     def for_tenant(self, tenant_id: str) -> ExperienceLedger:
         """An ExperienceStore that reads and writes only `tenant_id`'s envelopes."""
@@ -193,9 +206,9 @@ class LedgerStore:
             raise exc.located(f"document {index}", index) from None
 
     def _scope(self, ledger: Ledger) -> ExperienceLedger | RunLedger | JournalLedger:
-        return {EXPERIENCE.table: self.experience, RUN_EVENTS.table: self.runs, JOURNAL.table: self.journal}[
-            ledger.table
-        ]
+        """The ledger object holding `ledger`'s documents."""
+        scope: ExperienceLedger | RunLedger | JournalLedger = getattr(self, _SCOPES[ledger.table])
+        return scope
 
     def _write(self, ledger: Ledger | None, documents: list[Checked], start: int) -> Loaded:
         """Write one checked batch in one transaction; errors are located from `start`."""

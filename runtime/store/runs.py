@@ -15,8 +15,7 @@ from .documents import Checked, Documents, Given, check_batch, prepare_appends, 
 from .ledgers import RUN_EVENTS, U63, canonical_run
 from .protocols import RunEvent
 
-EVENT = RUN_EVENTS.type_name
-assert EVENT is not None
+EVENT = str(RUN_EVENTS.type_name)
 Pending = tuple[str, int, list[Checked]]
 """A checked append: the canonical run id, the expected head and the events' documents."""
 

@@ -153,8 +153,12 @@ class SqliteDatabase(Database):
         """A read transaction: in WAL mode it sees the file as of its first read."""
         with self.translated():
             self.conn.execute("BEGIN")
+
+            def stream(sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
+                return self.conn.execute(sql, params)
+
             try:
-                yield lambda sql, params=(): self.conn.execute(sql, params)
+                yield stream
             finally:
                 self.conn.execute("COMMIT")
 
