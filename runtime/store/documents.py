@@ -59,10 +59,11 @@ class Documents:
         return given  # type: ignore[no-any-return]
 
     def check(self, type_name: str, given: Given) -> Checked:
-        """The checked document of `given` (see `Given`); raises InvalidInputError
+        """The checked document of `given` (a model, a JSON object, or text already `read`: the
+        ledgers' own methods take no text); raises InvalidInputError
         (ValidationError for schema problems, including serde's verdict on repeated keys in
         text) naming what is wrong."""
-        parsed = given if isinstance(given, Parsed) else self.read(given)
+        parsed = given
         if isinstance(parsed, Parsed):
             if not isinstance(parsed.value, dict):
                 raise InvalidInputError(f"expected a {type_name} (a JSON object), got JSON {_json_type(parsed.value)}")
@@ -72,9 +73,7 @@ class Documents:
         elif isinstance(parsed, Mapping):
             value = parsed if isinstance(parsed, dict) else dict(parsed)
         else:
-            raise InvalidInputError(
-                f"expected a {type_name} model, a JSON object or JSON text, got {type(parsed).__name__}"
-            )
+            raise InvalidInputError(f"expected a {type_name} model or a JSON object, got {type(parsed).__name__}")
         try:
             data, floats = jcs_and_floats(value, float_literals=True)
         except RecursionError:
