@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 import sqlite_utils
 
 from ...errors import StorageError
+from .. import stored
 from ..database import newer_format
 from ..ledgers import LEDGERS, TAIL, TYPICAL_ROWS, Index, Ledger
 
@@ -70,13 +71,13 @@ def _append_only(db: sqlite_utils.Database) -> None:
         )
 
 
-def _planner_statistics(db: sqlite_utils.Database) -> None:
+def _planner_statistics(db: sqlite_utils.Database, ledgers: Sequence[Ledger] = LEDGERS) -> None:
     """Fixed `sqlite_stat1` rows describing a typical large ledger, so SQLite picks the selective
     index from the first row on (without statistics it would walk the 14-valued `kind` index
     before the correlation index) and plans never change with when ANALYZE last ran."""
     db.execute("ANALYZE")
     db.execute("DELETE FROM sqlite_stat1")
-    for ledger in LEDGERS:
+    for ledger in ledgers:
         for (index,) in db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (ledger.table,)
         ).fetchall():
@@ -98,6 +99,48 @@ def _version_1(db: sqlite_utils.Database) -> None:
         _create(db, ledger, 1)
     _append_only(db)
     _planner_statistics(db)
+
+
+def added_in(version: int, ledgers: Sequence[Ledger] = LEDGERS) -> Migration:
+    """The migration to format `version` of a description that grew: it adds the columns and
+    indexes `ledgers` marks `since=version`, fills each new column of every row from the row's
+    document (`Ledger.derive`, read through `stored`), with the table's UPDATE trigger lifted for
+    that transaction only, and refreshes the planner statistics. A column added after version 1
+    may be NULL (rows written before it have a document, not necessarily a value)."""
+
+    def migration(db: sqlite_utils.Database) -> None:
+        for ledger in ledgers:
+            columns = [column for column in ledger.columns if column.since == version]
+            for column in columns:
+                kind = "TEXT" if column.kind is str else "INTEGER"
+                db.execute(f"ALTER TABLE {ledger.table} ADD COLUMN {column.name} {kind}")
+            if columns:
+                _fill(db, ledger, [column.name for column in columns])
+            for index in ledger.indexes:
+                if index.since == version:
+                    _create_index(db, ledger, index)
+        _planner_statistics(db, ledgers)
+
+    return migration
+
+
+def _fill(db: sqlite_utils.Database, ledger: Ledger, names: list[str]) -> None:
+    """Set the new columns `names` of every row of a table from its document."""
+    at = [ledger.derived.index(name) for name in names]
+    guard = f"{ledger.table}_no_update"
+    (trigger,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [guard]).fetchone()
+    db.execute(f"DROP TRIGGER {guard}")
+    assignments = ", ".join(f"{name} = ?" for name in names)
+    order = ledger.order
+    page = f"SELECT {order}, document FROM {ledger.table} WHERE {order} > ? ORDER BY {order} LIMIT 1000"
+    update = f"UPDATE {ledger.table} SET {assignments} WHERE {ledger.order} = ?"
+    after = 0
+    while rows := db.execute(page, [after]).fetchall():
+        for position, data in rows:
+            values = ledger.derive(data if ledger.type_name is None else stored.parse(data).value)
+            db.execute(update, [*(values[i] for i in at), position])
+        after = rows[-1][0]
+    db.execute(trigger)
 
 
 Migration = Callable[[sqlite_utils.Database], None]
