@@ -4,6 +4,7 @@ location becomes a store, for the CLI, the conformance runner and library users 
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 from typing import Any
 
@@ -32,8 +33,8 @@ def is_url(location: str) -> bool:
 
 def postgres() -> ModuleType:
     """The PostgreSQL store package; MissingExtra naming what to install when psycopg is missing."""
-    try:
-        from . import postgres as package
+    try:  # by name, so an installation that lost psycopg is seen even after an earlier import
+        package = importlib.import_module(f"{__package__}.postgres")
     except ImportError as exc:
         raise MissingExtra(f"PostgreSQL ledgers need the postgres extra: {INSTALL} ({exc})") from None
     return package
