@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import functools
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -269,7 +269,7 @@ def _load(
     loader: Loader, docs: Iterable[Document], size: int, type_of: Callable[[Document], str], out: TextIO, err: TextIO
 ) -> int:
     """Append `docs` batch by batch and print a summary; on the first failing batch stop, name the
-    document at fault and say how many documents were appended before it."""
+    document at fault and say how many documents were appended before it (when the store can still count)."""
     store = loader.store
     before, read = _rows(store), 0
     try:
@@ -282,7 +282,8 @@ def _load(
         failure = exc if isinstance(exc, Failure) else Failure(None, exc)
         where = f"{failure.where}: " if failure.where else ""
         err.write(f"ledgerspec: {where}{failure.error.code}: {_bare(failure.error)}\n")
-        err.write(f"ledgerspec: stopped after appending {_rows(store) - before} document(s)\n")
+        with suppress(LedgerspecError):  # a store that cannot count (its server went away): the error says why
+            err.write(f"ledgerspec: stopped after appending {_rows(store) - before} document(s)\n")
         return INVALID
     appended = _rows(store) - before
     out.write(f"{store.location}: appended {appended} document(s), {read - appended} already present\n")
