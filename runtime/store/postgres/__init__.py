@@ -16,7 +16,7 @@ from ...jsontext import MAX_DOCUMENT_BYTES
 from ..envelope_rules import check_id
 from ..ledger_store import LedgerStore
 from ..ledgers import EXPERIENCE
-from .database import DEFAULT_LOCK_TIMEOUT, DEFAULT_SCHEMA, PostgresDatabase, Target, libpq_timeout, translate
+from .database import DEFAULT_LOCK_TIMEOUT, DEFAULT_SCHEMA, PostgresDatabase, Target, connect, translate
 from .schema import TENANT_ROLES, VERSION_TABLE, schema_version
 
 __all__ = ["DEFAULT_SCHEMA", "PostgresStore", "Target", "format_version"]
@@ -26,11 +26,11 @@ def format_version(url: str, schema: str | None = None, connect_timeout: float =
     """The ledger format version the schema at `url` records (0 when it holds no ledger), read
     without creating or migrating anything."""
     target = Target.parse(url, schema)
-    try:
-        with psycopg.connect(target.conninfo, autocommit=True, connect_timeout=libpq_timeout(connect_timeout)) as conn:
+    with connect(target, connect_timeout) as conn:
+        try:
             return schema_version(conn, target.schema)
-    except psycopg.Error as exc:
-        raise translate(exc, target.redacted()) from None
+        except psycopg.Error as exc:
+            raise translate(exc, target.where) from None
 
 
 class PostgresStore(LedgerStore):
@@ -38,7 +38,9 @@ class PostgresStore(LedgerStore):
 
     `url` is a `postgresql://` URL; its `schema` query parameter (or the `schema` argument) names
     the schema, `ledgerspec` by default. Opening creates the schema or migrates it. Safe to share
-    between threads (`pool_size` connections) and between processes and machines.
+    between threads (`pool_size` connections) and between processes and machines. While the
+    server is down, opening and every call fail at once with a retryable `TransientError`
+    (`cannot connect to the server: connection refused`); once it is back, the same store works.
 
     With `tenant` set, the store connects as a role `grant_tenant` mapped to that tenant: row-level
     security limits the role to that tenant's experience rows whatever SQL it runs, and

@@ -1,6 +1,6 @@
 """The PostgreSQL backend: a psycopg connection pool on one schema, write transactions that lock
 their ledger's head row, serialization failures retried, and server errors turned into
-ledgerspec errors."""
+ledgerspec errors (one error, at once, when the server is down or goes away)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 import psycopg
 from psycopg import errors
 from psycopg.adapt import Dumper
+from psycopg.copy import LibpqWriter
 from psycopg.pq import Format
 from psycopg.sql import Composed
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
@@ -83,6 +84,11 @@ class Target:
         libpq = [(key, value) for key, value in query if key != "schema"]
         return cls(_url(parts.scheme, parts.netloc, parts.path, libpq), chosen)
 
+    @property
+    def where(self) -> str:
+        """The database and schema, for messages (no password)."""
+        return f"{self.redacted()} schema {self.schema}"
+
     def redacted(self) -> str:
         """The URL without its password (in the authority or a `password` parameter), for messages."""
         parts = urlsplit(self.conninfo)
@@ -104,6 +110,36 @@ def _url(scheme: str, netloc: str, path: str, query: Sequence[tuple[str, str]]) 
 def _native(statement: str) -> bytes:
     """A statement written with `?` placeholders in psycopg's `%s` form."""
     return statement.replace("%", "%%").replace("?", "%s").encode()
+
+
+def connect(target: Target, timeout: float) -> Connection:
+    """A new autocommit connection, opened in the calling thread: a server that cannot be reached
+    fails this call at once with libpq's reason (`cannot connect to the server: connection
+    refused`), where a pool would only time out while retrying in the background."""
+    try:
+        return psycopg.connect(target.conninfo, autocommit=True, connect_timeout=libpq_timeout(timeout))
+    except psycopg.OperationalError as exc:
+        raise TransientError(f"{target.where}: cannot connect to the server: {_unreachable(exc)}") from None
+    except psycopg.Error as exc:
+        raise translate(exc, target.where) from None
+
+
+def _unreachable(exc: psycopg.Error) -> str:
+    """Why libpq could not connect, without its framing: `connection refused` from `connection
+    failed: connection to server at "host", port N failed: Connection refused` (the URL names the
+    host and port), the server's message without its `FATAL:` tag; a Unix socket is named, since
+    the URL need not show it."""
+    line = str(exc).strip().partition("\n")[0] or type(exc).__name__
+    for frame in ("connection failed: ", "connection is bad: "):
+        line = line.removeprefix(frame)
+    place, failed, reason = line.partition(" failed: ")
+    if not failed or not place.startswith("connection to server "):
+        return line
+    reason = reason.removeprefix("FATAL:").strip()
+    if reason[:1].isupper() and reason[1:2].islower():  # "Connection refused", not "SSL ..."
+        reason = reason[0].lower() + reason[1:]
+    socket = place.partition("connection to server on socket ")[2]
+    return f"{reason} (socket {socket})" if socket else reason
 
 
 def translate(exc: Exception, target: str) -> StorageError | ConflictError:
@@ -144,6 +180,11 @@ class PostgresDatabase(Database):
     `TransientError`, so a transaction holding the lock idle cannot stall every writer. A
     serialization failure or deadlock reported by the server is retried (`retries` times, with
     jittered backoff); other failures of the server or the network are `TransientError`.
+
+    A call that finds the server gone raises at once, and its pool is closed rather than left to
+    reconnect in the background; later calls connect in their own thread first, so while the
+    server is down each fails at once saying why (`cannot connect to the server: connection
+    refused`), and once it is back the store works again without reopening.
     """
 
     same = "IS NOT DISTINCT FROM"
@@ -167,6 +208,8 @@ class PostgresDatabase(Database):
         self.tenant_role = tenant_role
         """Connected as a tenant's role: row-level security applies, which PostgreSQL's COPY refuses."""
         self.lock_timeout = lock_timeout
+        self.connect_timeout = connect_timeout
+        self.pool_size = max(pool_size, 1)
         self._begin = "BEGIN ISOLATION LEVEL READ COMMITTED" + (
             f"; SET LOCAL lock_timeout = '{_milliseconds(lock_timeout)}ms'" if lock_timeout is not None else ""
         )
@@ -178,25 +221,66 @@ class PostgresDatabase(Database):
             # Plan each query for its own values: a generic plan cannot tell a rare kind from a common one.
             "plan_cache_mode": "force_custom_plan",
         }
-        with self._translated():
-            timeout = libpq_timeout(connect_timeout)
-            with psycopg.connect(self.target.conninfo, autocommit=True, connect_timeout=timeout) as conn:
-                self.version = self._prepare(conn, not (tenant_role or readonly))
-            self._pool: ConnectionPool[Connection] = ConnectionPool(
-                self.target.conninfo,
-                kwargs={"autocommit": True, "connect_timeout": timeout},
-                min_size=1,
-                max_size=max(pool_size, 1),
-                configure=self._configure,
-                timeout=connect_timeout,
-                open=True,
-                name=f"ledgerspec {self.target.schema}",
-            )
+        self._pools = threading.Lock()
+        """Guards `_pool` and `_closed`, and makes threads that find no pool open one at a time."""
+        self._closed = False
+        with self._translated(), connect(self.target, connect_timeout) as conn:
+            self.version = self._prepare(conn, not (tenant_role or readonly))
+        self._pool: ConnectionPool[Connection] | None = self._new_pool()
+        """None after a connection was lost (see `_retire`) until a call finds the server again."""
 
     @property
     def where(self) -> str:
         """The database and schema, for messages (no password)."""
-        return f"{self.target.redacted()} schema {self.target.schema}"
+        return self.target.where
+
+    def _new_pool(self) -> ConnectionPool[Connection]:
+        """A pool on a server just reached. Its background workers open its connections (the
+        first at once, more when calls overlap); one that fails is retried, each attempt logged as
+        a warning, for `connect_timeout` seconds (as long as a call waits for a connection) rather
+        than psycopg_pool's default five minutes. A server that went away is reported by the call
+        that finds it gone, which closes the pool (`_retire`)."""
+        return ConnectionPool(
+            self.target.conninfo,
+            kwargs={"autocommit": True, "connect_timeout": libpq_timeout(self.connect_timeout)},
+            min_size=1,
+            max_size=self.pool_size,
+            configure=self._configure,
+            timeout=self.connect_timeout,
+            reconnect_timeout=self.connect_timeout,
+            open=True,
+            name=f"ledgerspec {self.target.schema}",
+        )
+
+    def _current_pool(self) -> ConnectionPool[Connection]:
+        """The open pool; after `_retire`, a new one, once a connection made in this thread shows
+        the server answers again, so a server still down fails the call at once with the reason
+        (`cannot connect to the server: connection refused`)."""
+        with self._pools:
+            if self._closed:
+                raise PoolClosed("the store is closed")
+            if self._pool is None:
+                connect(self.target, self.connect_timeout).close()
+                self._pool = self._new_pool()
+            return self._pool
+
+    def _retire(self, pool: ConnectionPool[Connection]) -> None:
+        """Close `pool` after one of its connections was found lost: the server went away or
+        restarted, so its idle connections are lost too. A closed pool stops its workers, so it
+        does not reconnect in the background (logging a warning per attempt) for a call that has
+        already failed; connections lent from it are closed when given back. The next call opens
+        a new pool (`_current_pool`)."""
+        with self._pools:
+            if self._pool is pool:
+                self._pool = None
+        pool.close()
+
+    def _give_back(self, pool: ConnectionPool[Connection], conn: Connection) -> None:
+        """Return a lent connection to its pool, retiring the pool first when the connection
+        was lost (psycopg_pool would log it as a warning, then reconnect in the background)."""
+        if conn.closed:
+            self._retire(pool)
+        pool.putconn(conn)
 
     def _prepare(self, conn: Connection, writable: bool) -> int:
         """Migrate the schema (or, when not `writable`, check it is current); return its version."""
@@ -221,40 +305,46 @@ class PostgresDatabase(Database):
         except (psycopg.Error, PoolTimeout) as exc:
             raise translate(exc, self.where) from None
 
-    def _borrow(self, first: Callable[[Connection], T]) -> tuple[Connection, T]:
-        """A pooled connection and what `first` (the call's first statements on it) gave. Idle
-        connections are not probed before lending (that would cost a round trip per call): a
-        connection the server closed meanwhile (a restart) fails in `first`, which marks it
-        `_Stale`, and the next connection is tried, then fresh ones."""
-        closed: BaseException | None = None
-        for _ in range(self._pool.max_size + 1):
-            conn = self._pool.getconn()
+    def _borrow(self, first: Callable[[Connection], T]) -> tuple[ConnectionPool[Connection], Connection, T]:
+        """A pooled connection, its pool and what `first` (the call's first statements on it)
+        gave. Idle connections are not probed before lending (that would cost a round trip per
+        call): a connection the server closed meanwhile (a restart) fails in `first`, which marks
+        it `_Stale`; its pool is retired and the call tries once more on a new pool, which fails
+        at once if the server is down."""
+        lost: BaseException | None = None
+        for _ in range(2):
+            pool = self._current_pool()
             try:
-                return conn, first(conn)
+                conn = pool.getconn()
+            except PoolClosed as closed:  # retired by another thread while this one waited
+                lost = closed
+                continue
+            try:
+                return pool, conn, first(conn)
             except _Stale as stale:
-                closed = stale.__cause__
-                self._pool.putconn(conn)
+                lost = stale.__cause__
+                self._give_back(pool, conn)
             except BaseException:
-                self._pool.putconn(conn)
+                self._give_back(pool, conn)
                 raise
-        assert closed is not None
-        raise closed
+        assert lost is not None
+        raise lost
 
     def _lent(self, use: Callable[[Connection], T]) -> T:
         """`use` on a pooled connection (see `_borrow`), which goes back to the pool after."""
-        conn, result = self._borrow(use)
-        self._pool.putconn(conn)
+        pool, conn, result = self._borrow(use)
+        self._give_back(pool, conn)
         return result
 
     @contextmanager
     def _live(self) -> Iterator[Connection]:
         """A pooled connection proved open by a round trip, for calls that hold one a while
         (verify's walk, grants), where `_lent`'s retry of the whole call does not fit."""
-        conn, _ = self._borrow(lambda conn: _first(conn, b"SELECT 1"))
+        pool, conn, _ = self._borrow(lambda conn: _first(conn, b"SELECT 1"))
         try:
             yield conn
         finally:
-            self._pool.putconn(conn)
+            self._give_back(pool, conn)
 
     def transact(self, ledger: Ledger, work: Callable[[], T]) -> T:
         if self.readonly:
@@ -328,7 +418,8 @@ class PostgresDatabase(Database):
                 statement = f"INSERT INTO {ledger.table} ({', '.join(names)}) VALUES {', '.join([marks] * len(chunk))}"
                 cursor.execute(statement.encode(), [value for row_values in chunk for value in row_values])
         else:
-            with cursor.copy(f"COPY {ledger.table} ({', '.join(names)}) FROM STDIN".encode()) as copy:
+            copy_in = f"COPY {ledger.table} ({', '.join(names)}) FROM STDIN".encode()
+            with cursor.copy(copy_in, writer=_CopyWriter(cursor)) as copy:
                 for value in values:
                     copy.write_row(value)
         head[:] = [position, previous]
@@ -402,12 +493,23 @@ class PostgresDatabase(Database):
 
     def administer(self, statements: Sequence[Composed]) -> None:
         """Run statements (role grants and the like) in one transaction of their own."""
-        with self._translated(), self._live() as conn, conn.transaction():
-            for statement in statements:
-                conn.execute(statement)
+        with self._translated(), self._live() as conn:
+            conn.execute(b"BEGIN")
+            try:
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute(b"COMMIT")
+            except BaseException:
+                if not conn.closed:  # a lost connection has nothing to roll back (psycopg's block would log trying)
+                    conn.execute(b"ROLLBACK")
+                raise
 
     def close(self) -> None:
-        self._pool.close()
+        with self._pools:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
 
 def _lock(ledger: Ledger) -> str:
@@ -418,6 +520,17 @@ def _lock(ledger: Ledger) -> str:
 def _milliseconds(seconds: float) -> int:
     """A timeout setting's value in whole milliseconds, at least 1 (0 would mean no timeout)."""
     return max(1, round(seconds * 1000))
+
+
+class _CopyWriter(LibpqWriter):
+    """psycopg's writer of COPY data, except that a COPY whose connection was lost is not ended:
+    nothing can be sent on it any more, and psycopg would log its failure to as a warning beside
+    the error the call raises."""
+
+    def finish(self, exc: BaseException | None = None) -> None:
+        if exc is not None and self.connection.closed:
+            return
+        super().finish(exc)
 
 
 class _Stale(Exception):
