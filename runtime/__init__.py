@@ -85,8 +85,15 @@ def validate(type_name: str, data: Any, strict: bool = False) -> None:
 
     `data` is a JSON value or a generated model (checked as the JSON value it dumps to); a value
     holding anything else, at any depth, raises TypeError."""
+    validator = default_validator()
+    if type(data) is dict:  # the common case: one engine call when valid
+        try:
+            if validator.checker(type_name, strict)(data):
+                return
+        except (UnicodeEncodeError, ValueError):
+            pass  # the full check below says why
     try:
-        default_validator().validate(type_name, _json_value(data), strict)
+        validator.validate(type_name, _json_value(data), strict)
     except LedgerspecError:
         raise
     except ValueError as exc:  # the engine met a non-JSON object inside a dict or list
@@ -96,7 +103,10 @@ def validate(type_name: str, data: Any, strict: bool = False) -> None:
 def validate_json(type_name: str, text: str | bytes, strict: bool = False) -> None:
     """Parse JSON text as serde_json would and validate it; DocumentError or ValidationError
     (which also gives serde's verdict on every repeated key)."""
-    default_validator().validate_parsed(type_name, parse_document(text), strict)
+    parsed = parse_document(text)
+    validator = default_validator()
+    if not validator.passes(type_name, parsed, strict):
+        validator.validate_parsed(type_name, parsed, strict)
 
 
 def load(type_: Any, data: Any, strict: bool = False) -> Any:

@@ -230,7 +230,8 @@ class Codec:
     def load_parsed(self, type_or_name: Any, parsed: Parsed, strict: bool = False) -> Any:
         """`load` a document read from JSON text, also giving serde's verdict on its repeated keys."""
         name = self.qualified(type_or_name)
-        self.validator.validate_parsed(name, parsed, strict)
+        if not self.validator.passes(name, parsed, strict):
+            self.validator.validate_parsed(name, parsed, strict)
         return self._build(name, parsed.value)
 
     def _build(self, name: str, data: Any) -> Any:

@@ -156,14 +156,16 @@ def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Pa
         if isinstance(text, bytes):
             text = text.decode("utf-8")
         value = orjson.loads(text)
-        if (text.count("[") + text.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH) or _NEGATIVE_ZERO.search(text):
+        if (text.count("[") + text.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH) or (
+            "-0" in text and _NEGATIVE_ZERO.search(text)
+        ):
             return _ExactReader().read(text)
         written = orjson.dumps(value)
     except (UnicodeDecodeError, orjson.JSONDecodeError, orjson.JSONEncodeError):
         return _ExactReader().read(text)
     if written.count(b":") != text.count(":") or "\\u003" in text:
         return _ExactReader().read(text)  # a key repeats (or a colon is escaped, and one may)
-    if not (_PLUS in written and b"e+" in written) and _INTEGRAL_FRACTION.search(written) is None:
+    if not (_PLUS in written and b"e+" in written) and (b".0" not in written or not _INTEGRAL_FRACTION.search(written)):
         return Parsed(value, integral_floats=False)
     if _LONG_DIGITS in text.encode().translate(_ALL_DIGITS_TO_ZERO):
         return _ExactReader().read(text)  # orjson may have read an integer beyond i64/u64 as a float

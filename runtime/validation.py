@@ -158,6 +158,24 @@ class Validator:
         self._backend: Backend = RustBackend(contract) if engine == "rust" else PythonBackend(contract)
         self._checks: dict[tuple[str, bool, bool], Callable[[Any], bool]] = {}
 
+    def checker(self, qualified: str, strict: bool = False, integer_literals: bool = True) -> Callable[[Any], bool]:
+        """The compiled yes/no check of one type and form, for hot paths that need no reasons
+        when a document is valid. It may raise ValueError or UnicodeEncodeError on a value the
+        engine cannot read; `issues` says why a document fails."""
+        return self._checks.get((qualified, strict, integer_literals)) or self._check(
+            qualified, strict, integer_literals
+        )
+
+    def passes(self, qualified: str, parsed: Parsed, strict: bool = False) -> bool:
+        """Whether a document read from text is valid, at the cost of one engine call when no key
+        repeats in it (False sends the caller to `validate_parsed` for the reasons)."""
+        if parsed.repeats:
+            return False
+        try:
+            return self.checker(qualified, strict, parsed.integral_floats)(parsed.value)
+        except (UnicodeEncodeError, ValueError):
+            return False
+
     def _check(self, qualified: str, strict: bool, integer_literals: bool) -> Callable[[Any], bool]:
         """The compiled yes/no check of one type and form (UnknownTypeError for a bad name)."""
         self.contract.entry(qualified)
@@ -173,8 +191,7 @@ class Validator:
         no integer position can hold a float literal, and the parser has refused every number an
         f64 cannot hold.
         """
-        key = (qualified, strict, integer_literals)
-        check = self._checks.get(key) or self._check(*key)
+        check = self.checker(qualified, strict, integer_literals)
         try:
             if check(instance):
                 return []

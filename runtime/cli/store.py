@@ -14,6 +14,7 @@ import argparse
 import collections
 import functools
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,7 @@ from ..store import DEFAULT_BATCH, LedgerStore, Loaded, checkpoint, open_store
 from ..store.checkpoint import Mark
 from ..store.experience import SHOWN, Found
 from ..store.ledgers import DOCUMENT_LEDGERS, EXPERIENCE
+from ..store.loading import READ_AHEAD
 from ..store.locations import MissingExtra, NoLedger, format_version
 from .inputs import UnreadableInput, read_texts
 from .progress import DEFAULT_EVERY, Reporter, reporter
@@ -155,7 +157,7 @@ class Input:
         self.path = path
         self.size = os.path.getsize(path) if path != "-" and os.path.isfile(path) else None
         self.read = 0
-        self.labels: collections.deque[tuple[int, str]] = collections.deque(maxlen=batch + 1)
+        self.labels: collections.deque[tuple[int, str]] = collections.deque(maxlen=batch + READ_AHEAD + 1)
 
     def texts(self) -> Iterator[bytes]:
         """The document texts; an unreadable input is a usage error, an unreadable document
@@ -176,19 +178,46 @@ class Input:
 
 def _load(batches: Iterable[Loaded], name: Callable[[LedgerspecError], str | None], shown: Show) -> Loaded:
     """Run a load batch by batch, showing progress; on an error or Ctrl-C raise Stopped saying
-    what stopped it (the document at fault by `name`) and how much was appended."""
+    what stopped it (the document at fault by `name`) and how much was appended. Ctrl-C asks to
+    stop after the batch being written, so the count is exact (a second Ctrl-C stops at once)."""
     loaded = Loaded()
-    try:
-        for batch in batches:
-            loaded += batch
-            shown(loaded)
-    except LedgerspecError as exc:
-        where = name(exc)
-        why = f"{where}: {exc.code}: {_bare(exc)}" if where else f"{exc.code}: {exc}"
-        raise Stopped(loaded, why, INVALID) from None
-    except KeyboardInterrupt:
-        raise Stopped(loaded, "interrupted", INTERRUPTED) from None
+    with _interruptible() as interrupted:
+        try:
+            for batch in batches:
+                loaded += batch
+                shown(loaded)
+                if interrupted():
+                    raise KeyboardInterrupt
+        except LedgerspecError as exc:
+            where = name(exc)
+            why = f"{where}: {exc.code}: {_bare(exc)}" if where else f"{exc.code}: {exc}"
+            raise Stopped(loaded, why, INVALID) from None
+        except KeyboardInterrupt:
+            raise Stopped(loaded, "interrupted", INTERRUPTED) from None
     return loaded
+
+
+@contextmanager
+def _interruptible() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C (SIGINT) noted rather than raised, for a loop that stops at its next safe point;
+    a second one raises KeyboardInterrupt at once. Off the main thread, where no handler can be
+    set, Ctrl-C keeps its usual effect."""
+    pressed: list[bool] = []
+
+    def press(signum: int, frame: object) -> None:
+        if pressed:
+            raise KeyboardInterrupt
+        pressed.append(True)
+
+    try:
+        previous = signal.signal(signal.SIGINT, press)
+    except ValueError:
+        yield lambda: False
+        return
+    try:
+        yield lambda: bool(pressed)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _loading(command: Callable[[argparse.Namespace, TextIO, TextIO], Loaded]) -> Command:
@@ -219,7 +248,7 @@ def _load_file(args: argparse.Namespace, err: TextIO, out: TextIO, type_name: st
         open_store(args.path, strict=strict) as store,
         reporter(err, source.size, "bytes", args.progress_every) as shown,
     ):
-        batches = store.load(source.texts(), type_name=type_name, batch=args.batch)
+        batches = store.load(source.texts(), type_name=type_name, batch=args.batch, workers=args.workers)
         loaded = _load(
             batches,
             lambda exc: exc.where if exc.index is None else source.label(exc.index) or exc.where,
@@ -391,7 +420,7 @@ def cmd_copy(args: argparse.Namespace, out: TextIO, err: TextIO) -> Loaded:
         total = sum(source.counts()[ledger.table] for ledger in DOCUMENT_LEDGERS)
         with reporter(err, total, "documents", args.progress_every) as shown:
             loaded = _load(
-                source.copy_to(target, batch=args.batch),
+                source.copy_to(target, batch=args.batch, workers=args.workers),
                 lambda exc: exc.where,
                 lambda loaded: shown.update(loaded.documents, _note(loaded)),
             )
@@ -486,8 +515,16 @@ def _seconds(text: str) -> float:
 
 
 def _add_batch(sub: argparse.ArgumentParser) -> None:
-    """The `--batch` and `--progress-every` options of the commands that load documents."""
+    """The `--batch`, `--workers` and `--progress-every` options of the commands that load documents."""
     _add_progress(sub)
+    workers = 1 if (os.cpu_count() or 1) > 1 else 0
+    sub.add_argument(
+        "--workers",
+        type=_count(0),
+        default=workers,
+        metavar="N",
+        help="processes checking documents while this one writes (default 1 on a multi-core machine, else 0)",
+    )
     sub.add_argument(
         "--batch",
         type=_count(1),

@@ -4,7 +4,8 @@ PostgreSQL store (`postgres/`, with the `postgres` extra installed) and `open_st
 a location (a path or a URL) into the store that holds it."""
 
 from .experience import ExperienceLedger
-from .ledger_store import DEFAULT_BATCH, LedgerStore, Loaded, VerifyReport
+from .ledger_store import DEFAULT_BATCH, LedgerStore, VerifyReport
+from .loading import Loaded
 from .locations import open_store
 from .protocols import ArtifactStore, ExperienceStore, JournalStore, RunEventStore
 from .sqlite import SqliteStore

@@ -21,6 +21,7 @@ ENVELOPE = str(EXPERIENCE.type_name)
 TRANSITION_PREFIX = "artifact-transition:"
 """Event ids the store assigns to the transitions it records (`artifact-transition:<seq>`)."""
 _LOOKUP_CHUNK = 500
+_EVENT_ID = EXPERIENCE.names.index("event_id")
 
 
 class ExperienceLedger:
@@ -35,9 +36,11 @@ class ExperienceLedger:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def check(self, given: Given) -> Checked:
-        """An envelope checked against the contract, the id rules and this view's tenant."""
-        return self._check(given)
+    def check(self, given: Given) -> Row:
+        """The row of an envelope checked against the contract, the id rules and this view's
+        tenant (no database is read: bulk loads check in another process)."""
+        document = self._check(given)
+        return document.row(*EXPERIENCE.derive(document.value))
 
     def _check(self, given: Envelope) -> Checked:
         document = self._documents.check(ENVELOPE, given)
@@ -54,24 +57,24 @@ class ExperienceLedger:
     def append_events(self, envelopes: Sequence[Envelope]) -> int:
         """See `ExperienceStore.append_events`; returns how many envelopes were new (the others
         were already stored with the same bytes)."""
-        documents = check_batch("envelope", envelopes, lambda _, given: self._check(given))
-        return self._db.transact(EXPERIENCE, lambda: self._append(documents))
+        rows = check_batch("envelope", envelopes, lambda _, given: self.check(given))
+        return self.load(rows)
 
-    def load(self, documents: Sequence[Checked]) -> int:
-        """Append checked envelopes in one transaction; returns how many were new."""
-        return self._db.transact(EXPERIENCE, lambda: self._append(documents))
+    def load(self, rows: Sequence[Row]) -> int:
+        """Append checked envelopes (see `check`) in one transaction; returns how many were new."""
+        return self._db.transact(EXPERIENCE, lambda: self._append(rows))
 
-    def _append(self, documents: Sequence[Checked]) -> int:
-        """Insert the documents not stored yet; an id stored with other bytes is a conflict."""
-        ids = [d.value["event_id"] for d in documents]
+    def _append(self, rows: Sequence[Row]) -> int:
+        """Insert the rows not stored yet; an id stored with other bytes is a conflict."""
+        ids = [row.columns[_EVENT_ID] for row in rows]
         known = self._stored_hashes(ids)
         fresh: list[Row] = []
-        for index, (event_id, document) in enumerate(zip(ids, documents, strict=True)):
+        for index, (event_id, row) in enumerate(zip(ids, rows, strict=True)):
             digest = known.get(event_id)
             if digest is None:
-                known[event_id] = document.digest
-                fresh.append(document.row(*EXPERIENCE.derive(document.value)))
-            elif digest != document.digest:
+                known[event_id] = row.digest
+                fresh.append(row)
+            elif digest != row.digest:
                 raise ConflictError(
                     f"event_id {event_id!r} is already stored with different content; the ledger keeps the first"
                 ).located(f"envelope {index}", index)
@@ -107,7 +110,7 @@ class ExperienceLedger:
                 "correlation_id": None,
                 "event": {"type": "ArtifactStateTransitioned", "data": data},
             }
-            self._append([self._check(envelope)])
+            self._append([self.check(envelope)])
 
         self._db.transact(EXPERIENCE, record)
 

@@ -8,6 +8,7 @@ from ledgerspec.models import agentsdk
 
 from ..errors import ConcurrencyError, ConflictError, InvalidInputError
 from . import stored
+from .chain import Row
 from .database import Database
 from .documents import Checked, Documents, Given, check_batch, sequence_number, stored_integer
 from .ledgers import JOURNAL, U63
@@ -30,9 +31,11 @@ class JournalLedger:
         self._db = database
         self._documents = documents
 
-    def check(self, given: Given) -> Checked:
-        """A record checked against the contract and the journal's schema version."""
-        return self._check(given)
+    def check(self, given: Given) -> Row:
+        """The row of a record checked against the contract and the journal's schema version (no
+        database is read here)."""
+        document = self._check(given)
+        return document.row(*JOURNAL.derive(document.value))
 
     def _check(self, given: Record) -> Checked:
         document = self._documents.check(RECORD, given)
@@ -50,22 +53,20 @@ class JournalLedger:
 
     def append_all(self, records: Sequence[Record]) -> list[str]:
         """Append records in order, all or nothing; return their cursors (see `append`)."""
-        documents = check_batch("record", records, lambda _, given: self._check(given))
-        return [cursor(seq) for seq, _ in self._write(documents)]
+        rows = check_batch("record", records, lambda _, given: self.check(given))
+        return [cursor(seq) for seq, _ in self._write(rows)]
 
-    def load(self, documents: Sequence[Checked]) -> int:
-        """Append checked records in one transaction (see `append`); returns how many were new
-        (the others were deduplicated against records already journaled)."""
-        return sum(added for _, added in self._write(documents))
+    def load(self, rows: Sequence[Row]) -> int:
+        """Append checked records (see `check`) in one transaction (see `append`); returns how
+        many were new (the others were deduplicated against records already journaled)."""
+        return sum(added for _, added in self._write(rows))
 
-    def _write(self, documents: Sequence[Checked]) -> list[tuple[int, bool]]:
+    def _write(self, rows: Sequence[Row]) -> list[tuple[int, bool]]:
         """Each record's journal_seq (its own, or the stored duplicate's) and whether it was new."""
-        return self._db.transact(
-            JOURNAL, lambda: check_batch("record", documents, lambda _, document: self._append(document))
-        )
+        return self._db.transact(JOURNAL, lambda: check_batch("record", rows, lambda _, row: self._append(row)))
 
-    def _append(self, document: Checked) -> tuple[int, bool]:
-        value = document.value
+    def _append(self, row: Row) -> tuple[int, bool]:
+        value = dict(zip(JOURNAL.names, row.columns, strict=True))
         run, seq = value["run_id"], value["journal_seq"]
         one = self._db.one
         found = one(
@@ -73,7 +74,7 @@ class JournalLedger:
             (run, value["record_id"]),
         )
         if found is not None:
-            if stored.bytes_of(found[1], JOURNAL.table, found[2], "hash") != document.digest:
+            if stored.bytes_of(found[1], JOURNAL.table, found[2], "hash") != row.digest:
                 raise ConflictError(
                     f"record_id {value['record_id']!r} is already journaled for run {run!r} "
                     f"(journal_seq {found[0]}) with different content"
@@ -91,7 +92,7 @@ class JournalLedger:
             raise ConcurrencyError(f"run {run!r}: journal_seq {seq} is already written; the next is {last + 1}")
         if seq != last + 1:
             raise InvalidInputError(f"run {run!r}: journal_seq {seq} leaves a gap; the next is {last + 1}")
-        self._db.append_rows(JOURNAL, [document.row(*JOURNAL.derive(value))])
+        self._db.append_rows(JOURNAL, [row])
         return seq, True
 
     def read(self, run_id: str, from_seq: int = 1, to_seq: int | None = None) -> list[agentsdk.JournalRecord]:

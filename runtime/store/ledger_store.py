@@ -12,40 +12,24 @@ from .. import default_codec
 from ..clock import Clock, format_timestamp, utc_now
 from ..codec import Codec
 from ..errors import CorruptionError, InvalidInputError, LedgerspecError
-from ..jsontext import MAX_DOCUMENT_BYTES, Parsed
-from . import checkpoint, stored
+from ..jsontext import MAX_DOCUMENT_BYTES
+from . import checkpoint, loading, stored
 from .artifacts import ArtifactLedger
-from .chain import Derived, TableReport
+from .chain import Derived, Row, TableReport
 from .checkpoint import Mark
 from .database import Database
-from .documents import Checked, Documents, Given
+from .documents import Documents, Given
 from .envelope_rules import check_id
 from .experience import ExperienceLedger
 from .journal import JournalLedger
-from .ledgers import ARTIFACTS, DETECTED, DOCUMENT_LEDGERS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, Ledger, detect
+from .ledgers import ARTIFACTS, DOCUMENT_LEDGERS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, Ledger
+from .loading import Loaded
 from .runs import RunLedger
 
 _SCOPES = {EXPERIENCE.table: "experience", RUN_EVENTS.table: "runs", JOURNAL.table: "journal"}
 """The attribute holding each document ledger."""
 DEFAULT_BATCH = 1000
 """Documents per all-or-nothing write of `load` by default."""
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """What one or more batches of a `load` did: documents added, and documents found already
-    stored (the same bytes at the same key), which an interrupted load run again skips."""
-
-    added: int = 0
-    present: int = 0
-
-    def __add__(self, other: Loaded) -> Loaded:
-        return Loaded(self.added + other.added, self.present + other.present)
-
-    @property
-    def documents(self) -> int:
-        """How many documents these batches held."""
-        return self.added + self.present
 
 
 @dataclass(frozen=True)
@@ -112,28 +96,28 @@ class LedgerStore:
         codec: Codec | None = None,
     ) -> None:
         self._db = database
-        self._documents = Documents(codec or default_codec(), strict, max_document_bytes)
-        self._contents = _contents(self._documents.codec)
+        self.documents = Documents(codec or default_codec(), strict, max_document_bytes)
+        self._contents = _contents(self.documents.codec)
         self._clock = clock
-        self.experience = ExperienceLedger(database, self._documents, clock)
+        self.experience = ExperienceLedger(database, self.documents, clock)
 
     @functools.cached_property
     def runs(self) -> RunLedger:
         """mfm's run event streams (made on first use, as are `artifacts` and `journal`)."""
-        return RunLedger(self._db, self._documents)
+        return RunLedger(self._db, self.documents)
 
     @functools.cached_property
     def artifacts(self) -> ArtifactLedger:
-        return ArtifactLedger(self._db, self._documents)
+        return ArtifactLedger(self._db, self.documents)
 
     @functools.cached_property
     def journal(self) -> JournalLedger:
-        return JournalLedger(self._db, self._documents)
+        return JournalLedger(self._db, self.documents)
 
     def for_tenant(self, tenant_id: str) -> ExperienceLedger:
         """An ExperienceStore that reads and writes only `tenant_id`'s envelopes."""
         check_id("tenant_id", tenant_id)
-        return ExperienceLedger(self._db, self._documents, self._clock, tenant=tenant_id)
+        return ExperienceLedger(self._db, self.documents, self._clock, tenant=tenant_id)
 
     # -- loading and copying ------------------------------------------------------------------
 
@@ -144,6 +128,7 @@ class LedgerStore:
         type_name: str | None = None,
         batch: int = DEFAULT_BATCH,
         exact: bool = False,
+        workers: int = 0,
     ) -> Iterator[Loaded]:
         """Append documents (JSON text, JSON objects or models) to their ledgers, `batch` at a
         time, each batch all or nothing, yielding what each batch did as it is written.
@@ -155,28 +140,27 @@ class LedgerStore:
         can be run again. A document that cannot be stored raises its LedgerspecError with
         `index` counting documents from the first (nothing of its batch written; the batches
         before it stay written). With `exact` the documents are stored bytes (a copy's) that
-        must be stored unchanged: bytes other than the canonical form are a CorruptionError."""
+        must be stored unchanged: bytes other than the canonical form are a CorruptionError.
+        With `workers` (1 is enough: writing is the other half of the work) a worker process
+        checks the next documents while this one writes (see `loading`); the result is the same."""
         if batch < 1:
             raise InvalidInputError(f"batch must be at least 1, got {batch}")
         fixed = None if type_name is None else self._ledger_of(type_name)
-        pending: list[Checked] = []
-        ledger = fixed
+        pending: list[Row] = []
+        ledger: Ledger | None = None
         start = 0
-        for index, given in enumerate(documents):
-            try:
-                read = self._documents.read(given)
-                found = fixed or self._detected(read)
-            except LedgerspecError as exc:
-                raise exc.located(f"document {index}", index) from None
-            if pending and found is not ledger:
+        for index, found, row in loading.checked(self, documents, fixed, exact, workers):
+            if found is not None and pending and found is not ledger:
                 yield self._write(ledger, pending, start)
                 pending, start = [], index
+            if not isinstance(row, Row):
+                raise row
             ledger = found
-            pending.append(self._checked(found, read, index, given if exact else None))
+            pending.append(row)
             if len(pending) == batch:
                 yield self._write(ledger, pending, start)
                 pending, start = [], index + 1
-        if pending and ledger is not None:
+        if pending:
             yield self._write(ledger, pending, start)
 
     def _ledger_of(self, type_name: str) -> Ledger:
@@ -186,51 +170,34 @@ class LedgerStore:
         names = ", ".join(str(ledger.type_name) for ledger in DOCUMENT_LEDGERS)
         raise InvalidInputError(f"{type_name} is not a ledger type ({names})")
 
-    @staticmethod
-    def _detected(read: Parsed | Any) -> Ledger:
-        value = read.value if isinstance(read, Parsed) else read
-        found = detect(value)
-        if found is None:
-            raise InvalidInputError(DETECTED)
-        return found
-
-    def _checked(self, ledger: Ledger, read: Parsed | Any, index: int, exact: Any = None) -> Checked:
-        """A document checked for `ledger` (its contract and rules, and with `exact` that its
-        canonical bytes are those), located at `index` when not."""
-        try:
-            checked = self._scope(ledger).check(read)
-            if exact is not None and checked.data != exact:
-                raise CorruptionError("the stored document is not in the canonical form ledgerspec stores")
-            return checked
-        except LedgerspecError as exc:
-            raise exc.located(f"document {index}", index) from None
-
-    def _scope(self, ledger: Ledger) -> ExperienceLedger | RunLedger | JournalLedger:
-        """The ledger object holding `ledger`'s documents."""
+    def scope(self, ledger: Ledger) -> ExperienceLedger | RunLedger | JournalLedger:
+        """The object holding `ledger`'s documents (its `check` and `load`)."""
         scope: ExperienceLedger | RunLedger | JournalLedger = getattr(self, _SCOPES[ledger.table])
         return scope
 
-    def _write(self, ledger: Ledger | None, documents: list[Checked], start: int) -> Loaded:
+    def _write(self, ledger: Ledger | None, rows: list[Row], start: int) -> Loaded:
         """Write one checked batch in one transaction; errors are located from `start`."""
         assert ledger is not None
         try:
-            added = self._scope(ledger).load(documents)
+            added = self.scope(ledger).load(rows)
         except LedgerspecError as exc:
             index = None if exc.index is None else start + exc.index
             raise exc.located(f"document {index}" if index is not None else "", index) from None
-        return Loaded(added, len(documents) - added)
+        return Loaded(added, len(rows) - added)
 
-    def copy_to(self, target: LedgerStore, *, batch: int = DEFAULT_BATCH) -> Iterator[Loaded]:
+    def copy_to(self, target: LedgerStore, *, batch: int = DEFAULT_BATCH, workers: int = 0) -> Iterator[Loaded]:
         """Copy every stored document and artifact into `target`, yielding what each batch did.
         The stored bytes move as they are: the target checks each document (contract and rules)
         and must store exactly those bytes, so the copy's chains equal the original's (`compare`
         proves it); a stored document that is not in canonical form is a CorruptionError naming
-        its row. Copying into an earlier copy adds only what is new."""
+        its row. Copying into an earlier copy adds only what is new; `workers` as for `load`."""
         for ledger in DOCUMENT_LEDGERS:
             positions: list[int] = []
             documents = _noting(self._db.documents(ledger), positions)
             try:
-                for loaded in target.load(documents, type_name=ledger.type_name, batch=batch, exact=True):
+                for loaded in target.load(
+                    documents, type_name=ledger.type_name, batch=batch, exact=True, workers=workers
+                ):
                     positions.clear()
                     yield loaded
             except LedgerspecError as exc:

@@ -10,12 +10,14 @@ from ledgerspec.models import mfm
 
 from ..errors import ConcurrencyError, ConflictError, InvalidInputError
 from . import stored
+from .chain import Row
 from .database import Database
 from .documents import Checked, Documents, Given, check_batch, prepare_appends, sequence_number, stored_integer
 from .ledgers import RUN_EVENTS, U63, canonical_run
 from .protocols import RunEvent
 
 EVENT = str(RUN_EVENTS.type_name)
+_RUN, _SEQ = RUN_EVENTS.names.index("run_id"), RUN_EVENTS.names.index("seq")
 Pending = tuple[str, int, list[Checked]]
 """A checked append: the canonical run id, the expected head and the events' documents."""
 
@@ -40,11 +42,12 @@ class RunLedger:
     def head_seq(self, run_id: str) -> int:
         return self._head(self.run_key(run_id))
 
-    def check(self, given: Given) -> Checked:
-        """An event checked against the contract (its run and seq are checked when it is written)."""
+    def check(self, given: Given) -> Row:
+        """The row of an event checked against the contract (its run and seq are checked when it
+        is written; no database is read here)."""
         document = self._documents.check(EVENT, given)
         stored_integer("seq", document.value["seq"])
-        return document
+        return document.row(*RUN_EVENTS.derive(document.value))
 
     def _check(self, run: str, expected_seq: int, index: int, given: RunEvent) -> Checked:
         """An event checked to belong to `run` at seq `expected_seq + index + 1`."""
@@ -91,7 +94,7 @@ class RunLedger:
 
         return self._db.transact(RUN_EVENTS, write)
 
-    def load(self, documents: Sequence[Checked]) -> int:
+    def load(self, rows: Sequence[Row]) -> int:
         """Append checked events of any runs in one transaction, each at its own seq: an event
         stored at its (run, seq) with the same bytes is already present (so an interrupted load
         can simply be run again), with other bytes a `conflict`; an event past its run's head + 1
@@ -99,13 +102,13 @@ class RunLedger:
 
         def write() -> int:
             heads: dict[str, int] = {}
-            fresh: list[Checked] = []
-            known = self._stored_hashes(documents)
-            for index, document in enumerate(documents):
-                run, seq = canonical_run(document.value["run_id"]), document.value["seq"]
+            fresh: list[Row] = []
+            known = self._stored_hashes(rows)
+            for index, row in enumerate(rows):
+                run, seq = row.columns[_RUN], row.columns[_SEQ]
                 head = heads[run] if run in heads else self._head(run)
                 if seq <= head:
-                    if known.get((run, seq)) != document.digest:
+                    if known.get((run, seq)) != row.digest:
                         raise ConflictError(
                             f"run {run}: seq {seq} is already stored with different content; the ledger keeps the first"
                         ).located(f"event {index}", index)
@@ -116,27 +119,27 @@ class RunLedger:
                         f"event {index}", index
                     )
                 heads[run] = seq
-                known[(run, seq)] = document.digest
-                fresh.append(document)
-            self._db.append_rows(RUN_EVENTS, [d.row(*RUN_EVENTS.derive(d.value)) for d in fresh])
+                known[(run, seq)] = row.digest
+                fresh.append(row)
+            self._db.append_rows(RUN_EVENTS, fresh)
             return len(fresh)
 
         return self._db.transact(RUN_EVENTS, write)
 
-    def _stored_hashes(self, documents: Sequence[Checked]) -> dict[tuple[str, int], bytes]:
-        """The stored hash of every (run, seq) in the seq ranges the documents span, per run."""
+    def _stored_hashes(self, rows: Sequence[Row]) -> dict[tuple[str, int], bytes]:
+        """The stored hash of every (run, seq) in the seq ranges the rows span, per run."""
         spans: dict[str, tuple[int, int]] = {}
-        for document in documents:
-            run, seq = canonical_run(document.value["run_id"]), document.value["seq"]
+        for row in rows:
+            run, seq = row.columns[_RUN], row.columns[_SEQ]
             low, high = spans.get(run, (seq, seq))
             spans[run] = (min(low, seq), max(high, seq))
         found: dict[tuple[str, int], bytes] = {}
         for run, (low, high) in spans.items():
-            rows = self._db.read(
+            held = self._db.read(
                 f"SELECT id, seq, hash FROM {RUN_EVENTS.table} WHERE run_id = ? AND seq BETWEEN ? AND ?",
                 (run, low, high),
             )
-            found.update(((run, seq), stored.bytes_of(digest, RUN_EVENTS.table, i, "hash")) for i, seq, digest in rows)
+            found.update(((run, at), stored.bytes_of(digest, RUN_EVENTS.table, i, "hash")) for i, at, digest in held)
         return found
 
     def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> list[mfm.EventEnvelope]:
