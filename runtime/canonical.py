@@ -146,6 +146,26 @@ def _with_fragments(value: Any, number: Callable[[float], str]) -> Any:
     raise _NotPlain
 
 
+_MAYBE_FLOAT = re.compile(rb"[0-9][.eE]")
+"""Bytes that may hold a number with a fraction or exponent (or a string that looks like one)."""
+
+
+def float_free_bytes(value: Any) -> bytes | None:
+    """The canonical bytes (either variant) of a value read from JSON text, when a cheap C-speed
+    look shows they are orjson's compact key-sorted output: no float anywhere (nothing in the
+    output that could be one: a digit before `.`, `e` or `E`), no character beyond U+FFFF (where
+    UTF-16 key order may differ) and no integer beyond i64/u64. None otherwise: the caller then
+    uses `jcs_and_floats`. Only for values parsed from text (`jsontext.parse_document` or
+    `orjson.loads`), which hold no NaN, infinity or subclass that orjson would write loosely."""
+    try:
+        out = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return None
+    if _MAYBE_FLOAT.search(out) or (not out.isascii() and _ASTRAL_UTF8.search(out)):
+        return None
+    return out
+
+
 def jcs_and_floats(value: Any, float_literals: bool = False) -> tuple[bytes, bool]:
     """RFC 8785 bytes of `value`, and whether it held any float at all (then validators that
     look for floats in integer positions can be skipped when it is False). `float_literals`

@@ -129,8 +129,19 @@ def _call_hook(hook: Callable[[Any, Any], Any], annotation: Any, data: Any) -> A
 StructureHook = Callable[[Any, Any], Any]
 
 
-def _same(value: Any, _: Any) -> Any:
-    return value
+class _Taken:
+    """The structure hook of a value taken as it is (a validated string, integer or boolean). It
+    is false: for a field whose hook is false, the code cattrs generates reads the value straight
+    from the input (`res[name] = o[key]`), without a call per plain field."""
+
+    def __call__(self, value: Any, _: Any) -> Any:
+        return value
+
+    def __bool__(self) -> bool:
+        return False
+
+
+_same = _Taken()
 
 
 def _float(value: Any, _: Any) -> float:
@@ -306,18 +317,26 @@ class Codec:
         return self._unions.get(members)
 
     def _union_structure_fn(self, annotation: Any) -> Callable[[Any, Any], Any]:
-        """Structure hook of a union (or an optional one): pick the variant by its tag."""
+        """Structure hook of a union (or an optional one): the variant's loader, looked up by the
+        tag (or external key, or unit name) the value carries in a table filled on first use."""
         name = self._union_name(annotation)
         assert name is not None
         union = self.contract.unions[name]
+        table: dict[Any, Hook] = {}
 
         def structure(data: Any, _: Any) -> Any:
             if data is None:
                 return None
-            index = union.identify(data)
-            if index is None:
-                raise ValueError(f"value names no variant of {name}")
-            return self._loader(union.variants[index])(data)
+            key = data.get(union.tag) if union.tag is not None and type(data) is dict else None
+            loader = table.get(key) if type(key) is str else None
+            if loader is None:
+                index = union.identify(data)
+                if index is None:
+                    raise ValueError(f"value names no variant of {name}")
+                loader = self._loader(union.variants[index])
+                if type(key) is str:
+                    table[key] = loader
+            return loader(data)
 
         return structure
 

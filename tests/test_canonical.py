@@ -24,6 +24,7 @@ from ledgerspec.canonical import (
     JCS,
     CanonicalError,
     es_number,
+    float_free_bytes,
     jcs,
     jcs_and_floats,
     jcs_text,
@@ -256,6 +257,36 @@ def test_matches_rfc8785_package(value: Any) -> None:
     expected = rfc8785.dumps(value)
     assert jcs(value) == expected
     assert write_exact(value, JCS)[0].encode() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_float_free_bytes_are_the_canonical_bytes_when_given(value: Any) -> None:
+    """The cheap path stores and verify take for values read from text gives either nothing or
+    exactly the canonical bytes of both variants (checked against the rfc8785 package)."""
+    parsed = json.loads(json.dumps(value))  # what a value read from text looks like
+    fast = float_free_bytes(parsed)
+    if fast is not None:
+        assert fast == rfc8785.dumps(parsed) == jcs(parsed, float_literals=True)
+    if not any(isinstance(item, float) for item in _leaves(parsed)):
+        assert fast is not None or _needs_care(parsed)
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
+
+
+def _needs_care(value: Any) -> bool:
+    """Why a float-free value may still be left to the careful path: a string that looks like a
+    number with a fraction or exponent, or a character beyond U+FFFF."""
+    text = json.dumps(value, ensure_ascii=False)
+    return any(c.isdigit() and n in ".eE" for c, n in zip(text, text[1:], strict=False)) or any(
+        ord(c) > 0xFFFF for c in text
+    )
 
 
 @pytest.mark.parametrize(

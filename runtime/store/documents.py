@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, is_dataclass
 from typing import Any, TypeAlias, TypeVar
 
-from ..canonical import jcs_and_floats
+from ..canonical import float_free_bytes, jcs_and_floats
 from ..codec import Codec
 from ..errors import InvalidInputError, LedgerspecError, ValidationError
 from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, Parsed, depth, parse_document
@@ -74,8 +74,9 @@ class Documents:
             value = parsed if isinstance(parsed, dict) else dict(parsed)
         else:
             raise InvalidInputError(f"expected a {type_name} model or a JSON object, got {type(parsed).__name__}")
+        fast = float_free_bytes(value) if isinstance(parsed, Parsed) else None
         try:
-            data, floats = jcs_and_floats(value, float_literals=True)
+            data, floats = (fast, False) if fast is not None else jcs_and_floats(value, float_literals=True)
         except RecursionError:
             raise InvalidInputError(f"document nests deeper than {MAX_DEPTH} levels") from None
         if len(data) > self.max_bytes:

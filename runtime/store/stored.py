@@ -6,12 +6,9 @@ and `verify` reports the same reasons for every such row."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-import orjson
-
-from ..canonical import jcs
+from ..canonical import float_free_bytes, jcs
 from ..codec import Codec
 from ..errors import CorruptionError, LedgerspecError
 from ..jsontext import DocumentError, Parsed, parse_document
@@ -69,21 +66,11 @@ def canonical(codec: Codec, type_name: str, data: bytes) -> Any:
     return value
 
 
-_FLOAT = re.compile(rb"[0-9][.eE]")
-"""Bytes that may hold a number with a fraction or exponent (or a string that looks like one)."""
-_ASTRAL = re.compile(rb"[\xf0-\xf4]")
-"""The lead byte of a character beyond U+FFFF in UTF-8."""
-
-
 def _canonical(value: Any, data: bytes) -> bool:
-    """Whether `data` are the stored canonical bytes of `value` (parsed from them). Without floats and
-    characters beyond U+FFFF (the only places where they can differ) orjson's compact sorted
-    output is those bytes, and much faster to write than `jcs` finds that out."""
-    if not _FLOAT.search(data) and (data.isascii() or not _ASTRAL.search(data)):
-        try:
-            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == data
-        except orjson.JSONEncodeError:
-            pass
+    """Whether `data` are the stored canonical bytes of `value` (parsed from them)."""
+    fast = float_free_bytes(value)
+    if fast is not None:
+        return fast == data
     try:
         return jcs(value, float_literals=True) == data
     except LedgerspecError as exc:  # a value RFC 8785 cannot write (jcs names why)
