@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -392,3 +393,22 @@ def test_console_script_round_trip(tmp_path: Path) -> None:
     assert query.returncode == 0 and query.stdout.splitlines() == [export.splitlines()[i] for i in (0, 2, 4)]
     missing = ledgerspec("store", "verify", tmp_path / "missing.db")
     assert missing.returncode == 2 and b"no such ledger file" in missing.stderr and b"Traceback" not in missing.stderr
+
+
+def test_an_oversized_line_is_refused_without_being_read_whole(db: Path, tmp_path: Path) -> None:
+    """A line over the 16 MiB document limit is named (file:line, its size, the limit) and
+    skipped in pieces: reading a 64 MiB line holds about the limit (twice, with the file's
+    buffer) in memory, never the line."""
+    source = tmp_path / "big.jsonl"
+    line = b'{"event_id":"' + b"x" * (64 * 1024 * 1024) + b'"}\n'
+    first, last = (json.dumps(envelope).encode() for envelope in ENVELOPES[:2])
+    source.write_bytes(first + b"\n" + line + last + b"\n")
+    del line
+    tracemalloc.start()
+    code, out, err = run("store", "append", db, "--batch", "1", source)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert code == 1 and out == ""
+    assert f"{source}:2: invalid_input: document is {64 * 1024 * 1024 + 15} bytes; the limit is 16777216 bytes" in err
+    assert "stopped after appending 1 document(s) (whole batches only)" in err
+    assert peak < 40 * 1024 * 1024, peak

@@ -90,10 +90,18 @@ def checked(
         items = iter(documents)
         sent: deque[tuple[int, list[Any], Future[list[tuple[str, Row] | None]]]] = deque()
         start = 0
+        unread: list[Exception] = []
+        """What stopped reading the input (raised once every document before it is yielded, as
+        an in-process load would)."""
 
         def send() -> bool:
             nonlocal start
-            chunk = list(islice(items, CHUNK))
+            chunk: list[Any] = []
+            if not unread:
+                try:
+                    chunk.extend(islice(items, CHUNK))
+                except Exception as exc:  # noqa: BLE001 - re-raised in order, below
+                    unread.append(exc)
             if not chunk:
                 return False
             table = None if fixed is None else fixed.table
@@ -118,6 +126,8 @@ def checked(
                     yield check(store, first + offset, chunk[offset], fixed, exact)
                     return
                 yield first + offset, BY_TABLE[result[0]], result[1]
+        if unread:
+            raise unread[0]
 
 
 _STORE: LedgerStore | None = None
