@@ -217,10 +217,12 @@ def compat(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Throughput benchmarks against jsonschema-rs, jsonschema and pydantic in the same run, the
+    """`python -m bench` first: the issue's table (validation against jsonschema-rs, loads and dumps
+    against pydantic, append_events against raw sqlite3, the whole `ledgerspec store append`
+    command against a 20-line sqlite3 script), each ratio with its goal, then every codec row; the
     store benchmark (append vs raw sqlite3 and eventsourcing, query latency, growth), the
     PostgreSQL store benchmark (append vs raw COPY/executemany and SqliteStore with 1-16 writers,
-    query latency at 1M events) and the conformance suite's running time; ~25 minutes in all.
+    query latency at 1M events) and the conformance suite's running time; ~30 minutes in all.
 
     The PostgreSQL parts use $LEDGERSPEC_PG_URL, else a throwaway server `.ci/postgres` starts.
     Arguments before a second `--` go to `python -m bench`, those after it to `python -m

@@ -1,8 +1,13 @@
-"""Run every benchmark in one process and print a markdown table of throughputs and ratios.
+"""Run the benchmarks of the issue's table, and the codec's other comparisons, and print the table.
 
-Each side runs a warm-up pass, then the two sides alternate pass by pass; the table gives each
-side's best rate (documents per second) and the median of the per-pair ratios.
-Usage: python -m bench [--envelopes N] [--repeat R]
+Every row races ledgerspec against what a user would use instead, in the same run: each side runs
+a warm-up pass, then the two sides alternate pass by pass, so drift in the shared machine's speed
+hits both alike. A row gives each side's best rate (documents per second) and the median of the
+per-pair ratios (ledgerspec / baseline; above 1 ledgerspec is faster).
+
+The output starts with the summary of the issue's seven rows (operation, both rates, ratio, goal,
+met?), then every row measured. Progress goes to standard error.
+Usage: python -m bench [--envelopes N] [--repeat R] [--quick] [--tmp DIR]
 """
 
 from __future__ import annotations
@@ -11,12 +16,17 @@ import argparse
 import json
 import platform
 import statistics
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import jsonschema_rs
+import orjson
 import referencing
 import referencing.jsonschema
 import rfc8785
@@ -26,7 +36,8 @@ import ledgerspec
 from ledgerspec import canonical
 from ledgerspec.contract import shipped
 
-from . import pydantic_models
+from . import cli_append, pydantic_models, store
+from . import store_baselines as baselines
 from .corpus import ENVELOPE, envelopes, fixture_documents
 
 
@@ -64,15 +75,39 @@ def bare_validators() -> tuple[dict[str, Any], dict[str, Any]]:
     return rs, py
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--envelopes", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class Row:
+    """One measured comparison."""
 
-    docs = envelopes(args.envelopes)
+    operation: str
+    baseline: str
+    mine: float
+    theirs: float
+    ratio: float
+
+    def line(self) -> str:
+        return f"| {self.operation} | {self.baseline} | {self.mine:,.0f} | {self.theirs:,.0f} | {self.ratio:.2f}x |"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A codec or validation race; `key` names the summary row it fills, if any."""
+
+    key: str | None
+    operation: str
+    baseline: str
+    mine: Side
+    theirs: Side
+    repeat: int
+
+
+def progress(what: str) -> None:
+    print(f"bench: {what}", file=sys.stderr, flush=True)
+
+
+def codec_rows(docs: Sequence[dict[str, Any]], repeat: int) -> dict[str, Row]:
+    """The validation and codec races on `docs` (and the fixture corpus), keyed by summary key or operation."""
     texts = [json.dumps(d, separators=(",", ":"), ensure_ascii=False) for d in docs]
-    size = sum(map(len, texts)) / len(texts)
     fixtures = fixture_documents()
     subset = docs[: max(1, len(docs) // 20)]
     rs, py = bare_validators()
@@ -85,84 +120,209 @@ def main() -> None:
     def ours_value(d: Any) -> None:
         ledgerspec.validate(ENVELOPE, d)
 
+    def ours_text(t: str) -> None:
+        ledgerspec.validate_json(ENVELOPE, t)
+
     def unchecked_dumps(model: Any) -> str:
         return ledgerspec.dumps(model, validate=False)
 
-    cases: list[tuple[str, str, Side, Side, int]] = [
-        ("validate envelopes (JSON value)", "jsonschema-rs", (docs, ours_value), (docs, envelope_rs), args.repeat),
-        (
-            "validate envelopes (JSON text)",
-            "json.loads + jsonschema-rs",
-            (texts, lambda t: ledgerspec.validate_json(ENVELOPE, t)),
-            (texts, lambda t: envelope_rs(json.loads(t))),
-            args.repeat,
+    cases = [
+        Case(
+            "value",
+            "validate envelopes (JSON value)",
+            "jsonschema-rs is_valid",
+            (docs, ours_value),
+            (docs, envelope_rs),
+            repeat,
         ),
-        (
+        Case(
+            "text",
+            "validate envelopes (JSON text)",
+            "orjson.loads + jsonschema-rs is_valid",
+            (texts, ours_text),
+            (texts, lambda t: envelope_rs(orjson.loads(t))),
+            repeat,
+        ),
+        Case(
+            None,
+            "validate envelopes (JSON text)",
+            "json.loads + jsonschema-rs is_valid",
+            (texts, ours_text),
+            (texts, lambda t: envelope_rs(json.loads(t))),
+            repeat,
+        ),
+        Case(
+            None,
             "validate envelopes (JSON value)",
             "jsonschema (Python)",
             (subset, ours_value),
             (subset, py[ENVELOPE].is_valid),
             1,
         ),
-        (
+        Case(
+            None,
             "validate envelopes, reference engine",
             "jsonschema (Python)",
             (subset, lambda d: py_ours.validate(ENVELOPE, d)),
             (subset, py[ENVELOPE].is_valid),
             1,
         ),
-        (
+        Case(
+            None,
             "validate fixture corpus (JSON value)",
-            "jsonschema-rs",
+            "jsonschema-rs is_valid",
             (fixtures, lambda td: ledgerspec.validate(td[0], td[1])),
             (fixtures, lambda td: rs[td[0]].is_valid(td[1])),
-            args.repeat,
+            repeat,
         ),
-        (
+        Case(
+            None,
             "jcs (RFC 8785 canonical bytes)",
             "rfc8785 package",
             (docs, canonical.jcs),
             (docs, rfc8785.dumps),
-            args.repeat,
+            repeat,
         ),
-        (
+        Case(
+            None,
             "jcs (RFC 8785 canonical bytes)",
             "json.dumps(sort_keys=True), not canonical",
             (docs, canonical.jcs),
             (docs, lambda d: json.dumps(d, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()),
-            args.repeat,
+            repeat,
         ),
-        (
+        Case(
+            "loads",
             "loads (JSON text to model)",
-            "pydantic validate_json",
+            "pydantic TypeAdapter.validate_json",
             (texts, lambda t: ledgerspec.loads(ENVELOPE, t)),
             (texts, adapter.validate_json),
-            args.repeat,
+            repeat,
         ),
-        (
+        Case(
+            "dumps",
             "dumps, validate=False (model to JSON text)",
             "pydantic dump_json",
             (models, unchecked_dumps),
             (theirs, lambda m: adapter.dump_json(m, by_alias=True)),
-            args.repeat,
+            repeat,
         ),
-        (
+        Case(
+            None,
+            "dumps, writer contract checked (the default)",
+            "pydantic dump_json",
+            (models, ledgerspec.dumps),
+            (theirs, lambda m: adapter.dump_json(m, by_alias=True)),
+            repeat,
+        ),
+        Case(
+            None,
             "dumps, writer contract checked (the default)",
             "dumps, validate=False",
             (models, ledgerspec.dumps),
             (models, unchecked_dumps),
-            args.repeat,
+            repeat,
         ),
     ]
-    print(
-        f"{len(docs)} envelopes of {size:.0f} bytes on average, {len(fixtures)} fixture documents; "
-        f"Python {platform.python_version()}; {args.repeat} alternating passes per side after a warm-up\n"
+    rows: dict[str, Row] = {}
+    for index, case in enumerate(cases):
+        progress(f"{case.operation} vs {case.baseline}")
+        rows[case.key or f"{index}"] = Row(case.operation, case.baseline, *race(case.mine, case.theirs, case.repeat))
+    return rows
+
+
+def append_rows(docs: Sequence[dict[str, Any]], repeat: int, tmp: Path) -> dict[str, Row]:
+    """`append_events` against raw sqlite3 on the store's own table, batch 100 and 10,000, with
+    `bench.store`'s race (a fresh file per pass, WAL, synchronous=NORMAL on both sides)."""
+    sides: dict[str, store.Appender] = {"ledgerspec": store.ledgerspec_append, "raw sqlite3": baselines.raw_appender()}
+    indexes = sum(1 for sql in baselines.experience_schema() if sql.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")))
+    rows = {}
+    for batch in (100, 10_000):
+        progress(f"append_events, batch {batch:,}, vs raw sqlite3")
+        rates = store.append_race(tmp, sides, docs, batch, "NORMAL", repeat, min(len(docs), 5_000))
+        row = store.AppendRow(f"{batch:,}", len(docs), rates)
+        rows[f"append {batch}"] = Row(
+            f"append_events, batch {batch:,} (synchronous=NORMAL)",
+            f"raw sqlite3 executemany, same table and {indexes} indexes",
+            row.best("ledgerspec"),
+            row.best("raw sqlite3"),
+            row.ratio("raw sqlite3"),
+        )
+    return rows
+
+
+def cli_row(count: int, repeat: int, tmp: Path) -> Row:
+    """The whole `ledgerspec store append` command against the 20-line sqlite3 script, both fresh processes."""
+    progress(f"ledgerspec store append of {count:,} envelopes vs bench/baseline_append.py")
+    return Row(
+        f"ledgerspec store append, {count:,} envelopes (whole process)",
+        "bench/baseline_append.py (json.loads, 3 indexes, batches of 100)",
+        *cli_append.race(count, repeat, tmp),
     )
+
+
+SUMMARY: tuple[tuple[str, str, float], ...] = (
+    ("value", "validate a JSON value (envelopes)", 0.8),
+    ("text", "validate JSON text", 0.8),
+    ("loads", "`loads` (text → model)", 1.0),
+    ("dumps", "`dumps` (validate=False)", 1.0),
+    ("append 100", "`append_events`, batch 100", 0.9),
+    ("append 10000", "`append_events`, batch 10,000", 0.9),
+    ("cli", "`ledgerspec store append` of {count} envelopes (whole command, a fresh process)", 0.6),
+)
+"""The issue's rows: key of the measured row, operation, goal (the least acceptable ratio)."""
+
+
+def summary(rows: dict[str, Row], cli_count: int) -> None:
+    """The issue's table: one line per row with both rates, the ratio, the goal and whether it is met."""
+    print("| operation | ledgerspec | baseline | ratio | goal | met? |")
+    print("|---|---:|---|---:|---:|---|")
+    for key, operation, goal in SUMMARY:
+        row = rows[key]
+        label = operation.format(count=f"{cli_count:,}")
+        print(
+            f"| {label} | {row.mine:,.0f} docs/s | {row.baseline}: {row.theirs:,.0f} docs/s | {row.ratio:.2f}x "
+            f"| ≥ {goal:.1f}x | {'yes' if row.ratio >= goal else 'no'} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--envelopes", type=int, help="envelopes per codec and append pass (default 100,000; quick 10,000)"
+    )
+    parser.add_argument("--repeat", type=int, help="alternating timed passes per side (default 5; quick 2)")
+    parser.add_argument("--quick", action="store_true", help="smaller defaults for a fast check")
+    parser.add_argument("--tmp", type=Path, help="directory for the SQLite files (default: the system temp dir)")
+    args = parser.parse_args()
+    count = args.envelopes or (10_000 if args.quick else 100_000)
+    repeat = args.repeat or (2 if args.quick else 5)
+    cli_count = cli_append.ENVELOPES
+
+    began = time.perf_counter()
+    docs = envelopes(count)
+    rows = codec_rows(docs, repeat)
+    with tempfile.TemporaryDirectory(prefix="ledgerspec-bench-", dir=args.tmp) as name:
+        rows |= append_rows(docs, repeat, Path(name))
+        rows["cli"] = cli_row(cli_count, repeat, Path(name))
+    size = sum(len(json.dumps(d, separators=(",", ":"), ensure_ascii=False)) for d in docs) / len(docs)
+
+    print("# ledgerspec benchmark\n")
+    print(store.machine() + "\n")
+    print(
+        f"{count:,} envelopes of {size:.0f} bytes on average ({cli_count:,} for the command row), "
+        f"{len(fixture_documents())} fixture documents; Python {platform.python_version()}; one warm-up pass, "
+        f"then {repeat} alternating passes per side (the jsonschema (Python) rows: 1, on {max(1, count // 20):,} "
+        "envelopes). Rates are each side's best pass, ratios (ledgerspec / baseline) the median of the pairs.\n"
+    )
+    print("## Summary\n")
+    summary(rows, cli_count)
+    print("\n## Every row\n")
     print("| operation | baseline | ledgerspec (docs/s) | baseline (docs/s) | ratio (median of pairs) |")
     print("|---|---|---:|---:|---:|")
-    for name, baseline, mine, other, repeat in cases:
-        best_mine, best_other, ratio = race(mine, other, repeat)
-        print(f"| {name} | {baseline} | {best_mine:,.0f} | {best_other:,.0f} | {ratio:.2f}x |", flush=True)
+    for row in rows.values():
+        print(row.line())
+    print(f"\nTotal benchmark time: {time.perf_counter() - began:.0f} s", flush=True)
 
 
 if __name__ == "__main__":
