@@ -20,11 +20,11 @@ from ledgerspec.conformance.lint import main as lint_main
 from .. import default_codec, type_names
 from ..contract import WRITER_BASE, shipped
 from ..errors import UnknownTypeError, ValidationError
+from ..inputs import Document, UnreadableInput, read_documents
 from ..jsontext import MAX_DOCUMENT_BYTES, serialize
 from ..schemaset import ID_BASE, NAMESPACES, bundle, closure
 from .compat import add_compat_command
 from .conformance import add_conformance_command
-from .inputs import Document, UnreadableInput, read_documents
 from .store import add_store_command
 
 OK, INVALID, USAGE = 0, 1, 2

@@ -11,7 +11,6 @@ failing batch written), 2 usage error (bad option, unreadable input, no such led
 from __future__ import annotations
 
 import argparse
-import collections
 import functools
 import os
 import signal
@@ -27,6 +26,7 @@ from .. import default_codec
 from ..canonical import jcs
 from ..contract import shipped
 from ..errors import CorruptionError, InvalidInputError, LedgerspecError, ValidationError
+from ..inputs import InputFile, UnreadableInput
 from ..jsontext import serialize
 from ..store import DEFAULT_BATCH, LedgerStore, Loaded, checkpoint, open_store
 from ..store.checkpoint import Mark
@@ -34,7 +34,6 @@ from ..store.experience import SHOWN, Found
 from ..store.ledgers import DOCUMENT_LEDGERS, EXPERIENCE
 from ..store.loading import READ_AHEAD
 from ..store.locations import MissingExtra, NoLedger, format_version
-from .inputs import UnreadableInput, read_texts
 from .progress import DEFAULT_EVERY, Reporter, reporter
 
 OK, INVALID, USAGE, INTERRUPTED = 0, 1, 2, 130
@@ -78,7 +77,7 @@ def _guarded(command: Command) -> Command:
     def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             return command(args, out, err)
-        except (UsageError, NoLedger, MissingExtra) as exc:
+        except (UsageError, UnreadableInput, NoLedger, MissingExtra) as exc:
             err.write(f"ledgerspec: {exc}\n")
             return USAGE
         except LedgerspecError as exc:
@@ -148,34 +147,6 @@ def _init_outcome(before: int | None, after: int) -> str:
 # -- append, import and copy ----------------------------------------------------------------
 
 
-class Input:
-    """The texts of one input file for `LedgerStore.load`, remembering the labels (`file:line`)
-    of the documents the store may still name in an error (those of the batch being written)
-    and how many bytes were read."""
-
-    def __init__(self, path: str, batch: int) -> None:
-        self.path = path
-        self.size = os.path.getsize(path) if path != "-" and os.path.isfile(path) else None
-        self.read = 0
-        self.labels: collections.deque[tuple[int, str]] = collections.deque(maxlen=batch + READ_AHEAD + 1)
-
-    def texts(self) -> Iterator[bytes]:
-        """The document texts; an unreadable input is a usage error, an unreadable document
-        (too large) a Stopped load naming it."""
-        for text in read_texts([self.path]):
-            if isinstance(text, UnreadableInput):
-                raise UsageError(str(text))
-            self.labels.append((text.index, text.label))
-            if text.error is not None:
-                raise text.error.located(text.label, text.index)
-            self.read += len(text.data)
-            yield text.data
-
-    def label(self, index: int | None) -> str | None:
-        """The `file:line` of the document at `index`, when it is one the store may name."""
-        return next((label for at, label in self.labels if at == index), None)
-
-
 def _load(batches: Iterable[Loaded], name: Callable[[LedgerspecError], str | None], shown: Show) -> Loaded:
     """Run a load batch by batch, showing progress; on an error or Ctrl-C raise Stopped saying
     what stopped it (the document at fault by `name`) and how much was appended. Ctrl-C asks to
@@ -243,7 +214,7 @@ def _summary(location: str, loaded: Loaded, out: TextIO) -> None:
 
 def _load_file(args: argparse.Namespace, err: TextIO, out: TextIO, type_name: str | None, strict: bool) -> Loaded:
     """Load one input file into the ledger at `args.path`, with progress on standard error."""
-    source = Input(args.file, args.batch)
+    source = InputFile(args.file, remember=args.batch + READ_AHEAD + 1)
     with (
         open_store(args.path, strict=strict) as store,
         reporter(err, source.size, "bytes", args.progress_every) as shown,

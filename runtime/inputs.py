@@ -1,16 +1,20 @@
-"""Documents read from the command line: `.json` files hold one; `.jsonl` and `.ndjson` files and `-`
-hold one per line. A line is read at most `max_bytes` (plus one) at a time, so an oversized line is
-reported without ever being held whole."""
+"""Documents read from files: `.json` files hold one; `.jsonl` and `.ndjson` files and `-`
+(standard input) hold one per line. A line is read at most `max_bytes` (plus one) at a time, so an
+oversized line is reported without ever being held whole. The command line reads its inputs here,
+and hands `InputFile.texts` to the store's load as they are: no command-line code runs while a
+store loads."""
 
 from __future__ import annotations
 
+import collections
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..jsontext import MAX_DOCUMENT_BYTES, DocumentError, Parsed, TrailingTextError, document_too_large, parse_document
+from .jsontext import MAX_DOCUMENT_BYTES, DocumentError, Parsed, TrailingTextError, document_too_large, parse_document
 
 JSON_LINES = (".jsonl", ".ndjson")
 """File suffixes read as JSON lines (one document per line)."""
@@ -142,3 +146,34 @@ def read_documents(
     """Yield every document of `paths` in order, parsed (see `read_texts`)."""
     for text in read_texts(paths, max_bytes, stdin):
         yield text if isinstance(text, UnreadableInput) else parse(text, max_bytes)
+
+
+class InputFile:
+    """The document texts of one input (`read_texts`), remembering how many bytes were read and
+    the labels (`file:line`) of the last `remember` documents, those a load may still name in an
+    error (the batch being written and the documents read ahead of it)."""
+
+    def __init__(self, path: str, remember: int, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
+        self.path = path
+        self.max_bytes = max_bytes
+        self.size = os.path.getsize(path) if path != "-" and os.path.isfile(path) else None
+        """The input's size in bytes, when it is a file."""
+        self.read = 0
+        """Bytes of documents read so far."""
+        self.labels: collections.deque[tuple[int, str]] = collections.deque(maxlen=remember)
+
+    def texts(self) -> Iterator[bytes]:
+        """The document texts, in order; an unreadable input raises UnreadableInput, an oversized
+        document its DocumentError (located at its label and index)."""
+        for text in read_texts([self.path], self.max_bytes):
+            if isinstance(text, UnreadableInput):
+                raise text
+            self.labels.append((text.index, text.label))
+            if text.error is not None:
+                raise text.error.located(text.label, text.index)
+            self.read += len(text.data)
+            yield text.data
+
+    def label(self, index: int | None) -> str | None:
+        """The `file:line` of the document at `index`, when it is one of those remembered."""
+        return next((label for at, label in self.labels if at == index), None)
