@@ -281,8 +281,9 @@ def cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the envelopes an EventQuery matches, as stored (JSON lines, streamed) or as a table."""
     query = _event_query(args)
     with _existing(args.path) as store:
-        found = store.experience.stream(query)
-        if _format(args.format, out) == "table":
+        table = _format(args.format, out) == "table"
+        found = store.experience.stream(query, shown=table)
+        if table:
             _event_table(found, out)
             return OK
         with _sink(None, out) as write:

@@ -165,17 +165,20 @@ class ExperienceLedger:
         stored.value_of(self._documents.codec, ENVELOPE, data, EXPERIENCE.table, seq)
         return stored.bytes_of(data, EXPERIENCE.table, seq)
 
-    def stream(self, query: converge.EventQuery) -> Iterator[Found]:
+    def stream(self, query: converge.EventQuery, shown: bool = False) -> Iterator[Found]:
         """The envelopes `query_events` would return, one at a time from one consistent view of
         the ledger (the database connection is held until the iteration ends), each as its
-        stored bytes with the indexed columns of its row: a reader of a million matches needs
-        the memory of one."""
-        sql, params = self.event_sql(query, SHOWN)
+        stored bytes and, with `shown`, the `SHOWN` columns of its row: a reader of a million
+        matches needs the memory of one."""
+        columns = SHOWN if shown else ()
+        sql, params = self.event_sql(query, columns)
         if sql is None:
             return
+        text = self._db.text
         with self._db.snapshot() as rows:
-            for data, seq, *shown in rows(sql, params):
-                yield Found(self._document(data, seq), dict(zip(SHOWN, map(self._db.text, shown), strict=True)))
+            for data, seq, *values in rows(sql, params):
+                found = {name: text(value) for name, value in zip(columns, values, strict=True)}
+                yield Found(self._document(data, seq), found)
 
     def event_sql(self, query: converge.EventQuery, columns: Sequence[str] = ()) -> tuple[str | None, list[Any]]:
         """The SQL of an EventQuery, selecting `document`, `seq` and `columns` in append order
@@ -277,7 +280,7 @@ SHOWN = ("event_id", "occurred_at", "tenant_id", "correlation_id", "kind", "chai
 
 
 class Found(NamedTuple):
-    """An envelope a query matched: its stored bytes and the `SHOWN` columns of its row."""
+    """An envelope a query matched: its stored bytes and the `SHOWN` columns of its row (when asked for)."""
 
     document: bytes
     columns: dict[str, Any]

@@ -47,7 +47,10 @@ def parse(data: bytes) -> Parsed:
 def checked(codec: Codec, type_name: str, data: bytes) -> Any:
     """The JSON value of a stored document, checked to be a `type_name` document under the
     reader contract; raises Malformed naming the first problems."""
-    value = parse(data).value
+    parsed = parse(data)
+    value = parsed.value
+    if codec.validator.passes(type_name, parsed):
+        return value
     issues = codec.validator.issues(type_name, value)
     if issues:
         shown = "; ".join(f"{issue.path or '/'}: {issue.message}" for issue in issues[:3])
