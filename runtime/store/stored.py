@@ -14,7 +14,7 @@ import orjson
 from ..canonical import jcs
 from ..codec import Codec
 from ..errors import CorruptionError, LedgerspecError
-from ..jsontext import DocumentError, Parsed, parse_document
+from ..jsontext import DocumentError, parse_value
 
 REMEDY = "the row was written behind ledgerspec's back (`ledgerspec store verify` lists every such row)"
 
@@ -38,11 +38,11 @@ def as_bytes(value: Any, column: str = "document") -> bytes:
     raise Malformed(f"{column} is {sql_kind(value)}, not bytes")
 
 
-def parse(data: bytes) -> Parsed:
-    """The JSON a stored document holds, read exactly as serde_json reads it (integers beyond 64
-    bits keep their digits, as they were received); raises Malformed when it is not JSON."""
+def parse(data: bytes) -> Any:
+    """The JSON value a stored document holds, read exactly as serde_json reads it (integers beyond
+    64 bits keep their digits, as they were received); raises Malformed when it is not JSON."""
     try:
-        return parse_document(data, max_bytes=len(data))
+        return parse_value(data)
     except DocumentError as exc:
         raise Malformed(f"document is not JSON ({exc})") from None
 
@@ -50,7 +50,7 @@ def parse(data: bytes) -> Parsed:
 def checked(codec: Codec, type_name: str, data: bytes) -> Any:
     """The JSON value of a stored document, checked to be a `type_name` document under the
     reader contract; raises Malformed naming the first problems."""
-    value = parse(data).value
+    value = parse(data)
     issues = codec.validator.issues(type_name, value)
     if issues:
         shown = "; ".join(f"{issue.path or '/'}: {issue.message}" for issue in issues[:3])
