@@ -172,6 +172,8 @@ def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Pa
 
 _NEGATIVE_ZERO_BYTES = re.compile(_NEGATIVE_ZERO.pattern.encode())
 """`_NEGATIVE_ZERO` over UTF-8 bytes: a `-0` token is preceded by an ASCII byte either way."""
+_DIGITS_AND_OPENERS = bytes.maketrans(b"123456789{", b"000000000[")
+"""Digits to `0` (runs of 19 show as `_LONG_DIGITS`) and `{` to `[` (one count of both openers)."""
 _LONG_NUMBER = re.compile(rb"(?:^|[:\[,\s])-?[0-9]{19}")
 """A number token with 19 digits or more before any point: every integer literal outside
 i64/u64 is one (a run of digits inside a string, such as a hash, is not)."""
@@ -195,10 +197,11 @@ def parse_value(data: bytes) -> Any:
         value = orjson.loads(data)
     except orjson.JSONDecodeError:
         return parse_document(data, len(data)).value  # the exact reader's error (or a value it reads)
+    folded = data.translate(_DIGITS_AND_OPENERS)
     if (
-        _NEGATIVE_ZERO_BYTES.search(data)
-        or (_LONG_DIGITS in data.translate(_ALL_DIGITS_TO_ZERO) and _LONG_NUMBER.search(data))
-        or data.count(b"[") + data.count(b"{") > MAX_DEPTH
+        folded.count(b"[") > MAX_DEPTH
+        or (_LONG_DIGITS in folded and _LONG_NUMBER.search(data))
+        or _NEGATIVE_ZERO_BYTES.search(data)
     ):
         return parse_document(data, len(data)).value
     return value

@@ -165,6 +165,12 @@ class Validator:
         self._checks[(qualified, strict, integer_literals)] = check
         return check
 
+    def check(self, qualified: str, strict: bool = False, integer_literals: bool = True) -> Callable[[Any], bool]:
+        """The compiled yes/no check behind `issues` (`issues` is empty exactly when it returns
+        True, unless it raises): for hot paths that want a verdict before any reason."""
+        key = (qualified, strict, integer_literals)
+        return self._checks.get(key) or self._check(*key)
+
     def issues(self, qualified: str, instance: Any, strict: bool = False, integer_literals: bool = True) -> list[Issue]:
         """Every problem of `instance` as a `qualified` document; empty when it is valid.
 

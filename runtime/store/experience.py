@@ -159,8 +159,7 @@ class ExperienceLedger:
 
     def _document(self, data: Any, seq: int) -> bytes:
         """A matched row's stored bytes, checked to be an envelope (never hand out a row that is not)."""
-        stored.value_of(self._documents.codec, ENVELOPE, data, EXPERIENCE.table, seq)
-        return stored.bytes_of(data, EXPERIENCE.table, seq)
+        return stored.document_of(self._documents.codec, ENVELOPE, data, EXPERIENCE.table, seq)
 
     def stream(self, query: converge.EventQuery) -> Iterator[Found]:
         """The envelopes `query_events` would return, one at a time from one consistent view of
@@ -221,8 +220,8 @@ class ExperienceLedger:
         (`WINDOW_INDEXES`), gives the seqs of the matching rows (which the index holds: no row is
         read but to test a kind the index lacks), sorted and cut at the limit, and only those
         rows are read."""
-        if kinds:
-            clauses = [*clauses, f"kind IN ({', '.join('?' * len(kinds))})"]
+        if kinds:  # `=` for one kind: SQLite reads `IN` through a list even of one
+            clauses = [*clauses, "kind = ?" if len(kinds) == 1 else f"kind IN ({', '.join('?' * len(kinds))})"]
             params = [*params, *kinds]
         source = self._db.source(EXPERIENCE, WINDOW_INDEXES[leading or ("kind" if kinds else None)])
         inner, params = _limited(
