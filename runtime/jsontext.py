@@ -172,6 +172,43 @@ def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Pa
     return Parsed(value)
 
 
+_NEGATIVE_ZERO_BYTES = re.compile(_NEGATIVE_ZERO.pattern.encode())
+"""`_NEGATIVE_ZERO` over UTF-8 bytes: a `-0` token is preceded by an ASCII byte either way."""
+_DIGITS_AND_OPENERS = bytes.maketrans(b"123456789{", b"000000000[")
+"""Digits to `0` (runs of 19 show as `_LONG_DIGITS`) and `{` to `[` (one count of both openers)."""
+_LONG_NUMBER = re.compile(rb"(?:^|[:\[,\s])-?[0-9]{19}")
+"""A number token with 19 digits or more before any point: every integer literal outside
+i64/u64 is one (a run of digits inside a string, such as a hash, is not)."""
+
+
+def parse_value(data: bytes) -> Any:
+    """`parse_document(data, len(data)).value`, the same value or the same DocumentError, in one
+    orjson call for the usual document: the read path of stored documents, which needs the value
+    only (not what `Parsed` tells beyond it) and reads a hundred per query.
+
+    Why the shortcut is exact: orjson refuses what the exact reader refuses (invalid UTF-8, a
+    BOM, lone surrogates, control characters, non-finite numbers, trailing text) and reads
+    everything else to the same value (the last of a repeated key, in its first position, as
+    `dict(members)` keeps it), except three things, which go to `parse_document`: a `-0` token
+    (orjson reads the integer 0, serde the float -0.0), an integer literal beyond i64/u64 (a
+    token of 19 digits or more: orjson reads a float, the exact reader keeps the digits) and
+    nesting deeper than 127 levels (orjson reads up to 1024). `parse_document`'s compact re-write only finds
+    repeated keys and integral float literals, which this value does not depend on.
+    `test_jsontext` checks the equality on generated texts."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return parse_document(data, len(data)).value  # the exact reader's error (or a value it reads)
+    folded = data.translate(_DIGITS_AND_OPENERS)
+    if (
+        folded.count(b"[") > MAX_DEPTH
+        or (_LONG_DIGITS in folded and _LONG_NUMBER.search(data))
+        or _NEGATIVE_ZERO_BYTES.search(data)
+    ):
+        return parse_document(data, len(data)).value
+    return value
+
+
 class _ExactReader:
     """One exact read of a document with the `json` module: every integer and float literal and
     every object passes through a hook, which records what `Parsed` reports."""

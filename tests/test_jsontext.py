@@ -11,7 +11,16 @@ from hypothesis import strategies as st
 
 import ledgerspec
 from ledgerspec import ValidationError
-from ledgerspec.jsontext import MAX_DEPTH, DocumentError, _ExactReader, depth, parse, parse_document, serialize
+from ledgerspec.jsontext import (
+    MAX_DEPTH,
+    DocumentError,
+    _ExactReader,
+    depth,
+    parse,
+    parse_document,
+    parse_value,
+    serialize,
+)
 from ledgerspec.mfm import FloatNotAllowedError, mfm_canonical_bytes
 
 
@@ -112,7 +121,11 @@ def _outcome(read: Any, text: str) -> Any:
 _NUMBERS = st.sampled_from(
     ["-0", "0", "1.0", "2e3", "1e+16", "18446744073709551616", "-9223372036854775809", "1" + "0" * 400]
 )
-_TOKENS = st.sampled_from(['"a"', '"b"', '"x-0"', '"\\u003a"', '"12:30.0,"', "1", "true", "null", "0.5"]) | _NUMBERS
+_TOKENS = (
+    st.sampled_from(['"a"', '"b"', '"x-0"', '"\\u003a"', '"12:30.0,"', "1", "true", "null", "0.5"])
+    | st.sampled_from(['"00000000000000000000"', '"a:12345678901234567890"', "12345678901234567890.5", "-0.0"])
+    | _NUMBERS
+)
 
 
 @st.composite
@@ -141,6 +154,53 @@ def test_the_fast_path_reads_every_text_as_the_exact_reader_does(text: str) -> N
         assert fast == exact
     else:
         assert fast[:3] == exact[:3] and fast[3] >= exact[3]
+
+
+def _ordered(value: Any) -> Any:
+    """`_typed`, with each object's keys in order (a value read another way may order them otherwise)."""
+    if isinstance(value, dict):
+        return [(key, _ordered(item)) for key, item in value.items()]
+    if isinstance(value, list):
+        return [_ordered(item) for item in value]
+    return _typed(value)
+
+
+def _value_or_error(read: Any, data: bytes) -> Any:
+    try:
+        return _ordered(read(data))
+    except DocumentError as exc:
+        return ("error", str(exc))
+
+
+_AROUND = st.sampled_from([b"", b" ", b"\xef\xbb\xbf", b"\xff", b"\x01", b"\n", '"\u00a0-0"'.encode(), b"x"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    (_json_texts() | st.text(max_size=20)).map(str.encode),
+    _AROUND,
+    _AROUND,
+    st.sampled_from([0, 1, MAX_DEPTH - 2, MAX_DEPTH, 200]),
+)
+def test_the_stored_document_reader_gives_the_exact_readers_value_or_error(
+    text: bytes, before: bytes, after: bytes, nesting: int
+) -> None:
+    """`parse_value` (one orjson call for the usual stored document) gives exactly what
+    `parse_document` gives: the same value, numbers' types and keys' order included, or the same
+    error, for JSON texts with repeated keys, `-0`, wide integers and deep nesting, and with bytes
+    no JSON text holds around them."""
+    data = b"[" * nesting + before + text + after + b"]" * nesting
+    assert _value_or_error(parse_value, data) == _value_or_error(lambda d: parse_document(d, len(d)).value, data)
+
+
+def test_the_stored_document_reader_reads_the_corpus_as_the_exact_reader_does() -> None:
+    """Every document of the golden fixtures, as stored (compact), reads to the exact reader's value."""
+    from ledgerspec.conformance.values import load_corpus
+
+    for file in load_corpus():
+        for case in file.valid:
+            data = serialize(case.document).encode()
+            assert _ordered(parse_value(data)) == _ordered(parse_document(data).value)
 
 
 def test_parsed_documents_tell_repeated_keys_and_wide_integers() -> None:

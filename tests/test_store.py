@@ -23,6 +23,7 @@ from ledgerspec.errors import (
 from ledgerspec.models import converge
 from ledgerspec.store import ArtifactStore, ExperienceStore, JournalStore, RunEventStore, SqliteStore
 from ledgerspec.store.experience import ExperienceLedger
+from ledgerspec.store.ledgers import EXPERIENCE, WINDOW_INDEXES
 
 Q = converge.EventQuery
 K = converge.ExperienceEventKind
@@ -134,6 +135,10 @@ def test_not_a_document(store: SqliteStore) -> None:
 # -- experience: queries ----------------------------------------------------------------------
 
 
+WIDE = converge.TimeRange(start="2026-01-01T00:00:00Z", end="m")
+"""A window holding every event of `populated` (`lamport:7` included: "l" < "m")."""
+
+
 @pytest.fixture
 def populated(store: SqliteStore) -> SqliteStore:
     store.experience.append_events(
@@ -174,6 +179,18 @@ def populated(store: SqliteStore) -> SqliteStore:
         (Q(kinds=[], limit=2, tenant_id="a"), ["e1", "e3"]),  # limit after filtering
         (Q(kinds=[], limit=0), []),
         (Q(kinds=[], limit=2**64 - 1), ["e1", "e2", "e3", "e4", "e5", "e6"]),
+        # A window's matches come in append order, cut at the limit after filtering, however
+        # their times run (e5 is older than e3 and e4, e6's time sorts after every date).
+        (Q(kinds=[], limit=2, time_range=converge.TimeRange(start="2026-01-02T00:00:00Z")), ["e2", "e3"]),
+        (Q(kinds=[], limit=3, time_range=converge.TimeRange(start="2026-01-02T00:00:00Z")), ["e2", "e3", "e4"]),
+        (Q(kinds=[], limit=1, time_range=converge.TimeRange(end="2026-01-02T00:00:00Z")), ["e1"]),
+        (
+            Q(kinds=[K.ProposalValidated, K.BackendInvoked, K.OutcomeRecorded], limit=2, time_range=WIDE),
+            ["e3", "e5"],
+        ),
+        (Q(kinds=[K.BackendInvoked, K.ProposalValidated], tenant_id="a", time_range=WIDE), ["e5", "e6"]),
+        (Q(kinds=[], tenant_id="a", limit=3, time_range=WIDE), ["e1", "e3", "e5"]),
+        (Q(kinds=[], tenant_id="b", time_range=converge.TimeRange(start="2026-01-03T00:00:00Z")), []),
     ],
 )
 def test_query_filters(populated: SqliteStore, query: converge.EventQuery, expected: list[str]) -> None:
@@ -276,6 +293,44 @@ def test_every_query_shape_uses_an_index(populated: SqliteStore, codec, shape: d
     assert sql is not None
     plan = [row[3] for row in populated.database.read(f"EXPLAIN QUERY PLAN {sql}", params)]
     assert all("USING" in step for step in plan if step.startswith(("SCAN", "SEARCH"))), plan
+
+
+WINDOW = {"time_range": {"start": "2026", "end": "2027"}}
+WINDOW_SHAPES = [
+    (WINDOW, None),
+    ({"time_range": {"start": "2026"}}, None),
+    ({"kinds": ["OutcomeRecorded"], **WINDOW}, "kind"),
+    ({"kinds": ["OutcomeRecorded", "BudgetExceeded"], **WINDOW}, "kind"),
+    ({"tenant_id": "a", **WINDOW}, "tenant_id"),
+    ({"tenant_id": "a", "kinds": ["OutcomeRecorded"], **WINDOW}, "tenant_id"),
+]
+
+
+@pytest.mark.parametrize(("shape", "leading"), WINDOW_SHAPES, ids=["+".join(shape) for shape, _ in WINDOW_SHAPES])
+@pytest.mark.parametrize("scoped", [False, True], ids=["store", "tenant-view"])
+def test_a_time_window_is_read_from_its_index_and_only_the_rows_within_the_limit_are_read(
+    populated: SqliteStore, codec, shape: dict, leading: str | None, scoped: bool
+) -> None:
+    """The plan the window queries' latency rests on: the seqs of the window's matches come from
+    the index led by the tenant (a tenant view's included), else the kind, else the time index,
+    without reading a row (but to test a kind the tenant's index lacks); only those seqs are
+    sorted, and only the rows within the limit are read, by seq. A seq-ordered walk testing each
+    row's time would read every row before the window, in a ledger appended in time order."""
+    exp: ExperienceLedger = populated.for_tenant("a") if scoped else populated.experience
+    query = codec.load("converge.EventQuery", {"kinds": [], **shape, "limit": 10})
+    sql, params = exp.event_sql(query)
+    assert sql is not None
+    plan = [row[3] for row in populated.database.read(f"EXPLAIN QUERY PLAN {sql}", params)]
+    leading = "tenant_id" if scoped else leading
+    table, index = EXPERIENCE.table, WINDOW_INDEXES[leading]
+    how = "INDEX" if leading == "tenant_id" and "kinds" in shape else "COVERING INDEX"
+    assert plan == [
+        f"SEARCH {table} USING INTEGER PRIMARY KEY (rowid=?)",
+        "LIST SUBQUERY 1",
+        *plan[2:-1],
+        "USE TEMP B-TREE FOR ORDER BY",
+    ], plan
+    assert [step.split(" (")[0] for step in plan[2:-1]] == [f"SEARCH {table} USING {how} {index}"] * (len(plan) - 3)
 
 
 @pytest.mark.parametrize("shape", [{"artifact_id": "x"}, {"state": "Active"}, {"tenant_id": "t"}, {}])

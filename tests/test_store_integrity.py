@@ -183,16 +183,19 @@ def test_verify_tells_canonical_numbers_from_others(seeded: SqliteStore, path: P
 def test_reads_of_a_poisoned_row_are_corruption_errors(seeded: SqliteStore, path: Path, poison: str) -> None:
     """query_events, query_documents and export of a ledger holding the row raise a
     CorruptionError naming the table and position (export only when the row is not bytes:
-    it hands out stored bytes as they are)."""
+    it hands out stored bytes as they are), query_documents with query_events' words."""
     document, _, _ = POISON[poison]
     raw_append(path, "experience_events", COLUMNS["experience_events"], document)
     reads = [lambda: seeded.experience.query_events(ALL), lambda: seeded.experience.query_documents(ALL)]
     if isinstance(document, str):
         reads.append(lambda: list(seeded.export()))
+    messages = []
     for read in reads:
         with pytest.raises(LedgerspecError) as caught:
             read()
         assert caught.value.code == "corruption" and "experience_events row 6" in str(caught.value)
+        messages.append(str(caught.value))
+    assert messages[1] == messages[0]  # query_documents' quick check gives query_events' reason
 
 
 def test_export_refuses_a_document_that_would_split_its_line(seeded: SqliteStore, path: Path) -> None:

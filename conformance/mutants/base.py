@@ -207,7 +207,7 @@ def stored(ledger: Any) -> list[dict[str, Any]]:
     """Every envelope an experience ledger (or view) holds, as the JSON object received (unknown
     keys included), in append order."""
     everything = default_codec().build("converge.EventQuery", {"kinds": []})
-    return [parse_stored(data).value for data in ledger.query_documents(everything)]
+    return [parse_stored(data) for data in ledger.query_documents(everything)]
 
 
 def rewrite(value: Any, leaf: Callable[[Any], Any]) -> Any:

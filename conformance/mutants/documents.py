@@ -82,7 +82,7 @@ class RebuildsEnvelopesFromColumns(ExperienceBug):
 
     def query_events(self, query: Any) -> Any:
         return [
-            {**_known(ENVELOPE, parse_stored(data).value), "correlation_id": None}
+            {**_known(ENVELOPE, parse_stored(data)), "correlation_id": None}
             for data in self.inner.query_documents(query)
         ]
 

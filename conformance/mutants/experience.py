@@ -399,9 +399,7 @@ class TransitionIdCountsTransitions(ExperienceBug):
         codec = ledgers.codec
         data = {"artifact_id": artifact_id, "artifact_kind": codec.dump(kind), "event": codec.dump(event)}
         with ledgers.lock:
-            count = sum(
-                parse_stored(d).value["event"]["type"] == "ArtifactStateTransitioned" for d in ledgers.envelopes
-            )
+            count = sum(parse_stored(d)["event"]["type"] == "ArtifactStateTransitioned" for d in ledgers.envelopes)
             envelope = {
                 "event_id": f"artifact-transition:{count + 1}",
                 "occurred_at": format_timestamp(ledgers.clock()),

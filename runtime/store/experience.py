@@ -14,7 +14,7 @@ from .chain import Row
 from .database import Database
 from .documents import Checked, Documents, Given, check_batch
 from .envelope_rules import check_envelope
-from .ledgers import ARTIFACT_INDEX, EXPERIENCE, TIME_INDEX, U63, kind_text
+from .ledgers import ARTIFACT_INDEX, EXPERIENCE, U63, WINDOW_INDEXES, kind_text
 from .protocols import Envelope
 
 ENVELOPE = str(EXPERIENCE.type_name)
@@ -162,8 +162,7 @@ class ExperienceLedger:
 
     def _document(self, data: Any, seq: int) -> bytes:
         """A matched row's stored bytes, checked to be an envelope (never hand out a row that is not)."""
-        stored.value_of(self._documents.codec, ENVELOPE, data, EXPERIENCE.table, seq)
-        return stored.bytes_of(data, EXPERIENCE.table, seq)
+        return stored.document_of(self._documents.codec, ENVELOPE, data, EXPERIENCE.table, seq)
 
     def stream(self, query: converge.EventQuery, shown: bool = False) -> Iterator[Found]:
         """The envelopes `query_events` would return, one at a time from one consistent view of
@@ -187,29 +186,56 @@ class ExperienceLedger:
         if scoped is None:
             return None, []
         value, clauses, params = scoped
+        tenant = bool(clauses)
         for column in ("correlation_id", "chain_id"):
             if value.get(column) is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value[column])
+        small = len(clauses) > tenant  # a correlation or chain: its index holds a few rows
         window = value.get("time_range") or {}
         for bound, operator in (("start", ">="), ("end", "<=")):
             if window.get(bound) is not None:
                 clauses.append(f"occurred_at {operator} ?")
                 params.append(window[bound])
         kinds = list(dict.fromkeys(value.get("kinds") or ()))
+        limit = value.get("limit")
+        if len(clauses) > tenant and not small:
+            return self._window_sql(clauses, params, kinds, "tenant_id" if tenant else None, limit, columns)
         if kinds:
             # One ordered index walk per kind, merged by seq (SQLite merges the arms of a
             # compound SELECT that each come in order), so a limit stops every walk early.
             arms = [_select([*clauses, "kind = ?"], EXPERIENCE.table, columns) for _ in kinds]
             sql = " UNION ALL ".join(arms)
             params = [param for kind in kinds for param in (*params, kind)]
-            return _limited(f"{sql} ORDER BY seq", params, value.get("limit"))
-        # With only a time window a planner would rather walk the whole table in seq order than
-        # sort the window's rows; the window is the smaller set, so its index is asked for.
-        only_time = bool(clauses) and all(clause.startswith("occurred_at") for clause in clauses)
-        sql = _select(clauses, self._db.source(EXPERIENCE, TIME_INDEX) if only_time else EXPERIENCE.table, columns)
-        order = self._db.sorted_order("seq") if only_time else "seq"
-        return _limited(f"{sql} ORDER BY {order}", params, value.get("limit"))
+            return _limited(f"{sql} ORDER BY seq", params, limit)
+        return _limited(f"{_select(clauses, EXPERIENCE.table, columns)} ORDER BY seq", params, limit)
+
+    def _window_sql(
+        self,
+        clauses: list[str],
+        params: list[Any],
+        kinds: list[str],
+        leading: str | None,
+        limit: int | None,
+        columns: Sequence[str],
+    ) -> tuple[str, list[Any]]:
+        """The SQL of a query with a time window and no correlation or chain filter (whose
+        indexes hold a few rows each). A planner would rather walk a seq-ordered index and test
+        the window on each row, which in a ledger appended in time order reads every row before
+        the window; instead the window's range of the index led by the tenant, else the kind
+        (`WINDOW_INDEXES`), gives the seqs of the matching rows (which the index holds: no row is
+        read but to test a kind the index lacks), sorted and cut at the limit, and only those
+        rows are read."""
+        if kinds:  # `=` for one kind: SQLite reads `IN` through a list even of one
+            clauses = [*clauses, "kind = ?" if len(kinds) == 1 else f"kind IN ({', '.join('?' * len(kinds))})"]
+            params = [*params, *kinds]
+        source = self._db.source(EXPERIENCE, WINDOW_INDEXES[leading or ("kind" if kinds else None)])
+        inner, params = _limited(
+            f"SELECT seq FROM {source} WHERE {' AND '.join(clauses)} ORDER BY {self._db.sorted_order('seq')}",
+            params,
+            limit,
+        )
+        return f"{_select([f'seq IN ({inner})'], EXPERIENCE.table, columns)} ORDER BY seq", params
 
     def get_trace_link(self, trace_link_id: str) -> converge.ReplayTrace | None:
         if not isinstance(trace_link_id, str):

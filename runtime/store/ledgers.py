@@ -267,6 +267,29 @@ JOURNAL = Ledger(
     ),
     numbered=("run_id", "journal_seq"),
 )
+
+
+def index_name(ledger: Ledger, index: Index) -> str:
+    """An index's name in SQLite: the description's, or the one sqlite-utils gives it
+    (`idx_<table>_<columns>`), which is what queries hinting at it name."""
+    return index.name or f"idx_{ledger.table}_{'_'.join(index.columns)}"
+
+
+def _window_index(*leading: str) -> str:
+    """The SQLite name of the experience index over `leading` then `occurred_at`."""
+    wanted = (*leading, "occurred_at")
+    (index,) = (index for index in EXPERIENCE.indexes if index.columns[: len(wanted)] == wanted)
+    return index_name(EXPERIENCE, index)
+
+
+WINDOW_INDEXES: dict[str | None, str] = {
+    "tenant_id": _window_index("tenant_id"),
+    "kind": _window_index("kind"),
+    None: _window_index(),
+}
+"""The index a query with a time window (and no correlation or chain) reads its matches from: the
+one led by its tenant, else by its kinds, else the time index."""
+
 LEDGERS = (EXPERIENCE, RUN_EVENTS, ARTIFACTS, JOURNAL)
 DOCUMENT_LEDGERS = (EXPERIENCE, RUN_EVENTS, JOURNAL)
 """The ledgers of JSON documents, in `export` order."""

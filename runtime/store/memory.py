@@ -81,7 +81,7 @@ def matches(envelope: dict[str, Any], q: dict[str, Any], tenant: str | None) -> 
 
 def _value(data: bytes) -> Any:
     """A stored document's JSON value, read back through the one door for stored bytes."""
-    return stored_bytes.parse(data).value
+    return stored_bytes.parse(data)
 
 
 class Journaled(NamedTuple):

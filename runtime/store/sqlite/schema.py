@@ -137,7 +137,7 @@ def _fill(db: sqlite_utils.Database, ledger: Ledger, names: list[str]) -> None:
     after = 0
     while rows := db.execute(page, [after]).fetchall():
         for position, data in rows:
-            values = ledger.derive(data if ledger.type_name is None else stored.parse(data).value)
+            values = ledger.derive(data if ledger.type_name is None else stored.parse(data))
             db.execute(update, [*(values[i] for i in at), position])
         after = rows[-1][0]
     db.execute(trigger)
