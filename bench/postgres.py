@@ -578,7 +578,7 @@ def measure(
 
 def round_trips(pg: PostgresStore, lite: SqliteStore, count: int = 200) -> dict[str, list[float]]:
     """Milliseconds of `SELECT 1` through each store's backend, alternating, after 20 untimed."""
-    backends = {"PostgresStore": pg.database, "SqliteStore": lite.file}
+    backends = {"PostgresStore": pg.database, "SqliteStore": lite.database}
     ms: dict[str, list[float]] = {side: [] for side in STORES}
     for index in range(count + 20):
         for side in STORES if index % 2 else reversed(STORES):

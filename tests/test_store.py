@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ledger_documents import RUN, envelope, journal_record, lifecycle, run_event, trace
 
 from ledgerspec import ValidationError
@@ -24,6 +26,7 @@ from ledgerspec.models import converge
 from ledgerspec.store import ArtifactStore, ExperienceStore, JournalStore, RunEventStore, SqliteStore
 from ledgerspec.store.experience import ExperienceLedger
 from ledgerspec.store.ledgers import EXPERIENCE, WINDOW_INDEXES
+from ledgerspec.store.memory import MemoryStore
 
 Q = converge.EventQuery
 K = converge.ExperienceEventKind
@@ -331,6 +334,50 @@ def test_a_time_window_is_read_from_its_index_and_only_the_rows_within_the_limit
         "USE TEMP B-TREE FOR ORDER BY",
     ], plan
     assert [step.split(" (")[0] for step in plan[2:-1]] == [f"SEARCH {table} USING {how} {index}"] * (len(plan) - 3)
+
+
+_TIMES = ["2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "2026-01-02T00:00:00.5Z", "2026-01-03T00:00:00Z", "lamport:7"]
+_BOUNDS = st.sampled_from(["2026-01-02T00:00:00Z", "2026-01-02T00:00:00.5Z", "2026-01-03", "m"])
+_KINDS = ["BudgetExceeded", "OutcomeRecorded", "FactPromoted"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(_KINDS), st.sampled_from(["a", "b", None]), st.sampled_from(_TIMES)),
+        min_size=8,
+        max_size=30,
+    ),
+    kinds=st.sampled_from([[], [], _KINDS[:1], _KINDS[:2]]),
+    tenant=st.sampled_from([None, None, "a"]),
+    view=st.sampled_from([None, None, "a"]),
+    start=st.none() | _BOUNDS,
+    end=st.none() | _BOUNDS,
+    limit=st.sampled_from([None, 0, 1, 2, 3, 5]),
+)
+def test_window_queries_match_the_memory_store(
+    tmp_path_factory: pytest.TempPathFactory,
+    rows: list[tuple[str, str | None, str]],
+    kinds: list[str],
+    tenant: str | None,
+    view: str | None,
+    start: str | None,
+    end: str | None,
+    limit: int | None,
+) -> None:
+    """Whatever order the times run in, a query's answer is the memory store's (a filter over
+    the envelopes in append order, cut at the limit): the window plans read the right rows."""
+    envelopes = [
+        envelope(f"e{n}", kind, tenant=owner, correlation=None, at=at) for n, (kind, owner, at) in enumerate(rows)
+    ]
+    query = Q(kinds=kinds, tenant_id=tenant, limit=limit, time_range=converge.TimeRange(start=start, end=end))
+    answers = []
+    with SqliteStore(tmp_path_factory.mktemp("window") / "ledger.db") as sqlite:
+        for store in (sqlite, MemoryStore()):
+            store.experience.append_events(envelopes)
+            experience = store.experience if view is None else store.for_tenant(view)
+            answers.append(ids(experience.query_events(query)))
+    assert answers[0] == answers[1]
 
 
 @pytest.mark.parametrize("shape", [{"artifact_id": "x"}, {"state": "Active"}, {"tenant_id": "t"}, {}])

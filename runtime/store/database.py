@@ -71,6 +71,10 @@ class Database(ABC):
     readonly: bool
     same = "IS"
     """The SQL operator for `=` that also holds between two NULLs."""
+    indexes_hold_order = False
+    """Whether every index entry holds its row's ordering column (SQLite's do: the rowid), so the
+    range of an index gives the matching rows' positions without reading a row. Where it does not
+    (PostgreSQL's heap), a query sorting a time window's matches reads the rows anyway."""
 
     @abstractmethod
     def transact(self, ledger: Ledger, work: Callable[[], T]) -> T:

@@ -14,7 +14,7 @@ from .chain import Row
 from .database import Database
 from .documents import Checked, Documents, Given, check_batch
 from .envelope_rules import check_envelope
-from .ledgers import ARTIFACT_INDEX, EXPERIENCE, U63, WINDOW_INDEXES, kind_text
+from .ledgers import ARTIFACT_INDEX, EXPERIENCE, TIME_INDEX, U63, WINDOW_INDEXES, kind_text
 from .protocols import Envelope
 
 ENVELOPE = str(EXPERIENCE.type_name)
@@ -199,7 +199,8 @@ class ExperienceLedger:
                 params.append(window[bound])
         kinds = list(dict.fromkeys(value.get("kinds") or ()))
         limit = value.get("limit")
-        if len(clauses) > tenant and not small:
+        windowed = len(clauses) > tenant and not small
+        if windowed and self._db.indexes_hold_order:
             return self._window_sql(clauses, params, kinds, "tenant_id" if tenant else None, limit, columns)
         if kinds:
             # One ordered index walk per kind, merged by seq (SQLite merges the arms of a
@@ -208,7 +209,12 @@ class ExperienceLedger:
             sql = " UNION ALL ".join(arms)
             params = [param for kind in kinds for param in (*params, kind)]
             return _limited(f"{sql} ORDER BY seq", params, limit)
-        return _limited(f"{_select(clauses, EXPERIENCE.table, columns)} ORDER BY seq", params, limit)
+        # With only a time window a planner would rather walk the whole table in seq order than
+        # sort the window's rows; the window is the smaller set, so its index is asked for.
+        only_time = windowed and not tenant
+        sql = _select(clauses, self._db.source(EXPERIENCE, TIME_INDEX) if only_time else EXPERIENCE.table, columns)
+        order = self._db.sorted_order("seq") if only_time else "seq"
+        return _limited(f"{sql} ORDER BY {order}", params, limit)
 
     def _window_sql(
         self,
@@ -220,7 +226,8 @@ class ExperienceLedger:
         columns: Sequence[str],
     ) -> tuple[str, list[Any]]:
         """The SQL of a query with a time window and no correlation or chain filter (whose
-        indexes hold a few rows each). A planner would rather walk a seq-ordered index and test
+        indexes hold a few rows each), on a database whose index entries hold their row's seq
+        (`Database.indexes_hold_order`). A planner would rather walk a seq-ordered index and test
         the window on each row, which in a ledger appended in time order reads every row before
         the window; instead the window's range of the index led by the tenant, else the kind
         (`WINDOW_INDEXES`), gives the seqs of the matching rows (which the index holds: no row is

@@ -61,6 +61,8 @@ class SqliteDatabase(Database):
     access from this process's threads. Several processes may open the same file; writes take
     SQLite's write lock up front (`BEGIN IMMEDIATE`), so each write sees the latest rows."""
 
+    indexes_hold_order = True  # an index entry ends in its row's rowid: the table's `order` column
+
     def __init__(
         self,
         path: str | Path,
