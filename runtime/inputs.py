@@ -148,6 +148,23 @@ def read_documents(
         yield text if isinstance(text, UnreadableInput) else parse(text, max_bytes)
 
 
+class Recent:
+    """The names of the last `remember` documents handed to a load (its batch and those read
+    ahead of it), so an error's document index can be told by name: `file:line`, or a stored
+    row."""
+
+    def __init__(self, remember: int) -> None:
+        self._names: collections.deque[tuple[int, str]] = collections.deque(maxlen=remember)
+
+    def note(self, index: int, name: str) -> None:
+        """Remember that the document at `index` is called `name`."""
+        self._names.append((index, name))
+
+    def name(self, index: int | None) -> str | None:
+        """The name of the document at `index`, when it is one of those remembered."""
+        return next((name for at, name in self._names if at == index), None)
+
+
 class InputFile:
     """The document texts of one input (`read_texts`), remembering how many bytes were read and
     the labels (`file:line`) of the last `remember` documents, those a load may still name in an
@@ -160,7 +177,7 @@ class InputFile:
         """The input's size in bytes, when it is a file."""
         self.read = 0
         """Bytes of documents read so far."""
-        self.labels: collections.deque[tuple[int, str]] = collections.deque(maxlen=remember)
+        self.labels = Recent(remember)
 
     def texts(self) -> Iterator[bytes]:
         """The document texts, in order; an unreadable input raises UnreadableInput, an oversized
@@ -168,12 +185,8 @@ class InputFile:
         for text in read_texts([self.path], self.max_bytes):
             if isinstance(text, UnreadableInput):
                 raise text
-            self.labels.append((text.index, text.label))
+            self.labels.note(text.index, text.label)
             if text.error is not None:
                 raise text.error.located(text.label, text.index)
             self.read += len(text.data)
             yield text.data
-
-    def label(self, index: int | None) -> str | None:
-        """The `file:line` of the document at `index`, when it is one of those remembered."""
-        return next((label for at, label in self.labels if at == index), None)

@@ -86,3 +86,25 @@ def test_loading_again_with_a_worker_finds_everything_present(tmp_path: Path) ->
         again = sum(store.load(documents, workers=1), Loaded())
     assert (first.added, first.present) == (1200, 0)
     assert (again.added, again.present) == (0, 1200)
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_copy_names_the_stored_row_it_cannot_move(tmp_path: Path, workers: int) -> None:
+    """A stored document that is not in canonical form stops a copy with a CorruptionError naming
+    its table and row, whether or not a worker read past the batch being written."""
+    from test_store_integrity import experience_columns, raw_append
+
+    source = tmp_path / "source.db"
+    with SqliteStore(source) as store:
+        sum(store.load([text(envelope(f"e{n}")) for n in range(1500)], batch=500), Loaded())
+    spaced = json.dumps(envelope("late"), indent=1).replace("\n", " ").encode()  # valid, not canonical
+    position = raw_append(source, "experience_events", experience_columns("late"), spaced)
+    assert position == 1501
+    with SqliteStore(source) as store, SqliteStore(tmp_path / "target.db") as target:
+        copied = Loaded()
+        with pytest.raises(LedgerspecError) as caught:
+            for loaded in store.copy_to(target, batch=100, workers=workers):
+                copied += loaded
+    assert caught.value.code == "corruption"
+    assert str(caught.value).startswith(f"{source} experience_events row 1501: ")
+    assert copied == Loaded(1500, 0)

@@ -222,7 +222,7 @@ def _load_file(args: argparse.Namespace, err: TextIO, out: TextIO, type_name: st
         batches = store.load(source.texts(), type_name=type_name, batch=args.batch, workers=args.workers)
         loaded = _load(
             batches,
-            lambda exc: exc.where if exc.index is None else source.label(exc.index) or exc.where,
+            lambda exc: exc.where if exc.index is None else source.labels.name(exc.index) or exc.where,
             lambda loaded: shown.update(source.read, _note(loaded)),
         )
         _summary(store.location, loaded, out)

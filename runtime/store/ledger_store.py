@@ -12,6 +12,7 @@ from .. import default_codec
 from ..clock import Clock, format_timestamp, utc_now
 from ..codec import Codec
 from ..errors import CorruptionError, InvalidInputError, LedgerspecError
+from ..inputs import Recent
 from ..jsontext import MAX_DOCUMENT_BYTES
 from . import checkpoint, loading, stored
 from .artifacts import ArtifactLedger
@@ -22,7 +23,7 @@ from .documents import Documents, Given
 from .envelope_rules import check_id
 from .experience import ExperienceLedger
 from .journal import JournalLedger
-from .ledgers import ARTIFACTS, DOCUMENT_LEDGERS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, Ledger
+from .ledgers import ARTIFACTS, DOCUMENT_LEDGERS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, Ledger, of_type
 from .loading import Loaded
 from .runs import RunLedger
 
@@ -62,10 +63,11 @@ def _contents(codec: Codec) -> dict[str, Derived]:
     return {ledger.table: Derived(ledger.derived, derive(ledger), ledger.numbered) for ledger in LEDGERS}
 
 
-def _noting(rows: Iterable[tuple[int, bytes]], positions: list[int]) -> Iterator[bytes]:
-    """The documents of stored rows, noting each one's position (so an error can name its row)."""
-    for position, data in rows:
-        positions.append(position)
+def _noting(rows: Iterable[tuple[int, bytes]], recent: Recent, where: str) -> Iterator[bytes]:
+    """The documents of stored rows, each row's name (`where` and its position) noted, so an
+    error can name the row."""
+    for index, (position, data) in enumerate(rows):
+        recent.note(index, f"{where} {position}")
         yield data
 
 
@@ -145,7 +147,7 @@ class LedgerStore:
         checks the next documents while this one writes (see `loading`); the result is the same."""
         if batch < 1:
             raise InvalidInputError(f"batch must be at least 1, got {batch}")
-        fixed = None if type_name is None else self._ledger_of(type_name)
+        fixed = None if type_name is None else of_type(type_name)
         pending: list[Row] = []
         ledger: Ledger | None = None
         start = 0
@@ -162,13 +164,6 @@ class LedgerStore:
                 pending, start = [], index + 1
         if pending:
             yield self._write(ledger, pending, start)
-
-    def _ledger_of(self, type_name: str) -> Ledger:
-        for ledger in DOCUMENT_LEDGERS:
-            if ledger.type_name == type_name:
-                return ledger
-        names = ", ".join(str(ledger.type_name) for ledger in DOCUMENT_LEDGERS)
-        raise InvalidInputError(f"{type_name} is not a ledger type ({names})")
 
     def scope(self, ledger: Ledger) -> ExperienceLedger | RunLedger | JournalLedger:
         """The object holding `ledger`'s documents (its `check` and `load`)."""
@@ -192,18 +187,14 @@ class LedgerStore:
         proves it); a stored document that is not in canonical form is a CorruptionError naming
         its row. Copying into an earlier copy adds only what is new; `workers` as for `load`."""
         for ledger in DOCUMENT_LEDGERS:
-            positions: list[int] = []
-            documents = _noting(self._db.documents(ledger), positions)
+            rows = Recent(batch + loading.READ_AHEAD + 1)
+            documents = _noting(self._db.documents(ledger), rows, f"{self.location} {ledger.table} row")
             try:
-                for loaded in target.load(
-                    documents, type_name=ledger.type_name, batch=batch, exact=True, workers=workers
-                ):
-                    positions.clear()
-                    yield loaded
+                yield from target.load(documents, type_name=ledger.type_name, batch=batch, exact=True, workers=workers)
             except LedgerspecError as exc:
-                if exc.index is None or not positions:
+                where = rows.name(exc.index)
+                if where is None:
                     raise
-                where = f"{self.location} {ledger.table} row {positions[exc.index % batch]}"
                 raise exc.located(where, exc.index) from None
         for kind, content in self.artifacts.stored():
             target.artifacts.put(kind, content)

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..canonical import jcs
 from ..contract import shipped
+from ..errors import InvalidInputError
 
 TAIL = ("document", "hash", "chain")
 """The columns every ledger table ends with (all bytes, never NULL)."""
@@ -296,11 +297,12 @@ DOCUMENT_LEDGERS = (EXPERIENCE, RUN_EVENTS, JOURNAL)
 
 
 def of_type(type_name: str) -> Ledger:
-    """The ledger holding documents of `type_name`; ValueError for a type no ledger holds."""
+    """The ledger holding documents of `type_name`; InvalidInputError for a type no ledger holds."""
     for ledger in DOCUMENT_LEDGERS:
         if ledger.type_name == type_name:
             return ledger
-    raise ValueError(f"no ledger holds {type_name} documents")
+    names = ", ".join(str(ledger.type_name) for ledger in DOCUMENT_LEDGERS)
+    raise InvalidInputError(f"{type_name} is not a ledger type ({names})")
 
 
 def detect(value: Any) -> Ledger | None:
