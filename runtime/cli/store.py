@@ -32,7 +32,7 @@ from ..store import DEFAULT_BATCH, LedgerStore, Loaded, checkpoint, open_store
 from ..store.checkpoint import Mark
 from ..store.experience import SHOWN, Found
 from ..store.ledgers import DOCUMENT_LEDGERS, EXPERIENCE
-from ..store.loading import READ_AHEAD
+from ..store.loading import in_reach
 from ..store.locations import MissingExtra, NoLedger, format_version
 from .progress import DEFAULT_EVERY, Reporter, reporter
 
@@ -214,7 +214,7 @@ def _summary(location: str, loaded: Loaded, out: TextIO) -> None:
 
 def _load_file(args: argparse.Namespace, err: TextIO, out: TextIO, type_name: str | None, strict: bool) -> Loaded:
     """Load one input file into the ledger at `args.path`, with progress on standard error."""
-    source = InputFile(args.file, remember=args.batch + READ_AHEAD + 1)
+    source = InputFile(args.file, remember=in_reach(args.batch))
     with (
         open_store(args.path, strict=strict) as store,
         reporter(err, source.size, "bytes", args.progress_every) as shown,

@@ -19,7 +19,7 @@ from ..codec import Codec
 from ..errors import InvalidInputError, LedgerspecError, ValidationError
 from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, Parsed, depth, parse_document
 from .chain import Row
-from .ledgers import U63
+from .ledgers import U63, Ledger
 
 T = TypeVar("T")
 D = TypeVar("D")
@@ -38,9 +38,9 @@ class Checked:
     data: bytes
     digest: bytes
 
-    def row(self, *columns: Any) -> Row:
-        """The table row of this document with its metadata columns."""
-        return Row(columns, self.data, self.digest)
+    def row(self, ledger: Ledger) -> Row:
+        """The row of this document in `ledger`: its metadata columns, as the ledger derives them."""
+        return Row(ledger.derive(self.value), self.data, self.digest)
 
 
 class Documents:

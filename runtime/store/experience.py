@@ -40,7 +40,7 @@ class ExperienceLedger:
         """The row of an envelope checked against the contract, the id rules and this view's
         tenant (no database is read: bulk loads check in another process)."""
         document = self._check(given)
-        return document.row(*EXPERIENCE.derive(document.value))
+        return document.row(EXPERIENCE)
 
     def _check(self, given: Envelope) -> Checked:
         document = self._documents.check(ENVELOPE, given)

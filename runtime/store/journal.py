@@ -35,7 +35,7 @@ class JournalLedger:
         """The row of a record checked against the contract and the journal's schema version (no
         database is read here)."""
         document = self._check(given)
-        return document.row(*JOURNAL.derive(document.value))
+        return document.row(JOURNAL)
 
     def _check(self, given: Record) -> Checked:
         document = self._documents.check(RECORD, given)

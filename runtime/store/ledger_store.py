@@ -187,7 +187,7 @@ class LedgerStore:
         proves it); a stored document that is not in canonical form is a CorruptionError naming
         its row. Copying into an earlier copy adds only what is new; `workers` as for `load`."""
         for ledger in DOCUMENT_LEDGERS:
-            rows = Recent(batch + loading.READ_AHEAD + 1)
+            rows = Recent(loading.in_reach(batch))
             documents = _noting(self._db.documents(ledger), rows, f"{self.location} {ledger.table} row")
             try:
                 yield from target.load(documents, type_name=ledger.type_name, batch=batch, exact=True, workers=workers)

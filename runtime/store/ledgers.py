@@ -98,10 +98,6 @@ class Ledger:
                 return column
         raise KeyError(f"{self.table} has no column {name!r}")
 
-    def row(self, value: Mapping[str, Any]) -> dict[str, Any]:
-        """The derived columns of a valid document, by name."""
-        return dict(zip(self.derived, self.derive(value), strict=True))
-
 
 # -- how columns follow from documents -------------------------------------------------------
 

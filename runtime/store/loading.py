@@ -33,6 +33,15 @@ AHEAD = 4
 """Chunks sent to the worker ahead of the one being written."""
 READ_AHEAD = CHUNK * AHEAD
 """How many documents past the batch being written a load with a worker may have read."""
+
+
+def in_reach(batch: int) -> int:
+    """How many of the latest documents handed to a load of `batch`-sized batches an error it
+    raises may be about: the batch being written, those read ahead of it, and the one that
+    ended the batch."""
+    return batch + READ_AHEAD + 1
+
+
 BY_TABLE = {ledger.table: ledger for ledger in DOCUMENT_LEDGERS}
 
 

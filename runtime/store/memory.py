@@ -79,11 +79,6 @@ def matches(envelope: dict[str, Any], q: dict[str, Any], tenant: str | None) -> 
     )
 
 
-def _value(data: bytes) -> Any:
-    """A stored document's JSON value, read back through the one door for stored bytes."""
-    return stored_bytes.parse(data)
-
-
 class Journaled(NamedTuple):
     """A journal record as stored: its JSON object and its canonical bytes."""
 
@@ -200,7 +195,7 @@ class MemoryExperienceStore:
 
     def _stored(self) -> list[dict[str, Any]]:
         """The stored envelopes in append order, parsed (`json` keeps integers exact)."""
-        return [_value(data) for data in self._snapshot()]
+        return [stored_bytes.parse(data) for data in self._snapshot()]
 
     def query_documents(self, query: converge.EventQuery) -> list[bytes]:
         """The canonical bytes of the envelopes `query_events` returns."""
@@ -210,7 +205,7 @@ class MemoryExperienceStore:
             return []
         found = []
         for data in self._snapshot():
-            if matches(_value(data), q, tenant):
+            if matches(stored_bytes.parse(data), q, tenant):
                 found.append(data)
                 if len(found) == q["limit"]:
                     break
@@ -218,7 +213,7 @@ class MemoryExperienceStore:
 
     def query_events(self, query: converge.EventQuery) -> list[converge.ExperienceEventEnvelope]:
         build = self._ledgers.codec.build
-        return [build(ENVELOPE, _value(data)) for data in self.query_documents(query)]
+        return [build(ENVELOPE, stored_bytes.parse(data)) for data in self.query_documents(query)]
 
     def get_trace_link(self, trace_link_id: str) -> converge.ReplayTrace | None:
         if not isinstance(trace_link_id, str):
@@ -318,7 +313,7 @@ class MemoryRunEventStore:
         high = None if to_seq is None else sequence_number("to_seq", to_seq)
         with self._ledgers.lock:
             documents = self._ledgers.runs.get(run, [])[low - 1 : high]
-        return [self._ledgers.codec.build(RUN_EVENT, _value(data)) for data in documents]
+        return [self._ledgers.codec.build(RUN_EVENT, stored_bytes.parse(data)) for data in documents]
 
 
 class MemoryArtifactStore:
@@ -417,7 +412,7 @@ class MemoryJournalStore:
         with self._ledgers.lock:
             journal = list(self._ledgers.journals.get(run_id, []))
         build = self._ledgers.codec.build
-        return [build(RECORD, _value(r.data)) for r in journal if low <= r.value["journal_seq"] <= high]
+        return [build(RECORD, stored_bytes.parse(r.data)) for r in journal if low <= r.value["journal_seq"] <= high]
 
 
 class MemoryStore:

@@ -47,7 +47,7 @@ class RunLedger:
         is written; no database is read here)."""
         document = self._documents.check(EVENT, given)
         stored_integer("seq", document.value["seq"])
-        return document.row(*RUN_EVENTS.derive(document.value))
+        return document.row(RUN_EVENTS)
 
     def _check(self, run: str, expected_seq: int, index: int, given: RunEvent) -> Checked:
         """An event checked to belong to `run` at seq `expected_seq + index + 1`."""
@@ -88,7 +88,7 @@ class RunLedger:
                     raise ConcurrencyError(
                         f"run {run}: head seq is {head}, not the expected {expected}; nothing was written"
                     )
-                self._db.append_rows(RUN_EVENTS, [d.row(*RUN_EVENTS.derive(d.value)) for d in documents])
+                self._db.append_rows(RUN_EVENTS, [d.row(RUN_EVENTS) for d in documents])
                 heads.append(expected + len(documents))
             return heads
 
