@@ -3,8 +3,10 @@ and SQLite errors turned into ledgerspec errors."""
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,6 +58,21 @@ def open_readonly(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
     )
 
 
+def _write_ahead_log(conn: sqlite3.Connection, busy_timeout: float) -> None:
+    """Put the file in WAL mode. Switching needs the file to itself, and when several processes
+    open a new file together SQLite answers "locked" at once instead of waiting (each holds a
+    read lock the others need gone), so the switch is retried until `busy_timeout` has passed."""
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL").fetchall()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.001, 0.01))
+
+
 class SqliteDatabase(Database):
     """A SQLite ledger file opened for one process: WAL mode, a busy timeout, and serialised
     access from this process's threads. Several processes may open the same file; writes take
@@ -91,7 +108,7 @@ class SqliteDatabase(Database):
                 conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
                 if not readonly:
                     refuse_foreign(self.db)  # before the WAL pragma, which would rewrite its header
-                    conn.execute("PRAGMA journal_mode=WAL")
+                    _write_ahead_log(conn, busy_timeout)
                     conn.execute(f"PRAGMA synchronous={synchronous}")
                     migrate(self.db)
                 else:

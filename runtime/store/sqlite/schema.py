@@ -160,10 +160,8 @@ def refuse_foreign(db: sqlite_utils.Database) -> None:
     """Raise StorageError when the file is a SQLite database holding something other than a
     ledger: ledgerspec only ever turns an empty file into a ledger, so someone else's database
     is left byte for byte as it was."""
-    if file_version(db) != 0:
-        return
     objects = [str(name) for (name,) in db.execute("SELECT name FROM sqlite_master ORDER BY name")]
-    if objects:
+    if objects and VERSION_TABLE not in objects:  # one statement: one snapshot, whoever commits meanwhile
         shown = ", ".join(objects[:5]) + (", ..." if len(objects) > 5 else "")
         raise StorageError(
             f"{_name(db)} is a SQLite database that is not a ledgerspec ledger (it holds {shown}); "
