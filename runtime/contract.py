@@ -182,6 +182,34 @@ class Contract:
         """(URI, schema) pairs of every type in one form, for a validator registry."""
         return [(e.uri, self.schema(name, strict, integer_literals)) for name, e in self.entries.items()]
 
+    def keys_reached(self, qualified: str, strict: bool = False, integer_literals: bool = True) -> frozenset[str]:
+        """Every object key in the validation form of `qualified` and of each type it references,
+        transitively: a superset of the keywords validating it can meet. Found by a plain walk
+        of the JSON (not keyword-aware), so no applicator can hide a keyword or a `$ref` from it;
+        a key inside a `const` or `enum` value only adds to the superset."""
+        keys: set[str] = set()
+        seen: set[str] = set()
+        pending = [qualified]
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            uri = self.entry(name).uri
+            stack: list[Any] = [self.schema(name, strict, integer_literals)]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    keys.update(node)
+                    ref = node.get("$ref")
+                    target = self.by_uri(urljoin(uri, ref)) if isinstance(ref, str) else None
+                    if target is not None:
+                        pending.append(target.qualified)
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+        return frozenset(keys)
+
     def writer_entries(self) -> dict[str, TypeEntry]:
         """The writer contract as a schema set of its own: every type's strict form under its
         writer `$id`, its references rewritten to reach the strict forms of the types it uses (the

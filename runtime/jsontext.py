@@ -9,7 +9,9 @@ reads as floats, and every object whose keys repeat (whether serde accepts that 
 position, so `ledgerspec.duplicates` judges it against the schemas).
 
 Speed: orjson parses the text and writes it back compact; the two texts answer, in C, what a
-Python walk over the value would: equal colon counts mean no key repeats, no `.0`/`e+` in the
+Python walk over the value would. When the rewrite equals the text byte for byte (serde_json's
+compact output does), orjson read it exactly: a repeated key, a `-0`, an integer beyond 64 bits
+or an escape would each have changed the rewrite. Otherwise equal colon counts mean no key repeats, no `.0`/`e+` in the
 written numbers means no integral float and no integer beyond 64 bits, no `-0` token means no
 negative zero (which orjson reads as the integer 0). Only a document that fails one of these tests
 is read again by the exact reader (the `json` module with hooks), which also produces every error
@@ -46,8 +48,9 @@ _LONG_DIGITS = b"0" * 19
 _ALL_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _INTEGRAL_FRACTION = re.compile(rb"\.0(?=[,\]}]|$)")
 """In orjson's output, an integral float below 1e16 ends in `.0`; from 1e16 on it is `Ne+X`."""
-_PLUS = ord("+")
-"""A rare byte in JSON outside exponents; an int operand of `in` is one memchr over bytes."""
+_PLUS, _POINT = ord("+"), ord(".")
+"""Rare bytes in JSON outside numbers; an int operand of `in` is one memchr over bytes (a
+two-byte operand such as `b".0"` is searched several times slower)."""
 _NEGATIVE_ZERO = re.compile(r"-0(?![0-9.eE])(?<![^:\[,\s]-0)")
 """A `-0` token: no digit, point or exponent after it, and the start of the text or a character
 that may precede a value before it (so `"tenant-0"` does not match; a cheap literal-led search)."""
@@ -154,22 +157,39 @@ def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Pa
         raise document_too_large(len(text), max_bytes)
     try:
         if isinstance(text, bytes):
-            text = text.decode("utf-8")
+            data, text = text, text.decode("utf-8")
+        else:
+            data = None
         value = orjson.loads(text)
+        written = orjson.dumps(value)
+        if written == (text.encode() if data is None else data) and not _may_nest_too_deep(written, value):
+            return Parsed(value, _integral_floats(written))  # read as serde_json reads it
         if (text.count("[") + text.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH) or (
             "-0" in text and _NEGATIVE_ZERO.search(text)
         ):
             return _ExactReader().read(text)
-        written = orjson.dumps(value)
     except (UnicodeDecodeError, orjson.JSONDecodeError, orjson.JSONEncodeError):
         return _ExactReader().read(text)
     if written.count(b":") != text.count(":") or "\\u003" in text:
         return _ExactReader().read(text)  # a key repeats (or a colon is escaped, and one may)
-    if not (_PLUS in written and b"e+" in written) and (b".0" not in written or not _INTEGRAL_FRACTION.search(written)):
+    if not _integral_floats(written):
         return Parsed(value, integral_floats=False)
     if _LONG_DIGITS in text.encode().translate(_ALL_DIGITS_TO_ZERO):
         return _ExactReader().read(text)  # orjson may have read an integer beyond i64/u64 as a float
     return Parsed(value)
+
+
+def _may_nest_too_deep(written: bytes, value: Any) -> bool:
+    """Whether a document nests deeper than serde_json reads (orjson reads 1,024 levels), at the
+    cost of two byte counts, and only for a text long enough to nest 128 levels."""
+    if len(written) <= 2 * MAX_DEPTH:
+        return False
+    return written.count(b"[") + written.count(b"{") > MAX_DEPTH and depth(value) > MAX_DEPTH
+
+
+def _integral_floats(written: bytes) -> bool:
+    """Whether orjson's output may hold an integral float (`1.0`, or `1e+16` and beyond)."""
+    return (_PLUS in written and b"e+" in written) or (_POINT in written and bool(_INTEGRAL_FRACTION.search(written)))
 
 
 _NEGATIVE_ZERO_BYTES = re.compile(_NEGATIVE_ZERO.pattern.encode())

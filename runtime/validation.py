@@ -65,10 +65,12 @@ class RustBackend:
             form = (strict, integer_literals)
             if form not in self._registries:
                 self._registries[form] = jsonschema_rs.Registry(self._contract.resources(*form))
+            reached = self._contract.keys_reached(qualified, *form)
+            keywords = {name: keyword for name, keyword in RUST_KEYWORDS.items() if name in reached}
             validator = jsonschema_rs.validator_for(
                 self._contract.schema(qualified, *form),
                 registry=self._registries[form],
-                keywords=RUST_KEYWORDS,
+                keywords=keywords or None,  # a validator given Python keywords is slower on every call
                 offline=True,
             )
             self._validators[key] = validator

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+import jsonschema_rs
 import pytest
 from jsonschema import Draft202012Validator
 
-from ledgerspec import Codec
+from ledgerspec import Codec, Validator
+from ledgerspec.conformance.values import load_corpus
 from ledgerspec.contract import shipped
+from ledgerspec.keywords import MAX_BYTES, RUST_KEYWORDS
 from ledgerspec.schemaset import ID_BASE, NAMESPACES, walk
 
 ENTRIES = sorted(shipped().entries.values(), key=lambda e: e.qualified)
@@ -95,3 +98,44 @@ def test_strict_form_closes_objects_and_requires_written_keys() -> None:
     reader = shipped().entry("converge.ExperienceEventEnvelope").schema
     assert set(reader["required"]) == {"event_id", "occurred_at", "event"}
     assert "unevaluatedProperties" not in reader
+
+
+@pytest.mark.parametrize(("strict", "integer_literals"), [(False, False), (False, True), (True, False), (True, True)])
+def test_keys_reached_hold_every_keyword_the_engine_compiles(strict: bool, integer_literals: bool) -> None:
+    """A type's jsonschema-rs validator is built without ledgerspec's Python keywords when
+    `keys_reached` finds none of them (those validators are faster); jsonschema-rs itself,
+    compiling every type with keywords that record their use, must then meet none."""
+    contract = shipped()
+    registry = jsonschema_rs.Registry(contract.resources(strict, integer_literals))
+    met: list[str] = []
+
+    def recording(name: str) -> type:
+        class Recording:
+            def __init__(self, parent: object, value: object, path: object) -> None:
+                met.append(name)
+
+            def validate(self, instance: object) -> None:
+                pass
+
+        return Recording
+
+    keywords = {name: recording(name) for name in RUST_KEYWORDS}
+    using = 0
+    for name in contract.entries:
+        met.clear()
+        jsonschema_rs.validator_for(
+            contract.schema(name, strict, integer_literals), registry=registry, keywords=keywords, offline=True
+        )
+        assert set(met) <= contract.keys_reached(name, strict, integer_literals), name
+        using += bool(met)
+    assert 0 < using < len(contract.entries)  # both kinds of validator are built
+
+
+def test_an_id_over_its_byte_cap_is_refused_through_a_reference() -> None:
+    """The byte cap of `agentsdk.EffectId` holds where another type refers to it (its validator
+    must be built with the keyword), in both engines."""
+    intent = next(case.document for file in load_corpus() if file.type == "agentsdk.EffectIntent" for case in file.valid)
+    too_long = {**intent, "effect_id": "é" * 257}  # 257 characters, 514 UTF-8 bytes
+    for engine in ("rust", "python"):
+        problems = Validator(shipped(), engine).issues("agentsdk.EffectIntent", too_long)
+        assert [(p.path, p.rule) for p in problems] == [("/effect_id", MAX_BYTES)], engine
