@@ -122,6 +122,19 @@ def _enum_value(member: Any) -> Any:
         return member
 
 
+def _member_lookup(cls: type[enum.Enum]) -> StructureHook:
+    """The structure hook of an enum: its member by wire value, one dict lookup (calling the
+    class looks the value up through `EnumMeta.__call__`, several times slower); a value no
+    member has gets the class's own ValueError."""
+    members = {member.value: member for member in cls}
+
+    def member(value: Any, _: Any) -> Any:
+        found = members.get(value) if type(value) is str else None
+        return cls(value) if found is None else found
+
+    return member
+
+
 def _call_hook(hook: Callable[[Any, Any], Any], annotation: Any, data: Any) -> Any:
     return hook(data, annotation)
 
@@ -290,6 +303,7 @@ class Codec:
         for _, obj in owned:
             if not dataclasses.is_dataclass(obj):
                 conv.register_unstructure_hook(obj, _enum_value)
+                conv.register_structure_hook(obj, _member_lookup(obj))
         # Struct hooks are built lazily by factories, so a struct nested in another gets these
         # hooks whatever the order in which cattrs first meets them.
         self._structs = {obj: entry for entry, obj in owned if dataclasses.is_dataclass(obj)}
