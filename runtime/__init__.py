@@ -88,7 +88,7 @@ def validate(type_name: str, data: Any, strict: bool = False) -> None:
     validator = default_validator()
     if type(data) is dict:  # the common case: one engine call when valid
         try:
-            if validator.checker(type_name, strict)(data):
+            if validator.value_checker(type_name, strict)(data):
                 return
         except (UnicodeEncodeError, ValueError):
             pass  # the full check below says why

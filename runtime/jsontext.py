@@ -163,7 +163,7 @@ def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Pa
         value = orjson.loads(text)
         written = orjson.dumps(value)
         if written == (text.encode() if data is None else data) and not _may_nest_too_deep(written, value):
-            return Parsed(value, _integral_floats(written))  # read as serde_json reads it
+            return Parsed(value, may_hold_integral_float(written))  # read as serde_json reads it
         if (text.count("[") + text.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH) or (
             "-0" in text and _NEGATIVE_ZERO.search(text)
         ):
@@ -172,7 +172,7 @@ def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Pa
         return _ExactReader().read(text)
     if written.count(b":") != text.count(":") or "\\u003" in text:
         return _ExactReader().read(text)  # a key repeats (or a colon is escaped, and one may)
-    if not _integral_floats(written):
+    if not may_hold_integral_float(written):
         return Parsed(value, integral_floats=False)
     if _LONG_DIGITS in text.encode().translate(_ALL_DIGITS_TO_ZERO):
         return _ExactReader().read(text)  # orjson may have read an integer beyond i64/u64 as a float
@@ -187,8 +187,10 @@ def _may_nest_too_deep(written: bytes, value: Any) -> bool:
     return written.count(b"[") + written.count(b"{") > MAX_DEPTH and depth(value) > MAX_DEPTH
 
 
-def _integral_floats(written: bytes) -> bool:
-    """Whether orjson's output may hold an integral float (`1.0`, or `1e+16` and beyond)."""
+def may_hold_integral_float(written: bytes) -> bool:
+    """Whether orjson's output may hold an integral float (`1.0`, or `1e+16` and beyond: orjson
+    writes every float with a point or an exponent). A string that looks like one only costs a
+    slower check; a float is never missed."""
     return (_PLUS in written and b"e+" in written) or (_POINT in written and bool(_INTEGRAL_FRACTION.search(written)))
 
 

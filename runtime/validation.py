@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import jsonschema_rs
+import orjson
 import referencing
 import referencing.jsonschema
 
@@ -21,7 +22,7 @@ from .canonical import json_pointer
 from .contract import INTEGER_LITERAL, Contract
 from .duplicates import repeated_key_issues
 from .errors import Issue, ValidationError
-from .jsontext import Parsed, lone_surrogate_path, overflows_f64, path_of
+from .jsontext import Parsed, lone_surrogate_path, may_hold_integral_float, overflows_f64, path_of
 from .keywords import RUST_KEYWORDS, PythonValidator
 
 Engine = Literal["rust", "python"]
@@ -159,6 +160,7 @@ class Validator:
         self.engine = engine
         self._backend: Backend = RustBackend(contract) if engine == "rust" else PythonBackend(contract)
         self._checks: dict[tuple[str, bool, bool], Callable[[Any], bool]] = {}
+        self._value_checks: dict[tuple[str, bool], Callable[[Any], bool]] = {}
 
     def checker(self, qualified: str, strict: bool = False, integer_literals: bool = True) -> Callable[[Any], bool]:
         """The compiled yes/no check of one type and form, for hot paths that need no reasons
@@ -167,6 +169,28 @@ class Validator:
         return self._checks.get((qualified, strict, integer_literals)) or self._check(
             qualified, strict, integer_literals
         )
+
+    def value_checker(self, qualified: str, strict: bool = False) -> Callable[[Any], bool]:
+        """The compiled yes/no check of a JSON value (see `checker`), which pays for the
+        integer-literal rule only when the value may hold an integral float: orjson writes the
+        value (in C) and the check looks at its numbers; a value orjson cannot write gets the
+        full check."""
+        key = (qualified, strict)
+        found = self._value_checks.get(key)
+        if found is not None:
+            return found
+        literal, plain = self.checker(qualified, strict, True), self.checker(qualified, strict, False)
+        dumps, error = orjson.dumps, orjson.JSONEncodeError
+
+        def check(value: Any) -> bool:
+            try:
+                written = dumps(value)
+            except error:
+                return literal(value)
+            return (literal if may_hold_integral_float(written) else plain)(value)
+
+        self._value_checks[key] = check
+        return check
 
     def passes(self, qualified: str, parsed: Parsed, strict: bool = False) -> bool:
         """Whether a document read from text is valid, at the cost of one engine call when no key

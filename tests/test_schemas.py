@@ -134,7 +134,9 @@ def test_keys_reached_hold_every_keyword_the_engine_compiles(strict: bool, integ
 def test_an_id_over_its_byte_cap_is_refused_through_a_reference() -> None:
     """The byte cap of `agentsdk.EffectId` holds where another type refers to it (its validator
     must be built with the keyword), in both engines."""
-    intent = next(case.document for file in load_corpus() if file.type == "agentsdk.EffectIntent" for case in file.valid)
+    intent = next(
+        case.document for file in load_corpus() if file.type == "agentsdk.EffectIntent" for case in file.valid
+    )
     too_long = {**intent, "effect_id": "é" * 257}  # 257 characters, 514 UTF-8 bytes
     for engine in ("rust", "python"):
         problems = Validator(shipped(), engine).issues("agentsdk.EffectIntent", too_long)

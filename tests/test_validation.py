@@ -1,0 +1,56 @@
+"""The validator's shortcuts give the verdicts of its full checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ledgerspec import default_validator
+from ledgerspec.conformance.values import load_corpus
+
+
+def _floated(value: Any) -> Any:
+    """`value` with every integer written as a float literal (`3` -> `3.0`)."""
+    if isinstance(value, dict):
+        return {key: _floated(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_floated(item) for item in value]
+    if type(value) is int and abs(value) < 2**53:
+        return float(value)
+    return value
+
+
+def _outcome(check: Any, value: Any) -> Any:
+    try:
+        return check(value)
+    except (ValueError, UnicodeEncodeError) as exc:
+        return type(exc).__name__
+
+
+def test_the_value_check_gives_the_integer_literal_checks_verdict() -> None:
+    """`value_checker` skips the integer-literal keyword for a value orjson writes without an
+    integral float; on every fixture document, as written and with its integers turned into
+    float literals, in both forms, it answers as the check that always applies the rule."""
+    validator = default_validator()
+    refused_floats = 0
+    for file in load_corpus():
+        for strict in (False, True):
+            fast, full = validator.value_checker(file.type, strict), validator.checker(file.type, strict, True)
+            for case in [*file.valid, *file.invalid]:
+                for value in (case.document, _floated(case.document)):
+                    verdict = _outcome(full, value)
+                    assert _outcome(fast, value) == verdict, (file.type, strict, value)
+                    refused_floats += value is not case.document and verdict is False and case in file.valid
+    assert refused_floats > 100  # the float literals put integer positions to the test
+
+
+def test_a_string_that_looks_like_a_float_costs_only_time() -> None:
+    """Text such as `1.0,` or `1e+16` inside a string sends a valid envelope to the full check,
+    which passes it; a float literal in an integer position of the same envelope is refused."""
+    name = "converge.ExperienceEventEnvelope"
+    full = default_validator().checker(name, False, True)
+    envelopes = next(file for file in load_corpus() if file.type == name)
+    envelope = next(case.document for case in envelopes.valid if full(_floated(case.document)) is False)
+    looks_like_floats = {**envelope, "event_id": "e:1.0,", "correlation_id": "x1e+16"}
+    check = default_validator().value_checker(name)
+    assert check(looks_like_floats) is True
+    assert check(_floated(looks_like_floats)) is False
