@@ -217,7 +217,7 @@ class Validator:
         no integer position can hold a float literal, and the parser has refused every number an
         f64 cannot hold.
         """
-        check = self.checker(qualified, strict, integer_literals)
+        check = self.value_checker(qualified, strict) if integer_literals else self.checker(qualified, strict, False)
         try:
             if check(instance):
                 return []
