@@ -23,7 +23,7 @@ import math
 import struct
 import uuid
 from collections.abc import Callable
-from functools import partial
+from functools import cached_property, partial
 from types import NoneType, UnionType
 from typing import Any, get_args, get_type_hints
 from urllib.parse import urljoin
@@ -216,20 +216,37 @@ class Codec:
     def __init__(self, contract: Contract, validator: Validator | None = None) -> None:
         self.contract = contract
         self.validator = validator or Validator(contract)
-        self.converter = cattrs.Converter(detailed_validation=False)
+        self._top: dict[str, Hook] = {}
+
+    # The generated models and the converter are made on first use: a store that only moves JSON
+    # (`ledgerspec store append`) never imports the models, about a tenth of a second of start-up.
+
+    @cached_property
+    def types(self) -> dict[str, Any]:
+        """The generated class (or alias) of every type, by qualified name."""
         modules = {ns: importlib.import_module(f"ledgerspec.models.{ns}") for ns in NAMESPACES}
-        self.types: dict[str, Any] = {
-            name: getattr(modules[entry.namespace], entry.class_name) for name, entry in contract.entries.items()
+        return {
+            name: getattr(modules[entry.namespace], entry.class_name) for name, entry in self.contract.entries.items()
         }
-        self._names: dict[Any, str] = {}
+
+    @cached_property
+    def _names(self) -> dict[Any, str]:
+        names: dict[Any, str] = {}
         for name, obj in self.types.items():
             if isinstance(obj, type) and (dataclasses.is_dataclass(obj) or issubclass(obj, enum.Enum)):
-                self._names.setdefault(obj, name)
-        self._unions: dict[frozenset[Any], str] = {
-            frozenset(get_args(self.types[name])): name for name in contract.unions
-        }
-        self._top: dict[str, Hook] = {}
-        self._register()
+                names.setdefault(obj, name)
+        return names
+
+    @cached_property
+    def _unions(self) -> dict[frozenset[Any], str]:
+        return {frozenset(get_args(self.types[name])): name for name in self.contract.unions}
+
+    @cached_property
+    def converter(self) -> cattrs.Converter:
+        """The cattrs converter, with every hook the schemas call for."""
+        converter = cattrs.Converter(detailed_validation=False)
+        self._register(converter)
+        return converter
 
     # -- public API -------------------------------------------------------------------------
 
@@ -289,8 +306,7 @@ class Codec:
 
     # -- hook construction ------------------------------------------------------------------
 
-    def _register(self) -> None:
-        conv = self.converter
+    def _register(self, conv: cattrs.Converter) -> None:
         conv.register_structure_hook_factory(lambda t: self._union_name(t) is not None, self._union_structure_fn)
         conv.register_structure_hook(Any, lambda value, _: value)
         owned = [

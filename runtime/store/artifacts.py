@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import Any
-
-from ledgerspec.models import mfm
+from typing import TYPE_CHECKING, Any
 
 from ..errors import CorruptionError, InvalidInputError, NotFoundError
 from . import stored
@@ -14,6 +12,9 @@ from .chain import Row
 from .database import Database
 from .documents import Documents
 from .ledgers import ARTIFACTS, kind_text
+
+if TYPE_CHECKING:
+    from ledgerspec.models import mfm
 
 KIND = "mfm.ArtifactKind"
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, NamedTuple
-
-from ledgerspec.models import converge
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..clock import Clock, format_timestamp
 from ..errors import ConflictError, InvalidInputError, InvalidQueryError
@@ -16,6 +14,9 @@ from .documents import Checked, Documents, Given, check_batch
 from .envelope_rules import check_envelope
 from .ledgers import ARTIFACT_INDEX, EXPERIENCE, TIME_INDEX, U63, WINDOW_INDEXES, kind_text
 from .protocols import Envelope
+
+if TYPE_CHECKING:
+    from ledgerspec.models import converge
 
 ENVELOPE = str(EXPERIENCE.type_name)
 TRANSITION_PREFIX = "artifact-transition:"
@@ -130,7 +131,7 @@ class ExperienceLedger:
 
     def _checked(self, type_name: str, query: Any) -> dict[str, Any]:
         codec = self._documents.codec
-        if not isinstance(query, getattr(converge, type_name.split(".", 1)[1])):
+        if not isinstance(query, codec.types[type_name]):
             raise InvalidQueryError(f"expected a {type_name}, got {type(query).__name__}")
         value: dict[str, Any] = codec.dump(query)
         issues = codec.validator.issues(type_name, value)

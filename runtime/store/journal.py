@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-
-from ledgerspec.models import agentsdk
+from typing import TYPE_CHECKING
 
 from ..errors import ConcurrencyError, ConflictError, InvalidInputError
 from . import stored
@@ -13,6 +12,9 @@ from .database import Database
 from .documents import Checked, Documents, Given, check_batch, sequence_number, stored_integer
 from .ledgers import JOURNAL, U63
 from .protocols import Record
+
+if TYPE_CHECKING:
+    from ledgerspec.models import agentsdk
 
 RECORD = str(JOURNAL.type_name)
 SCHEMA_VERSION = 1

@@ -12,16 +12,17 @@ Every method raises only `LedgerspecError` subclasses, whose `code` is stable:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
-from ledgerspec.models import agentsdk, converge, mfm
+if TYPE_CHECKING:  # the models are imported where they are used, not by every store's import
+    from ledgerspec.models import agentsdk, converge, mfm
 
 JsonObject: TypeAlias = Mapping[str, Any]
 """A JSON object as parsed from text (for example by `ledgerspec.jsontext.parse`)."""
 
-Envelope: TypeAlias = converge.ExperienceEventEnvelope | JsonObject
-RunEvent: TypeAlias = mfm.EventEnvelope | JsonObject
-Record: TypeAlias = agentsdk.JournalRecord | JsonObject
+Envelope: TypeAlias = "converge.ExperienceEventEnvelope | JsonObject"
+RunEvent: TypeAlias = "mfm.EventEnvelope | JsonObject"
+Record: TypeAlias = "agentsdk.JournalRecord | JsonObject"
 
 
 @runtime_checkable

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import partial
-from typing import Any
-
-from ledgerspec.models import mfm
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConcurrencyError, ConflictError, InvalidInputError
 from . import stored
@@ -15,6 +13,9 @@ from .database import Database
 from .documents import Checked, Documents, Given, check_batch, prepare_appends, sequence_number, stored_integer
 from .ledgers import RUN_EVENTS, U63, canonical_run
 from .protocols import RunEvent
+
+if TYPE_CHECKING:
+    from ledgerspec.models import mfm
 
 EVENT = str(RUN_EVENTS.type_name)
 _RUN, _SEQ = RUN_EVENTS.names.index("run_id"), RUN_EVENTS.names.index("seq")
