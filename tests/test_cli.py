@@ -219,3 +219,26 @@ def test_conformance_against_postgresql_without_the_extra_names_it(monkeypatch: 
         "pip install 'ledgerspec[postgres]' ("
     )
     assert err.count("\n") == 1
+
+
+def test_commands_that_move_json_import_no_model(tmp_path: Path) -> None:
+    """`validate` and `store append` work on JSON and never import a generated model module (a
+    tenth of a second of start-up); loading models for `roundtrip` still works in that process."""
+    from ledgerspec.conformance.values import load_corpus
+
+    envelopes = next(file for file in load_corpus() if file.type == "converge.ExperienceEventEnvelope")
+    document = tmp_path / "envelope.json"
+    document.write_text(json.dumps(envelopes.valid[0].document), "utf-8")
+    ledger = tmp_path / "ledger.db"
+    script = f"""
+import contextlib, io, sys
+from ledgerspec.cli import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    codes = [main(["validate", "--type", "converge.ExperienceEventEnvelope", {str(document)!r}]),
+             main(["store", "append", {str(ledger)!r}, {str(document)!r}])]
+    imported = sorted(name for name in sys.modules if name.startswith("ledgerspec.models"))
+    codes.append(main(["roundtrip", "--type", "converge.ExperienceEventEnvelope", {str(document)!r}]))
+print(codes, imported)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[0, 0, 0] []", result.stderr
