@@ -221,9 +221,10 @@ def test_conformance_against_postgresql_without_the_extra_names_it(monkeypatch: 
     assert err.count("\n") == 1
 
 
-def test_commands_that_move_json_import_no_model(tmp_path: Path) -> None:
-    """`validate` and `store append` work on JSON and never import a generated model module (a
-    tenth of a second of start-up); loading models for `roundtrip` still works in that process."""
+def test_commands_import_only_what_they_run(tmp_path: Path) -> None:
+    """Start-up: `validate` imports no store, `store append` no conformance suite or compat
+    checker, and neither a generated model module (tenths of a second together); `roundtrip`
+    still loads the models in the same process."""
     from ledgerspec.conformance.values import load_corpus
 
     envelopes = next(file for file in load_corpus() if file.type == "converge.ExperienceEventEnvelope")
@@ -233,12 +234,16 @@ def test_commands_that_move_json_import_no_model(tmp_path: Path) -> None:
     script = f"""
 import contextlib, io, sys
 from ledgerspec.cli import main
+watched = ("ledgerspec.models", "ledgerspec.store", "ledgerspec.conformance.runner", "ledgerspec.compat.diff")
+def imported():
+    return sorted({{w for w in watched for name in sys.modules if name == w or name.startswith(w + ".")}})
 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-    codes = [main(["validate", "--type", "converge.ExperienceEventEnvelope", {str(document)!r}]),
-             main(["store", "append", {str(ledger)!r}, {str(document)!r}])]
-    imported = sorted(name for name in sys.modules if name.startswith("ledgerspec.models"))
+    codes = [main(["validate", "--type", "converge.ExperienceEventEnvelope", {str(document)!r}])]
+    after_validate = imported()
+    codes.append(main(["store", "append", {str(ledger)!r}, {str(document)!r}]))
+    after_append = imported()
     codes.append(main(["roundtrip", "--type", "converge.ExperienceEventEnvelope", {str(document)!r}]))
-print(codes, imported)
+print(codes, after_validate, after_append)
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[0, 0, 0] []", result.stderr
+    assert result.stdout.strip() == "[0, 0, 0] [] ['ledgerspec.store']", result.stderr

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -15,19 +16,18 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TextIO
 
-from ledgerspec.conformance.lint import main as lint_main
-
 from .. import default_codec, type_names
 from ..contract import WRITER_BASE, shipped
 from ..errors import UnknownTypeError, ValidationError
 from ..inputs import Document, UnreadableInput, read_documents
 from ..jsontext import MAX_DOCUMENT_BYTES, serialize
 from ..schemaset import ID_BASE, NAMESPACES, bundle, closure
-from .compat import add_compat_command
-from .conformance import add_conformance_command
-from .store import add_store_command
 
 OK, INVALID, USAGE = 0, 1, 2
+SUBCOMMANDS = ("store", "conformance", "compat")
+"""Commands whose modules (and what they import: the stores, the conformance suite, the compat
+checker, tenths of a second together) are imported only to run that command or to list them all;
+each module `ledgerspec.cli.<name>` has `add_<name>_command`."""
 
 
 class Reporter:
@@ -134,6 +134,8 @@ def cmd_fixtures(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if problem:
             err.write(f"ledgerspec: {problem}\n")
             return USAGE
+    from ledgerspec.conformance.lint import main as lint_main  # the fixture checker: imported to run it
+
     try:
         with contextlib.redirect_stdout(out):
             return INVALID if lint_main([args.dir] if args.dir else []) else OK
@@ -162,8 +164,10 @@ def _known_type(name: str) -> str:
     return name
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command (each has its own --help)."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every command (each has its own --help); given the `command` about
+    to run, of the built-in commands and that one (see `SUBCOMMANDS`). An unknown command gets
+    them all, so argparse's error lists every choice."""
     parser = argparse.ArgumentParser(prog="ledgerspec", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"ledgerspec {version('ledgerspec')}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -242,16 +246,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fixtures.set_defaults(run=cmd_fixtures)
 
-    add_store_command(commands)
-    add_conformance_command(commands)
-    add_compat_command(commands)
+    every = command is None or command not in (*commands.choices, *SUBCOMMANDS)
+    for name in SUBCOMMANDS:
+        if every or command == name:
+            getattr(importlib.import_module(f"{__name__}.{name}"), f"add_{name}_command")(commands)
     return parser
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The command `argv` names (its first word that is not an option), if any."""
+    return next((word for word in argv if not word.startswith("-")), None)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run one command; returns the exit code (the console script exits with it)."""
     out, err = out or sys.stdout, err or sys.stderr
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command(argv))
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             args = parser.parse_args(argv)
