@@ -15,15 +15,13 @@ from typing import Any, Literal, Protocol
 
 import jsonschema_rs
 import orjson
-import referencing
-import referencing.jsonschema
 
 from .canonical import json_pointer
 from .contract import INTEGER_LITERAL, Contract
 from .duplicates import repeated_key_issues
 from .errors import Issue, ValidationError
 from .jsontext import Parsed, lone_surrogate_path, may_hold_integral_float, overflows_f64, path_of
-from .keywords import RUST_KEYWORDS, PythonValidator
+from .keywords import RUST_KEYWORDS
 
 Engine = Literal["rust", "python"]
 RULE_NAMES = {INTEGER_LITERAL: "type"}
@@ -101,64 +99,18 @@ class RustBackend:
         )
 
 
-def _without_dialect(schema: dict[str, Any]) -> dict[str, Any]:
-    """The schema without `$schema`: jsonschema would otherwise switch a `$ref` target back to
-    its stock 2020-12 validator, dropping the ledgerspec keywords."""
-    return {key: value for key, value in schema.items() if key != "$schema"}
-
-
-class PythonBackend:
-    """Validators of the Python `jsonschema` library over a local `referencing` registry."""
-
-    def __init__(self, contract: Contract) -> None:
-        self._contract = contract
-        self._registries: dict[bool, referencing.Registry[Any]] = {}
-        self._validators: dict[tuple[str, bool], Any] = {}
-
-    def _validator(self, qualified: str, strict: bool) -> Any:
-        key = (qualified, strict)
-        validator = self._validators.get(key)
-        if validator is None:
-            if strict not in self._registries:
-                spec = referencing.jsonschema.DRAFT202012
-                resources = [
-                    (uri, spec.create_resource(_without_dialect(schema)))
-                    for uri, schema in self._contract.resources(strict)
-                ]
-                self._registries[strict] = referencing.Registry().with_resources(resources)
-            schema = _without_dialect(self._contract.schema(qualified, strict))
-            validator = PythonValidator(schema, registry=self._registries[strict])
-            self._validators[key] = validator
-        return validator
-
-    def checker(self, qualified: str, strict: bool, integer_literals: bool) -> Callable[[Any], bool]:
-        return self._validator(qualified, strict).is_valid  # type: ignore[no-any-return]
-
-    def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]:
-        return [self._raw(e) for e in self._validator(qualified, strict).iter_errors(instance)]
-
-    def _raw(self, error: Any) -> RawError:
-        keyword = str(error.validator)
-        union = None
-        branches: tuple[tuple[RawError, ...], ...] = ()
-        if keyword in ("oneOf", "anyOf"):
-            title = error.schema.get("title") if isinstance(error.schema, dict) else None
-            union = title if keyword == "oneOf" and title in self._contract.unions else None
-            count = len(error.validator_value)
-            grouped: list[list[RawError]] = [[] for _ in range(count)]
-            for sub in error.context or ():
-                grouped[sub.relative_schema_path[0]].append(self._raw(sub))
-            branches = tuple(tuple(group) for group in grouped)
-        return RawError(tuple(error.absolute_path), keyword, error.message, error.instance, union, branches)
-
-
 class Validator:
     """Validates documents of any qualified type in reader or strict mode with one engine."""
 
     def __init__(self, contract: Contract, engine: Engine = "rust") -> None:
         self.contract = contract
         self.engine = engine
-        self._backend: Backend = RustBackend(contract) if engine == "rust" else PythonBackend(contract)
+        if engine == "rust":
+            self._backend: Backend = RustBackend(contract)
+        else:  # the reference engine's libraries are imported only for it
+            from .python_engine import PythonBackend
+
+            self._backend = PythonBackend(contract)
         self._checks: dict[tuple[str, bool, bool], Callable[[Any], bool]] = {}
         self._value_checks: dict[tuple[str, bool], Callable[[Any], bool]] = {}
 
