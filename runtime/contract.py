@@ -102,13 +102,14 @@ def _union(entry: TypeEntry, uris: Mapping[str, TypeEntry]) -> Union:
     return Union(entry.qualified, tuple(v.qualified for v in variants), tag, by_value, by_unit)
 
 
-def _mark_numbers(schema: Schema) -> None:
-    """Add the number rules to one validation form in place (see the module docstring)."""
+def _mark_numbers(schema: Schema, integer_literals: bool = True) -> None:
+    """Add the number rules to one validation form in place (see the module docstring); the
+    integer-literal keyword only with `integer_literals`."""
     free = False
     for node in walk(schema):
         kind = node.get("type")
         kinds = kind if isinstance(kind, list) else [kind]
-        if "integer" in kinds:
+        if "integer" in kinds and integer_literals:
             node[INTEGER_LITERAL] = True
         if "number" in kinds:
             if "maximum" not in node and "exclusiveMaximum" not in node:
@@ -139,7 +140,7 @@ class Contract:
 
     entries: dict[str, TypeEntry]
     _uris: dict[str, TypeEntry] = field(init=False)
-    _forms: dict[tuple[str, bool, bool], Schema] = field(init=False, default_factory=dict)
+    _forms: dict[tuple[str, bool, bool, bool], Schema] = field(init=False, default_factory=dict)
     unions: dict[str, Union] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -165,24 +166,31 @@ class Contract:
         """The entry whose `$id` is `uri` (fragment ignored)."""
         return self._uris.get(uri.split("#", 1)[0])
 
-    def schema(self, qualified: str, strict: bool = False, integer_literals: bool = True) -> Schema:
+    def schema(
+        self, qualified: str, strict: bool = False, integer_literals: bool = True, bounded: bool = False
+    ) -> Schema:
         """The validation form of a type's schema: reader (open) or strict (writer), with the
         number rules marked (the default) or left out (for documents parsed from text holding no
-        integral float literal: the parser has already refused every number an f64 cannot hold)."""
-        key = (qualified, strict, integer_literals)
+        integral float literal: the parser has already refused every number an f64 cannot hold).
+        `bounded` keeps the f64 bounds (and so the check of every value in a free JSON position)
+        without the integer-literal keyword: for JSON values shown to hold no integral float,
+        which may still hold a number or an object no JSON text can."""
+        key = (qualified, strict, integer_literals, bounded)
         if key not in self._forms:
             entry = self.entry(qualified)
             form = self._strict_form(entry) if strict else copy.deepcopy(entry.schema)
-            if integer_literals:
-                _mark_numbers(form)
+            if integer_literals or bounded:
+                _mark_numbers(form, integer_literals)
             self._forms[key] = form
         return self._forms[key]
 
-    def resources(self, strict: bool, integer_literals: bool = True) -> list[tuple[str, Schema]]:
+    def resources(self, strict: bool, integer_literals: bool = True, bounded: bool = False) -> list[tuple[str, Schema]]:
         """(URI, schema) pairs of every type in one form, for a validator registry."""
-        return [(e.uri, self.schema(name, strict, integer_literals)) for name, e in self.entries.items()]
+        return [(e.uri, self.schema(name, strict, integer_literals, bounded)) for name, e in self.entries.items()]
 
-    def keys_reached(self, qualified: str, strict: bool = False, integer_literals: bool = True) -> frozenset[str]:
+    def keys_reached(
+        self, qualified: str, strict: bool = False, integer_literals: bool = True, bounded: bool = False
+    ) -> frozenset[str]:
         """Every object key in the validation form of `qualified` and of each type it references,
         transitively: a superset of the keywords validating it can meet. Found by a plain walk
         of the JSON (not keyword-aware), so no applicator can hide a keyword or a `$ref` from it;
@@ -196,7 +204,7 @@ class Contract:
                 continue
             seen.add(name)
             uri = self.entry(name).uri
-            stack: list[Any] = [self.schema(name, strict, integer_literals)]
+            stack: list[Any] = [self.schema(name, strict, integer_literals, bounded)]
             while stack:
                 node = stack.pop()
                 if isinstance(node, dict):

@@ -85,7 +85,9 @@ class PythonBackend:
             self._validators[key] = validator
         return validator
 
-    def checker(self, qualified: str, strict: bool, integer_literals: bool) -> Callable[[Any], bool]:
+    def checker(
+        self, qualified: str, strict: bool, integer_literals: bool, bounded: bool = False
+    ) -> Callable[[Any], bool]:
         return self._validator(qualified, strict).is_valid  # type: ignore[no-any-return]
 
     def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]:

@@ -44,7 +44,9 @@ class RawError:
 class Backend(Protocol):
     """A compiled-validator cache for one engine."""
 
-    def checker(self, qualified: str, strict: bool, integer_literals: bool) -> Callable[[Any], bool]: ...
+    def checker(
+        self, qualified: str, strict: bool, integer_literals: bool, bounded: bool = False
+    ) -> Callable[[Any], bool]: ...
 
     def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]: ...
 
@@ -54,14 +56,14 @@ class RustBackend:
 
     def __init__(self, contract: Contract) -> None:
         self._contract = contract
-        self._registries: dict[tuple[bool, bool], Any] = {}
-        self._validators: dict[tuple[str, bool, bool], Any] = {}
+        self._registries: dict[tuple[bool, bool, bool], Any] = {}
+        self._validators: dict[tuple[str, bool, bool, bool], Any] = {}
 
-    def _validator(self, qualified: str, strict: bool, integer_literals: bool = True) -> Any:
-        key = (qualified, strict, integer_literals)
+    def _validator(self, qualified: str, strict: bool, integer_literals: bool = True, bounded: bool = False) -> Any:
+        key = (qualified, strict, integer_literals, bounded)
         validator = self._validators.get(key)
         if validator is None:
-            form = (strict, integer_literals)
+            form = (strict, integer_literals, bounded)
             if form not in self._registries:
                 self._registries[form] = jsonschema_rs.Registry(self._contract.resources(*form))
             reached = self._contract.keys_reached(qualified, *form)
@@ -75,8 +77,10 @@ class RustBackend:
             self._validators[key] = validator
         return validator
 
-    def checker(self, qualified: str, strict: bool, integer_literals: bool) -> Callable[[Any], bool]:
-        return self._validator(qualified, strict, integer_literals).is_valid  # type: ignore[no-any-return]
+    def checker(
+        self, qualified: str, strict: bool, integer_literals: bool, bounded: bool = False
+    ) -> Callable[[Any], bool]:
+        return self._validator(qualified, strict, integer_literals, bounded).is_valid  # type: ignore[no-any-return]
 
     def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]:
         return [self._raw(e) for e in self._validator(qualified, strict).iter_errors(instance)]
@@ -111,27 +115,31 @@ class Validator:
             from .python_engine import PythonBackend
 
             self._backend = PythonBackend(contract)
-        self._checks: dict[tuple[str, bool, bool], Callable[[Any], bool]] = {}
+        self._checks: dict[tuple[str, bool, bool, bool], Callable[[Any], bool]] = {}
         self._value_checks: dict[tuple[str, bool], Callable[[Any], bool]] = {}
 
-    def checker(self, qualified: str, strict: bool = False, integer_literals: bool = True) -> Callable[[Any], bool]:
-        """The compiled yes/no check of one type and form, for hot paths that need no reasons
-        when a document is valid. It may raise ValueError or UnicodeEncodeError on a value the
-        engine cannot read; `issues` says why a document fails."""
-        return self._checks.get((qualified, strict, integer_literals)) or self._check(
-            qualified, strict, integer_literals
+    def checker(
+        self, qualified: str, strict: bool = False, integer_literals: bool = True, bounded: bool = False
+    ) -> Callable[[Any], bool]:
+        """The compiled yes/no check of one type and form (see `Contract.schema`), for hot paths
+        that need no reasons when a document is valid. It may raise ValueError or
+        UnicodeEncodeError on a value the engine cannot read; `issues` says why a document fails."""
+        return self._checks.get((qualified, strict, integer_literals, bounded)) or self._check(
+            qualified, strict, integer_literals, bounded
         )
 
     def value_checker(self, qualified: str, strict: bool = False) -> Callable[[Any], bool]:
         """The compiled yes/no check of a JSON value (see `checker`), which pays for the
         integer-literal rule only when the value may hold an integral float: orjson writes the
         value (in C) and the check looks at its numbers; a value orjson cannot write gets the
-        full check."""
+        full check. Without the keyword the check is otherwise the full one (`bounded`): it still
+        reads every value in a free JSON position, so an object no JSON holds (a date, a UUID, an
+        int subclass, which orjson writes) is refused there as the full check refuses it."""
         key = (qualified, strict)
         found = self._value_checks.get(key)
         if found is not None:
             return found
-        literal, plain = self.checker(qualified, strict, True), self.checker(qualified, strict, False)
+        literal, plain = self.checker(qualified, strict, True), self.checker(qualified, strict, False, bounded=True)
         dumps, error = orjson.dumps, orjson.JSONEncodeError
 
         def check(value: Any) -> bool:
@@ -154,11 +162,11 @@ class Validator:
         except (UnicodeEncodeError, ValueError):
             return False
 
-    def _check(self, qualified: str, strict: bool, integer_literals: bool) -> Callable[[Any], bool]:
+    def _check(self, qualified: str, strict: bool, integer_literals: bool, bounded: bool) -> Callable[[Any], bool]:
         """The compiled yes/no check of one type and form (UnknownTypeError for a bad name)."""
         self.contract.entry(qualified)
-        check = self._backend.checker(qualified, strict, integer_literals)
-        self._checks[(qualified, strict, integer_literals)] = check
+        check = self._backend.checker(qualified, strict, integer_literals, bounded)
+        self._checks[(qualified, strict, integer_literals, bounded)] = check
         return check
 
     def issues(self, qualified: str, instance: Any, strict: bool = False, integer_literals: bool = True) -> list[Issue]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from urllib.parse import urljoin
 
@@ -100,13 +101,15 @@ def test_strict_form_closes_objects_and_requires_written_keys() -> None:
     assert "unevaluatedProperties" not in reader
 
 
-@pytest.mark.parametrize(("strict", "integer_literals"), [(False, False), (False, True), (True, False), (True, True)])
-def test_keys_reached_hold_every_keyword_the_engine_compiles(strict: bool, integer_literals: bool) -> None:
+@pytest.mark.parametrize(("strict", "integer_literals", "bounded"), itertools.product([False, True], repeat=3))
+def test_keys_reached_hold_every_keyword_the_engine_compiles(
+    strict: bool, integer_literals: bool, bounded: bool
+) -> None:
     """A type's jsonschema-rs validator is built without ledgerspec's Python keywords when
     `keys_reached` finds none of them (those validators are faster); jsonschema-rs itself,
     compiling every type with keywords that record their use, must then meet none."""
     contract = shipped()
-    registry = jsonschema_rs.Registry(contract.resources(strict, integer_literals))
+    registry = jsonschema_rs.Registry(contract.resources(strict, integer_literals, bounded))
     met: list[str] = []
 
     def recording(name: str) -> type:
@@ -124,9 +127,9 @@ def test_keys_reached_hold_every_keyword_the_engine_compiles(strict: bool, integ
     for name in contract.entries:
         met.clear()
         jsonschema_rs.validator_for(
-            contract.schema(name, strict, integer_literals), registry=registry, keywords=keywords, offline=True
+            contract.schema(name, strict, integer_literals, bounded), registry=registry, keywords=keywords, offline=True
         )
-        assert set(met) <= contract.keys_reached(name, strict, integer_literals), name
+        assert set(met) <= contract.keys_reached(name, strict, integer_literals, bounded), name
         using += bool(met)
     assert 0 < using < len(contract.entries)  # both kinds of validator are built
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import uuid
 from typing import Any
 
+import orjson
+import pytest
+
+import ledgerspec
 from ledgerspec import default_validator
 from ledgerspec.conformance.values import load_corpus
 
@@ -54,3 +61,33 @@ def test_a_string_that_looks_like_a_float_costs_only_time() -> None:
     check = default_validator().value_checker(name)
     assert check(looks_like_floats) is True
     assert check(_floated(looks_like_floats)) is False
+
+
+class _Count(int):
+    """An int subclass: orjson writes it, jsonschema-rs cannot read it."""
+
+
+@dataclasses.dataclass
+class _Point:
+    x: int
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [_Count(1), datetime.date(2020, 1, 1), uuid.UUID(int=1), _Point(1), orjson.Fragment(b"1e999")],
+    ids=["int-subclass", "date", "uuid", "dataclass", "fragment"],
+)
+def test_an_object_no_json_holds_is_refused_in_a_free_position(foreign: Any) -> None:
+    """orjson writes these objects, so the value check's float look passes them; the check it
+    then runs still reads free JSON positions (where the schema says nothing), and `validate`
+    answers TypeError as it does for such an object anywhere (a probe found the shortcut
+    passing them before its check read those positions)."""
+    name = "agentsdk.JournalRecordPayload.Tool"
+    document = {"type": "tool", "anything": foreign}
+    validator = default_validator()
+    for strict in (False, True):
+        full = _outcome(validator.checker(name, strict, True), document)
+        assert full is not True  # the full check refuses it or cannot read it
+        assert _outcome(validator.value_checker(name, strict), document) == full
+    with pytest.raises(TypeError):
+        ledgerspec.validate(name, document)
