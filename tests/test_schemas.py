@@ -101,7 +101,7 @@ def test_strict_form_closes_objects_and_requires_written_keys() -> None:
     assert "unevaluatedProperties" not in reader
 
 
-@pytest.mark.parametrize(("strict", "integer_literals", "bounded"), itertools.product([False, True], repeat=3))
+@pytest.mark.parametrize(("strict", "integer_literals", "bounded"), list(itertools.product([False, True], repeat=3)))
 def test_keys_reached_hold_every_keyword_the_engine_compiles(
     strict: bool, integer_literals: bool, bounded: bool
 ) -> None:
