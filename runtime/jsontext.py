@@ -162,11 +162,9 @@ def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Pa
             data = None
         value = orjson.loads(text)
         written = orjson.dumps(value)
-        if written == (text.encode() if data is None else data) and not _may_nest_too_deep(written, value):
+        if written == (text.encode() if data is None else data) and not nests_too_deep(written, value):
             return Parsed(value, may_hold_integral_float(written))  # read as serde_json reads it
-        if (text.count("[") + text.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH) or (
-            "-0" in text and _NEGATIVE_ZERO.search(text)
-        ):
+        if nests_too_deep(text, value) or ("-0" in text and _NEGATIVE_ZERO.search(text)):
             return _ExactReader().read(text)
     except (UnicodeDecodeError, orjson.JSONDecodeError, orjson.JSONEncodeError):
         return _ExactReader().read(text)
@@ -179,12 +177,14 @@ def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Pa
     return Parsed(value)
 
 
-def _may_nest_too_deep(written: bytes, value: Any) -> bool:
-    """Whether a document nests deeper than serde_json reads (orjson reads 1,024 levels), at the
-    cost of two byte counts, and only for a text long enough to nest 128 levels."""
-    if len(written) <= 2 * MAX_DEPTH:
+def nests_too_deep(text: str | bytes, value: Any) -> bool:
+    """Whether `value`, read from `text`, nests deeper than serde_json reads (orjson and the
+    `json` module read deeper): `depth` walks the value only when the text holds more openers
+    than `MAX_DEPTH`, which two counts tell, and only a text long enough to nest that deep."""
+    if len(text) <= 2 * MAX_DEPTH:
         return False
-    return written.count(b"[") + written.count(b"{") > MAX_DEPTH and depth(value) > MAX_DEPTH
+    openers = text.count("[") + text.count("{") if isinstance(text, str) else text.count(b"[") + text.count(b"{")
+    return openers > MAX_DEPTH and depth(value) > MAX_DEPTH
 
 
 def may_hold_integral_float(written: bytes) -> bool:
@@ -269,7 +269,7 @@ class _ExactReader:
             raise DocumentError(f"malformed JSON: {exc.msg}", exc.lineno, exc.colno) from None
         except RecursionError:
             raise DocumentError(f"document nests deeper than {MAX_DEPTH} levels") from None
-        if text.count("[") + text.count("{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
+        if nests_too_deep(text, value):
             raise DocumentError(f"document nests deeper than {MAX_DEPTH} levels")
         if "\\u" in text and _SURROGATE_ESCAPE.search(text) and lone_surrogate_path(value) is not None:
             raise DocumentError("document holds a lone UTF-16 surrogate escape, which is not valid Unicode")

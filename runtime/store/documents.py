@@ -17,7 +17,7 @@ from typing import Any, TypeAlias, TypeVar
 from ..canonical import float_free_bytes, jcs_and_floats
 from ..codec import Codec
 from ..errors import InvalidInputError, LedgerspecError, ValidationError
-from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, Parsed, depth, parse_document
+from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, Parsed, nests_too_deep, parse_document
 from .chain import Row
 from .ledgers import U63, Ledger
 
@@ -81,7 +81,7 @@ class Documents:
             raise InvalidInputError(f"document nests deeper than {MAX_DEPTH} levels") from None
         if len(data) > self.max_bytes:
             raise InvalidInputError(f"document is {len(data)} bytes canonical; the limit is {self.max_bytes} bytes")
-        if data.count(b"[") + data.count(b"{") > MAX_DEPTH and depth(value) > MAX_DEPTH:
+        if nests_too_deep(data, value):
             raise InvalidInputError(f"document nests deeper than {MAX_DEPTH} levels")
         if isinstance(parsed, Parsed) and parsed.repeats:
             problems = self.codec.validator.parsed_issues(type_name, parsed, self.strict)
