@@ -254,8 +254,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _command(argv: Sequence[str]) -> str | None:
-    """The command `argv` names (its first word that is not an option), if any."""
-    return next((word for word in argv if not word.startswith("-")), None)
+    """The command `argv` names (its first word that is not an option), if any; None after a
+    `--`, which leaves argparse to judge the words."""
+    for word in argv:
+        if word == "--":
+            return None
+        if not word.startswith("-"):
+            return word
+    return None
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
