@@ -18,13 +18,16 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
+from .canonical import json_pointer
 from .codec import Codec
 from .contract import Contract, shipped
 from .errors import Issue, LedgerspecError, UnknownTypeError, ValidationError
-from .jsontext import DocumentError, parse_document, serialize
+from .jsontext import DocumentError, parse_document, path_of, serialize, value_at
 from .validation import Validator
 
 _JSON_TYPES = (dict, list, str, int, float, bool, type(None))
+_ENGINE_TYPES = frozenset({dict, list, tuple, str, int, float, bool, type(None)})
+"""The exact types the engine reads as JSON."""
 
 __all__ = [
     "Codec",
@@ -97,7 +100,16 @@ def validate(type_name: str, data: Any, strict: bool = False) -> None:
     except LedgerspecError:
         raise
     except ValueError as exc:  # the engine met a non-JSON object inside a dict or list
+        where = path_of(data, _foreign)
+        if where is not None:
+            exc = ValueError(f"{json_pointer(where) or '/'} holds a {type(value_at(data, where)).__name__}, {exc}")
         raise TypeError(f"expected a JSON value or a ledgerspec.models instance: {exc}") from None
+
+
+def _foreign(value: Any) -> bool:
+    """Whether the engine reads `value` as no JSON value (it takes tuples as arrays, dict
+    subclasses as objects and enum members as their values)."""
+    return not (type(value) in _ENGINE_TYPES or isinstance(value, dict | Enum))
 
 
 def validate_json(type_name: str, text: str | bytes, strict: bool = False) -> None:

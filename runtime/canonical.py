@@ -249,6 +249,12 @@ class _Bad(Exception):
         return self.error(json_pointer(reversed(self.path)), self.problem)
 
 
+def not_json_number(value: float) -> str:
+    """Why a non-finite float is no JSON value (JSON text has no NaN or infinity)."""
+    name = "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    return f"{name} is not JSON"
+
+
 def json_pointer(path: Iterable[str | int]) -> str:
     """RFC 6901 pointer of a path (`~` and `/` escaped; lone surrogates shown as `\\udxxx`)."""
     text = "".join("/" + str(s).replace("~", "~0").replace("/", "~1") for s in path)
@@ -331,8 +337,7 @@ def write_exact(value: Any, rules: Rules) -> tuple[str, bool]:
             if rules.float_error is not None:
                 raise _Bad(rules.float_error, f"float {item!r} is not allowed")
             if not math.isfinite(item):
-                name = "NaN" if item != item else ("Infinity" if item > 0 else "-Infinity")
-                raise _Bad(CanonicalError, f"{name} is not JSON")
+                raise _Bad(CanonicalError, not_json_number(item))
             out.append(stored_number(item) if rules.float_literals else es_number(item))
         else:
             raise _Bad(CanonicalError, f"{type(item).__name__} is not a JSON value")

@@ -6,7 +6,10 @@ every key serde always writes. Both forms also carry the number rules JSON Schem
 position rejects `1.0` (`x-integer-literal`), and no number may overflow an f64 (serde_json reads
 an integer beyond i64/u64 as an f64 and rejects one that overflows it): unbounded `number`
 positions get f64 bounds, and free JSON positions check every number inside them through a
-recursive `$defs` entry.
+recursive `$defs` entry. The forms that check a Python value (the number rules marked) also
+read what the reader contract lets through unnamed: every value under a key a struct does not
+name is checked as a free JSON value, so an object no JSON holds (a set, a date, NaN) is refused
+wherever it sits, as serde could never have read it.
 """
 
 from __future__ import annotations
@@ -30,11 +33,18 @@ WRITER_BASE = f"{ID_BASE}writer/"
 SERDE_VALUE = "x-serde-value"
 """The `$defs` entry of a validation form that bounds every number of a free JSON value."""
 _SERDE_VALUE_SCHEMA: Schema = {
+    "type": ["null", "boolean", "number", "string", "array", "object"],
     "exclusiveMaximum": F64_LIMIT,
     "exclusiveMinimum": -F64_LIMIT,
     "items": {"$ref": f"#/$defs/{SERDE_VALUE}"},
     "additionalProperties": {"$ref": f"#/$defs/{SERDE_VALUE}"},
 }
+
+
+def free_value_schema() -> Schema:
+    """The check of one free JSON value (a `serde_json::Value` position, or a value under a key
+    no struct names) on its own: the validators report through it which such value fails."""
+    return {"$defs": {SERDE_VALUE: copy.deepcopy(_SERDE_VALUE_SCHEMA)}, "$ref": f"#/$defs/{SERDE_VALUE}"}
 
 
 def writer_uri(uri: str) -> str:
@@ -102,11 +112,17 @@ def _union(entry: TypeEntry, uris: Mapping[str, TypeEntry]) -> Union:
     return Union(entry.qualified, tuple(v.qualified for v in variants), tag, by_value, by_unit)
 
 
-def _mark_numbers(schema: Schema, integer_literals: bool = True) -> None:
+def _mark_numbers(schema: Schema, integer_literals: bool = True, read_unknown: bool = True) -> None:
     """Add the number rules to one validation form in place (see the module docstring); the
-    integer-literal keyword only with `integer_literals`."""
+    integer-literal keyword only with `integer_literals`; with `read_unknown` (reader forms) the
+    check of every value under a key no struct names. Never in a strict form: there a struct
+    inlined into a newtype variant stays open for the variant's `unevaluatedProperties: false`,
+    which a key its `additionalProperties` had read would no longer reach."""
     free = False
     for node in walk(schema):
+        if read_unknown and _open_struct(node):
+            node["additionalProperties"] = {"$ref": f"#/$defs/{SERDE_VALUE}"}
+            free = True
         kind = node.get("type")
         kinds = kind if isinstance(kind, list) else [kind]
         if "integer" in kinds and integer_literals:
@@ -121,6 +137,13 @@ def _mark_numbers(schema: Schema, integer_literals: bool = True) -> None:
             free = True
     if free:
         schema.setdefault("$defs", {})[SERDE_VALUE] = copy.deepcopy(_SERDE_VALUE_SCHEMA)
+
+
+def _open_struct(node: Schema) -> bool:
+    """Whether `node` is an object schema that lets keys it does not name through (serde ignores them)."""
+    kind = node.get("type")
+    is_object = "properties" in node or kind == "object" or (isinstance(kind, list) and "object" in kind)
+    return is_object and "additionalProperties" not in node and "unevaluatedProperties" not in node
 
 
 def _strictify(node: Schema, *, close: bool = True) -> None:
@@ -180,7 +203,7 @@ class Contract:
             entry = self.entry(qualified)
             form = self._strict_form(entry) if strict else copy.deepcopy(entry.schema)
             if integer_literals or bounded:
-                _mark_numbers(form, integer_literals)
+                _mark_numbers(form, integer_literals, read_unknown=not strict)
             self._forms[key] = form
         return self._forms[key]
 

@@ -21,6 +21,7 @@ message.
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import math
 import re
@@ -133,6 +134,11 @@ def path_of(value: Any, test: Callable[[Any], bool]) -> tuple[str | int, ...] | 
         elif isinstance(current, list):
             stack.extend((item, (*where, index)) for index, item in enumerate(current))
     return None
+
+
+def value_at(value: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at `path` inside `value` (a path `path_of` or an engine gave)."""
+    return functools.reduce(lambda inner, part: inner[part], path, value)
 
 
 def lone_surrogate_path(value: Any) -> tuple[str | int, ...] | None:

@@ -8,7 +8,7 @@ bare "oneOf failed"), so every problem comes with the JSON pointer of the offend
 
 from __future__ import annotations
 
-import functools
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -16,11 +16,11 @@ from typing import Any, Literal, Protocol
 import jsonschema_rs
 import orjson
 
-from .canonical import json_pointer
-from .contract import INTEGER_LITERAL, Contract
+from .canonical import json_pointer, not_json_number
+from .contract import INTEGER_LITERAL, Contract, free_value_schema
 from .duplicates import repeated_key_issues
 from .errors import Issue, ValidationError
-from .jsontext import Parsed, lone_surrogate_path, may_hold_integral_float, overflows_f64, path_of
+from .jsontext import Parsed, lone_surrogate_path, may_hold_integral_float, overflows_f64, path_of, value_at
 from .keywords import RUST_KEYWORDS
 
 Engine = Literal["rust", "python"]
@@ -31,7 +31,8 @@ NUMBER_RANGE = "number_range"
 
 @dataclass(frozen=True)
 class RawError:
-    """An engine's error in engine-neutral form; `branches` holds per-branch errors of a union."""
+    """An engine's error in engine-neutral form; `branches` holds per-branch errors of a union,
+    or (one branch) the errors of the values under an open struct's unnamed keys."""
 
     path: tuple[str | int, ...]
     keyword: str
@@ -58,6 +59,7 @@ class RustBackend:
         self._contract = contract
         self._registries: dict[tuple[bool, bool, bool], Any] = {}
         self._validators: dict[tuple[str, bool, bool, bool], Any] = {}
+        self._free: Any = None
 
     def _validator(self, qualified: str, strict: bool, integer_literals: bool = True, bounded: bool = False) -> Any:
         key = (qualified, strict, integer_literals, bounded)
@@ -83,24 +85,35 @@ class RustBackend:
         return self._validator(qualified, strict, integer_literals, bounded).is_valid  # type: ignore[no-any-return]
 
     def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]:
-        return [self._raw(e) for e in self._validator(qualified, strict).iter_errors(instance)]
+        return [self._raw(e, instance, not strict) for e in self._validator(qualified, strict).iter_errors(instance)]
 
-    def _raw(self, error: Any) -> RawError:
+    def _raw(self, error: Any, document: Any, reader: bool) -> RawError:
+        """`error` of an engine call on `document` in engine-neutral form."""
         keyword = error.schema_path[-1] if error.schema_path else error.kind.name
         union = None
         location = error.absolute_keyword_location or ""
         if keyword == "oneOf" and location.endswith("#/oneOf"):
             entry = self._contract.by_uri(location)
             union = entry.qualified if entry else None
+        path = tuple(error.instance_path)
+        # the engine shows NaN and infinity as null: a type error carries the value itself
+        instance = value_at(document, path) if keyword == "type" else error.instance
         context = getattr(error.kind, "context", None) or ()
-        return RawError(
-            tuple(error.instance_path),
-            str(keyword),
-            error.message,
-            error.instance,
-            union,
-            tuple(tuple(self._raw(sub) for sub in branch) for branch in context),
-        )
+        branches = tuple(tuple(self._raw(sub, document, reader) for sub in branch) for branch in context)
+        if reader and keyword == "unevaluatedProperties" and isinstance(instance, dict):
+            unexpected = [key for key in error.kind.unexpected if key in instance]
+            branches = (tuple(self._free_errors(instance, path, unexpected)),)
+        return RawError(path, str(keyword), error.message, instance, union, branches)
+
+    def _free_errors(self, holder: dict[str, Any], path: tuple[str | int, ...], keys: list[str]) -> Iterator[RawError]:
+        """The errors of the values under `keys` of `holder` (at `path`) as free JSON values: why an
+        open struct's unnamed keys failed (empty when its keys are unknown in the strict form)."""
+        if self._free is None:
+            self._free = jsonschema_rs.validator_for(free_value_schema())
+        for key in keys:
+            for error in self._free.iter_errors(holder[key]):
+                raw = self._raw(error, holder[key], reader=True)
+                yield RawError((*path, key, *raw.path), raw.keyword, raw.message, raw.instance, None, ())
 
 
 class Validator:
@@ -231,6 +244,10 @@ class Validator:
             how = f"a {union.tag!r} of" if union.tag else "one of"
             yield Issue(where, "oneOf", f"not a valid {union.qualified}: expected {how} {names}", error.instance)
             return
+        if error.keyword == "unevaluatedProperties" and error.branches and error.branches[0]:
+            for sub in error.branches[0]:  # an unnamed key of an open struct holds no JSON value
+                yield from self._normalise(sub)
+            return
         if error.keyword == "anyOf" and error.branches:
             informative = [
                 branch
@@ -244,6 +261,9 @@ class Validator:
             if not informative:
                 yield Issue(where, "type", f"{error.instance!r} has none of the allowed types", error.instance)
                 return
+        if error.keyword == "type" and isinstance(error.instance, float) and not math.isfinite(error.instance):
+            yield Issue(where, "type", not_json_number(error.instance), error.instance)
+            return
         if error.keyword in _BOUNDS and overflows_f64(error.instance):
             yield _out_of_range(where, error.instance)
             return
@@ -269,5 +289,4 @@ def _unreadable(instance: Any, error: Exception) -> Issue:
     huge = path_of(instance, overflows_f64)
     if huge is None:
         raise error
-    value: int = functools.reduce(lambda inner, part: inner[part], huge, instance)
-    return _out_of_range(json_pointer(huge), value)
+    return _out_of_range(json_pointer(huge), value_at(instance, huge))

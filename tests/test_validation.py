@@ -12,6 +12,9 @@ import pytest
 
 import ledgerspec
 from ledgerspec import default_validator
+from ledgerspec.canonical import json_pointer
+from ledgerspec.contract import shipped
+from ledgerspec.validation import Validator
 from ledgerspec.conformance.values import load_corpus
 
 
@@ -91,3 +94,65 @@ def test_an_object_no_json_holds_is_refused_in_a_free_position(foreign: Any) -> 
         assert _outcome(validator.value_checker(name, strict), document) == full
     with pytest.raises(TypeError):
         ledgerspec.validate(name, document)
+
+
+def _objects(value: Any, path: tuple[Any, ...] = ()) -> Any:
+    """The path of every object inside `value` (itself included)."""
+    if isinstance(value, dict):
+        yield path
+        for key, item in value.items():
+            yield from _objects(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _objects(item, (*path, index))
+
+
+def _with_key(value: Any, path: tuple[Any, ...], key: str, item: Any) -> Any:
+    """A copy of `value` whose object at `path` also holds `key`: `item`."""
+    if not path:
+        return {**value, key: item}
+    copied = list(value) if isinstance(value, list) else dict(value)
+    copied[path[0]] = _with_key(value[path[0]], path[1:], key, item)
+    return copied
+
+
+@pytest.mark.parametrize(
+    ("foreign", "answer"),
+    [({1}, TypeError), (datetime.date(2020, 1, 1), TypeError), (float("nan"), ledgerspec.ValidationError)],
+    ids=["set", "date", "nan"],
+)
+def test_no_object_position_passes_what_no_json_holds(foreign: Any, answer: type[Exception]) -> None:
+    """Every object of every valid fixture document, given one more key holding a value no JSON
+    text can (a set, a date, NaN), makes the document fail in both contracts: under a key a
+    struct does not name, which the reader contract otherwise lets through, the value is still
+    read (a review found `validate` passing such values there). The reader contract refuses the
+    value (TypeError, or NaN's issue at the key's pointer) or, for a type that takes no unknown
+    key, the key; the strict one may refuse the key first."""
+    key = "zz-no-such-key"
+    tried = 0
+    for file in load_corpus():
+        for case in file.valid:
+            for path in _objects(case.document):
+                document = _with_key(case.document, path, key, foreign)
+                with pytest.raises((TypeError, ledgerspec.ValidationError)):
+                    ledgerspec.validate(file.type, document, strict=True)
+                with pytest.raises(answer) as raised:
+                    ledgerspec.validate(file.type, document)
+                if answer is ledgerspec.ValidationError:  # NaN at the key, or the key where none may be
+                    assert any(issue.path.endswith(f"/{key}") or key in issue.message for issue in raised.value.issues)
+                else:  # the message points at the value
+                    assert f"{json_pointer((*path, key))} holds a {type(foreign).__name__}" in str(raised.value)
+                tried += 1
+    assert tried > 1000
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_nan_and_infinity_are_refused_in_a_free_position_by_both_engines(number: float) -> None:
+    """JSON text has no NaN or infinity, so neither is a valid free JSON value; jsonschema-rs
+    shows them as null in its errors, and the issue names the value instead."""
+    name = "agentsdk.JournalRecordPayload.Tool"
+    document = {"type": "tool", "anything": [1, number]}
+    name_of = "NaN" if number != number else ("Infinity" if number > 0 else "-Infinity")
+    for validator in (default_validator(), Validator(shipped(), "python")):
+        (issue,) = validator.issues(name, document)
+        assert (issue.path, issue.rule, issue.message) == ("/anything/1", "type", f"{name_of} is not JSON")
