@@ -14,15 +14,19 @@ import pytest
 from ledger_documents import envelope
 from sqlite_utils import Database
 
+from ledgerspec.models import converge
 from ledgerspec.store import SqliteStore
 from ledgerspec.store.ledgers import EXPERIENCE, LEDGERS, Column, Index, Ledger
 from ledgerspec.store.postgres.schema import tables
 from ledgerspec.store.sqlite import definitions
 from ledgerspec.store.sqlite.schema import MIGRATIONS, added_in, file_version, migrate
 
+NEXT = len(MIGRATIONS) + 1
+"""The format version after this code's."""
+
 
 def _with_source(ledger: Ledger) -> Ledger:
-    """The experience description grown by one indexed column at format version 2: the
+    """The experience description grown by one indexed column at the next format version: the
     envelope's `correlation_id` again, under a new name (any value the document gives will do)."""
 
     def derive(value: Any) -> tuple[Any, ...]:
@@ -30,8 +34,8 @@ def _with_source(ledger: Ledger) -> Ledger:
 
     return dataclasses.replace(
         ledger,
-        columns=(*ledger.columns, Column("source", str, since=2)),
-        indexes=(*ledger.indexes, Index(("source", "seq"), since=2)),
+        columns=(*ledger.columns, Column("source", str, since=NEXT)),
+        indexes=(*ledger.indexes, Index(("source", "seq"), since=NEXT)),
         derive=derive,
     )
 
@@ -45,7 +49,7 @@ def test_an_added_column_is_one_description_change_and_one_migration(tmp_path: P
     grown = [_with_source(ledger) if ledger is EXPERIENCE else ledger for ledger in LEDGERS]
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         db = Database(conn)
-        assert migrate(db, (*MIGRATIONS, added_in(2, grown))) == 2
+        assert migrate(db, (*MIGRATIONS, added_in(NEXT, grown))) == NEXT
         rows = conn.execute(f"SELECT event_id, source FROM {EXPERIENCE.table} ORDER BY seq").fetchall()
         assert rows == [("e1", "c1"), ("e2", None), ("e3", "c3")]
         indexes = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
@@ -58,7 +62,28 @@ def test_an_added_column_is_one_description_change_and_one_migration(tmp_path: P
         assert definitions.problems(db) == []
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             conn.execute(f"UPDATE {EXPERIENCE.table} SET source = 'x'")
-        assert file_version(db) == 2
+        assert file_version(db) == NEXT
+
+
+def test_a_file_of_version_1_gains_the_running_maximum_of_its_times(tmp_path: Path) -> None:
+    """Opening a version-1 file (no `max_occurred_at`) migrates it: every row gets the greatest
+    `occurred_at` of the rows up to it, out-of-order times included, the file verifies, and a
+    window query walks from the right row."""
+    path = tmp_path / "ledger.db"
+    times = ["2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z", "2026-01-03T00:00:00Z", "2026-01-02T12:00:00Z"]
+    with SqliteStore(path) as store:
+        store.experience.append_events([envelope(f"e{n}", at=at) for n, at in enumerate(times)])
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:  # the file as version 1 wrote it
+        conn.execute(f"ALTER TABLE {EXPERIENCE.table} DROP COLUMN max_occurred_at")
+        conn.execute("DELETE FROM ledgerspec_schema WHERE version = 2")
+        assert file_version(Database(conn)) == 1
+    with SqliteStore(path) as store:
+        rows = store.database.read(f"SELECT max_occurred_at FROM {EXPERIENCE.table} ORDER BY seq")
+        assert [value for (value,) in rows] == [times[0], times[0], times[2], times[2]]
+        assert store.verify().ok
+        window = converge.TimeRange(start="2026-01-02T00:00:00Z", end="2026-01-02T23:00:00Z")
+        found = store.experience.query_events(converge.EventQuery(kinds=[], limit=1, time_range=window))
+        assert [event.event_id for event in found] == ["e0"]
 
 
 def test_postgres_ddl_follows_the_description() -> None:
@@ -73,4 +98,4 @@ def test_postgres_ddl_follows_the_description() -> None:
             assert f"{column.name} {kind}{' NOT NULL' if column.required else ''}," in ddl
     grown = _with_source(EXPERIENCE)
     assert "source" not in tables(grown, 1)
-    assert "source bytea," in tables(grown, 2)
+    assert "source bytea," in tables(grown, NEXT)

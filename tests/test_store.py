@@ -4,9 +4,11 @@ and the upstream store semantics they extend: one test per rule."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,7 +25,7 @@ from ledgerspec.errors import (
     NotFoundError,
 )
 from ledgerspec.models import converge
-from ledgerspec.store import ArtifactStore, ExperienceStore, JournalStore, RunEventStore, SqliteStore
+from ledgerspec.store import ArtifactStore, ExperienceStore, JournalStore, RunEventStore, SqliteStore, experience
 from ledgerspec.store.experience import ExperienceLedger
 from ledgerspec.store.ledgers import EXPERIENCE, WINDOW_INDEXES
 from ledgerspec.store.memory import MemoryStore
@@ -295,7 +297,7 @@ def test_every_query_shape_uses_an_index(populated: SqliteStore, codec, shape: d
     sql, params = exp.event_sql(query)
     assert sql is not None
     plan = [row[3] for row in populated.database.read(f"EXPLAIN QUERY PLAN {sql}", params)]
-    assert all("USING" in step for step in plan if step.startswith(("SCAN", "SEARCH"))), plan
+    assert not [step for step in plan if step.startswith(f"SCAN {EXPERIENCE.table}")], plan
 
 
 WINDOW = {"time_range": {"start": "2026", "end": "2027"}}
@@ -311,14 +313,15 @@ WINDOW_SHAPES = [
 
 @pytest.mark.parametrize(("shape", "leading"), WINDOW_SHAPES, ids=["+".join(shape) for shape, _ in WINDOW_SHAPES])
 @pytest.mark.parametrize("scoped", [False, True], ids=["store", "tenant-view"])
-def test_a_time_window_is_read_from_its_index_and_only_the_rows_within_the_limit_are_read(
+def test_a_time_window_is_walked_from_its_first_possible_row_then_read_from_its_index(
     populated: SqliteStore, codec, shape: dict, leading: str | None, scoped: bool
 ) -> None:
-    """The plan the window queries' latency rests on: the seqs of the window's matches come from
-    the index led by the tenant (a tenant view's included), else the kind, else the time index,
-    without reading a row (but to test a kind the tenant's index lacks); only those seqs are
-    sorted, and only the rows within the limit are read, by seq. A seq-ordered walk testing each
-    row's time would read every row before the window, in a ledger appended in time order."""
+    """The plan the window queries' latency rests on. A binary search over seq finds the first
+    row whose running maximum of `occurred_at` reaches the window's start (rowid lookups); the
+    walk from there reads a bounded range of seqs, through the tenant's (or one kind's) seq
+    index or the table itself; and when it falls short, the window's matches come from the
+    index led by the tenant (a tenant view's included), else the kind, else the time index,
+    whose entries hold their seqs, and only those seqs are sorted. No step scans the table."""
     exp: ExperienceLedger = populated.for_tenant("a") if scoped else populated.experience
     query = codec.load("converge.EventQuery", {"kinds": [], **shape, "limit": 10})
     sql, params = exp.event_sql(query)
@@ -326,14 +329,16 @@ def test_a_time_window_is_read_from_its_index_and_only_the_rows_within_the_limit
     plan = [row[3] for row in populated.database.read(f"EXPLAIN QUERY PLAN {sql}", params)]
     leading = "tenant_id" if scoped else leading
     table, index = EXPERIENCE.table, WINDOW_INDEXES[leading]
-    how = "INDEX" if leading == "tenant_id" and "kinds" in shape else "COVERING INDEX"
-    assert plan == [
-        f"SEARCH {table} USING INTEGER PRIMARY KEY (rowid=?)",
-        "LIST SUBQUERY 1",
-        *plan[2:-1],
-        "USE TEMP B-TREE FOR ORDER BY",
-    ], plan
-    assert [step.split(" (")[0] for step in plan[2:-1]] == [f"SEARCH {table} USING {how} {index}"] * (len(plan) - 3)
+    walks = [f"{table} USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"]
+    if leading is not None or shape.get("kinds") == ["OutcomeRecorded"]:
+        walks.append(f"{table} USING INDEX idx_{table}_{leading or 'kind'}")
+    reads = [step.removeprefix("SEARCH ") for step in plan if step.startswith(f"SEARCH {table} USING")]
+    assert reads[0] == f"{table} USING INTEGER PRIMARY KEY (rowid=?)", plan  # the rows found, by seq
+    assert reads[1].startswith(tuple(walks)) and "seq>? AND seq<?" in reads[1] or reads[1] == walks[0], plan
+    assert reads[2:4] == [f"{table} USING INTEGER PRIMARY KEY (rowid>?)"] * 2, plan  # the search's steps
+    assert reads[4].split(" (")[0].endswith(f"INDEX {index}"), plan  # the window's matches
+    assert plan[plan.index(f"SEARCH {reads[4]}") + 1] == "USE TEMP B-TREE FOR ORDER BY", plan
+    assert not [step for step in plan if step.startswith(f"SCAN {table}")], plan
 
 
 _TIMES = ["2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "2026-01-02T00:00:00.5Z", "2026-01-03T00:00:00Z", "lamport:7"]
@@ -354,6 +359,8 @@ _KINDS = ["BudgetExceeded", "OutcomeRecorded", "FactPromoted"]
     start=st.none() | _BOUNDS,
     end=st.none() | _BOUNDS,
     limit=st.sampled_from([None, 0, 1, 2, 3, 5]),
+    cuts=st.lists(st.integers(1, 29), max_size=3),
+    walk=st.sampled_from([1, 2, experience.WALK_ROWS]),
 )
 def test_window_queries_match_the_memory_store(
     tmp_path_factory: pytest.TempPathFactory,
@@ -364,19 +371,30 @@ def test_window_queries_match_the_memory_store(
     start: str | None,
     end: str | None,
     limit: int | None,
+    cuts: list[int],
+    walk: int,
 ) -> None:
     """Whatever order the times run in, a query's answer is the memory store's (a filter over
-    the envelopes in append order, cut at the limit): the window plans read the right rows."""
+    the envelopes in append order, cut at the limit): the window plans read the right rows,
+    whether the walk from the first possible row finds them or the sorted window does (a
+    shorter walk falls back more often), and the running maximum they start from carries
+    across appends."""
     envelopes = [
         envelope(f"e{n}", kind, tenant=owner, correlation=None, at=at) for n, (kind, owner, at) in enumerate(rows)
     ]
+    batches = [envelopes[a:b] for a, b in itertools.pairwise([0, *sorted(cuts), len(envelopes)])]
     query = Q(kinds=kinds, tenant_id=tenant, limit=limit, time_range=converge.TimeRange(start=start, end=end))
     answers = []
-    with SqliteStore(tmp_path_factory.mktemp("window") / "ledger.db") as sqlite:
+    with (
+        SqliteStore(tmp_path_factory.mktemp("window") / "ledger.db") as sqlite,
+        patch.object(experience, "WALK_ROWS", walk),
+    ):
         for store in (sqlite, MemoryStore()):
-            store.experience.append_events(envelopes)
-            experience = store.experience if view is None else store.for_tenant(view)
-            answers.append(ids(experience.query_events(query)))
+            for batch in batches:
+                store.experience.append_events(batch)
+            view_of = store.experience if view is None else store.for_tenant(view)
+            answers.append(ids(view_of.query_events(query)))
+        assert sqlite.verify().ok
     assert answers[0] == answers[1]
 
 

@@ -515,7 +515,7 @@ def test_init_takes_over_a_zero_byte_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     path.touch()
     code, out, _ = run("store", "init", path)
-    assert code == 0 and "initialised; ledger format version 1" in out
+    assert code == 0 and "initialised; ledger format version 2" in out
 
 
 # == a ledger in a directory the reader cannot write ==============================================

@@ -13,9 +13,9 @@ import pytest
 import ledgerspec
 from ledgerspec import default_validator
 from ledgerspec.canonical import json_pointer
+from ledgerspec.conformance.values import load_corpus
 from ledgerspec.contract import shipped
 from ledgerspec.validation import Validator
-from ledgerspec.conformance.values import load_corpus
 
 
 def _floated(value: Any) -> Any:

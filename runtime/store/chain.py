@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from .ledgers import Ledger
+from .ledgers import Ledger, Running
 from .stored import Malformed, as_bytes
 
 GENESIS = bytes(32)
@@ -79,9 +79,11 @@ class TableReport:
         return replace(self, problems=(*self.problems, problem), found=self.found + 1)
 
 
-def verified_columns(ledger: Ledger, derived: Derived) -> str:
-    """The select list `walk` expects: position, key columns, metadata columns, document, hash, chain."""
-    return ", ".join((ledger.order, *ledger.key, *derived.columns, "document", "hash", "chain"))
+def verified_columns(ledger: Ledger, derived: Derived, running: Running | None = None) -> str:
+    """The select list `walk` expects: position, key columns, metadata columns, the running
+    column (when the backend keeps one), document, hash, chain."""
+    kept = () if running is None else (running.name,)
+    return ", ".join((ledger.order, *ledger.key, *derived.columns, *kept, "document", "hash", "chain"))
 
 
 def _raw(value: Any, column: str, reasons: list[str]) -> bytes:
@@ -120,11 +122,35 @@ def _row_problems(
     except Malformed as exc:
         reasons.append(str(exc))
         return reasons, actual, chain, None
-    stored = tuple(row[1 + keys : -3])
+    stored = tuple(row[1 + keys : 1 + keys + len(derived.columns)])
     changed = [name for name, a, b in zip(derived.columns, stored, values, strict=True) if a != b]
     if changed:
         reasons.append(f"indexed column(s) {', '.join(changed)} no longer match the document")
     return reasons, actual, chain, values
+
+
+class _Reach:
+    """The value a running column (`ledgers.Running`) must hold at each row: the greatest value
+    of the column it follows so far, as the documents give that column."""
+
+    def __init__(self, derived: Derived, running: Running | None, keys: int) -> None:
+        self.running = running
+        self.of = 0 if running is None else derived.columns.index(running.of)
+        self.stored = 1 + keys + len(derived.columns)
+        self.value: str | None = None
+
+    def problem(self, row: Sequence[Any], values: tuple[Any, ...] | None) -> str | None:
+        """Why the row's running column is not the greatest value so far (None when it is, or
+        when the backend keeps none)."""
+        if self.running is None:
+            return None
+        value = None if values is None else values[self.of]
+        if isinstance(value, str) and (self.value is None or value > self.value):
+            self.value = value
+        if row[self.stored] == self.value:
+            return None
+        name, of = self.running.name, self.running.of
+        return f"{name} {row[self.stored]!r} where {self.value!r} was expected (the greatest {of} so far)"
 
 
 class _Streams:
@@ -157,24 +183,26 @@ def walk(
     *,
     limit: int | None = None,
     marks: Collection[int] = (),
+    running: Running | None = None,
 ) -> TableReport:
     """Verify a table's rows (selected as `verified_columns` says, in append order): positions
     must run 1..n, each document must match its hash and be a valid document of the ledger (in
     canonical form), the chain must link and the metadata columns must be those the document
     gives. Every row is checked whatever the rows before it hold; the report lists the first
     `limit` broken rows (all with None) and counts every one, and gives the chain value
-    recomputed from the documents alone at each position in `marks`."""
+    recomputed from the documents alone at each position in `marks`. A backend that keeps the
+    ledger's `running` column selects it too, and it must hold the greatest value so far."""
     keys = len(ledger.key)
     previous = computed = GENESIS
     count = found = before = 0
     problems: list[Break] = []
     chains: dict[int, str] = {}
-    streams = _Streams(derived)
+    streams, reach = _Streams(derived), _Reach(derived, running, keys)
     for count, row in enumerate(rows, start=1):  # noqa: B007 - the count is the row total
         reasons, digest, previous, values = _row_problems(row, before + 1, previous, derived, keys)
-        numbering = streams.problem(values)
-        if numbering is not None:
-            reasons.append(numbering)
+        for problem in (streams.problem(values), reach.problem(row, values)):
+            if problem is not None:
+                reasons.append(problem)
         # A gap is reported once, at the row after it; the rows after that follow on from it.
         before = row[0] if type(row[0]) is int else before + 1
         computed = link(computed, digest)

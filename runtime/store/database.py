@@ -75,6 +75,8 @@ class Database(ABC):
     """Whether every index entry holds its row's ordering column (SQLite's do: the rowid), so the
     range of an index gives the matching rows' positions without reading a row. Where it does not
     (PostgreSQL's heap), a query sorting a time window's matches reads the rows anyway."""
+    keeps_running = False
+    """Whether the tables have the running columns `ledgers` describes (`Ledger.running`)."""
 
     @abstractmethod
     def transact(self, ledger: Ledger, work: Callable[[], T]) -> T:
@@ -174,13 +176,14 @@ class Database(ABC):
         with self.snapshot() as stream:
             reports = []
             for ledger in LEDGERS:
-                how = derived[ledger.table]
-                rows = stream(f"SELECT {verified_columns(ledger, how)} FROM {ledger.table} ORDER BY {ledger.order}", ())
+                how, running = derived[ledger.table], ledger.running if self.keeps_running else None
+                selected = verified_columns(ledger, how, running)
+                rows = stream(f"SELECT {selected} FROM {ledger.table} ORDER BY {ledger.order}", ())
                 readable: Iterator[Sequence[Any]] = (self._readable(row) for row in rows)
                 if progress is not None:
                     readable = _counted(readable, walked, progress)
                 at = (marks or {}).get(ledger.table, ())
-                reports.append(walk(ledger, how, readable, limit=limit, marks=at))
+                reports.append(walk(ledger, how, readable, limit=limit, marks=at, running=running))
                 walked += reports[-1].rows
             return self._checked_ends(reports, stream)
 

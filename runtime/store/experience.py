@@ -12,7 +12,7 @@ from .chain import Row
 from .database import Database
 from .documents import Checked, Documents, Given, check_batch
 from .envelope_rules import check_envelope
-from .ledgers import ARTIFACT_INDEX, EXPERIENCE, TIME_INDEX, U63, WINDOW_INDEXES, kind_text
+from .ledgers import ARTIFACT_INDEX, EXPERIENCE, TIME_INDEX, U63, WINDOW_INDEXES, Running, kind_text
 from .protocols import Envelope
 
 if TYPE_CHECKING:
@@ -202,7 +202,8 @@ class ExperienceLedger:
         limit = value.get("limit")
         windowed = len(clauses) > tenant and not small
         if windowed and self._db.indexes_hold_order:
-            return self._window_sql(clauses, params, kinds, "tenant_id" if tenant else None, limit, columns)
+            leading = "tenant_id" if tenant else None
+            return self._window_sql(clauses, params, kinds, leading, limit, columns, window.get("start"))
         if kinds:
             # One ordered index walk per kind, merged by seq (SQLite merges the arms of a
             # compound SELECT that each come in order), so a limit stops every walk early.
@@ -225,6 +226,7 @@ class ExperienceLedger:
         leading: str | None,
         limit: int | None,
         columns: Sequence[str],
+        start: str | None,
     ) -> tuple[str, list[Any]]:
         """The SQL of a query with a time window and no correlation or chain filter (whose
         indexes hold a few rows each), on a database whose index entries hold their row's seq
@@ -233,17 +235,19 @@ class ExperienceLedger:
         the window; instead the window's range of the index led by the tenant, else the kind
         (`WINDOW_INDEXES`), gives the seqs of the matching rows (which the index holds: no row is
         read but to test a kind the index lacks), sorted and cut at the limit, and only those
-        rows are read."""
+        rows are read. Where the database keeps the running maximum of `occurred_at`, a limited
+        query first walks in seq order from the first row that can match (`_walked`)."""
         if kinds:  # `=` for one kind: SQLite reads `IN` through a list even of one
             clauses = [*clauses, "kind = ?" if len(kinds) == 1 else f"kind IN ({', '.join('?' * len(kinds))})"]
             params = [*params, *kinds]
+        where = " AND ".join(clauses)
         source = self._db.source(EXPERIENCE, WINDOW_INDEXES[leading or ("kind" if kinds else None)])
-        inner, params = _limited(
-            f"SELECT seq FROM {source} WHERE {' AND '.join(clauses)} ORDER BY {self._db.sorted_order('seq')}",
-            params,
-            limit,
-        )
-        return f"{_select([f'seq IN ({inner})'], EXPERIENCE.table, columns)} ORDER BY seq", params
+        matches = f"SELECT seq FROM {source} WHERE {where} ORDER BY {self._db.sorted_order('seq')}"
+        running = EXPERIENCE.running
+        if limit is None or running is None or not self._db.keeps_running:
+            inner, params = _limited(matches, params, limit)
+            return f"{_select([f'seq IN ({inner})'], EXPERIENCE.table, columns)} ORDER BY seq", params
+        return _walked(running, where, params, matches, min(limit, U63), columns, start)
 
     def get_trace_link(self, trace_link_id: str) -> converge.ReplayTrace | None:
         if not isinstance(trace_link_id, str):
@@ -324,6 +328,51 @@ def _select(clauses: list[str], source: str, columns: Sequence[str]) -> str:
     """One SELECT of the documents, seqs and `columns` of `source` matching every clause."""
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     return f"SELECT {', '.join(('document', 'seq', *columns))} FROM {source}{where}"
+
+
+WALK_ROWS = 16
+"""How many positions per row asked for a window's walk reads, from the first row that can
+match, before it falls back to sorting the window's matches."""
+
+
+def _walked(
+    running: Running,
+    where: str,
+    params: list[Any],
+    matches: str,
+    limit: int,
+    columns: Sequence[str],
+    start: str | None,
+) -> tuple[str, list[Any]]:
+    """The SQL of a limited time-window query (`where`) on a table keeping the running maximum
+    of `occurred_at` (`ledgers.Running`). No row before the first one whose running maximum
+    reaches the window's start can match, and a binary search over seq finds that row in a
+    few lookups (the table's first row, without a start). From it the rows are walked in seq
+    order, through at most `WALK_ROWS` positions per row asked for: when the walk finds `limit`
+    matches they are the first ones. Otherwise (a sparse window, or rows appended far out of
+    time order) the window's matches, sorted (`matches`), give them; the walk's count, as that
+    query's limit, skips its work when the walk sufficed."""
+    table, name = EXPERIENCE.table, running.name
+    if start is None:
+        first, first_params = f"first(seq) AS (SELECT min(seq) FROM {table})", []
+    else:
+        probe = f"(SELECT {name} FROM {table} WHERE seq >= (lo + hi) / 2 ORDER BY seq LIMIT 1) >= ?"
+        first = (
+            f"probe(lo, hi) AS (SELECT (SELECT min(seq) FROM {table}), (SELECT max(seq) FROM {table}) + 1 UNION ALL "
+            f"SELECT CASE WHEN {probe} THEN lo ELSE (lo + hi) / 2 + 1 END, "
+            f"CASE WHEN {probe} THEN (lo + hi) / 2 ELSE hi END "
+            "FROM probe WHERE lo < hi), first(seq) AS (SELECT lo FROM probe WHERE lo >= hi)"
+        )
+        first_params = [start, start]
+    walk = (
+        f"walk(seq) AS (SELECT seq FROM {table} WHERE seq >= (SELECT seq FROM first) "
+        f"AND seq < (SELECT seq FROM first) + ? AND {where} ORDER BY seq LIMIT ?)"
+    )
+    sorted_rest = f"SELECT seq FROM ({matches} LIMIT CASE WHEN (SELECT count(*) FROM walk) < ? THEN ? ELSE 0 END)"
+    found = f"seq IN (SELECT seq FROM walk UNION ALL {sorted_rest})"
+    sql = f"WITH RECURSIVE {first}, {walk} {_select([found], table, columns)} ORDER BY seq LIMIT ?"
+    steps = min(limit * WALK_ROWS, U63)
+    return sql, [*first_params, steps, *params, limit, *params, limit, limit, limit]
 
 
 def _limited(sql: str, params: list[Any], limit: int | None) -> tuple[str, list[Any]]:

@@ -62,6 +62,20 @@ class Index:
 
 
 @dataclass(frozen=True)
+class Running:
+    """A column the SQLite store keeps beside a metadata column `of`: the greatest value of `of`
+    over its row and every row before it in append order (compared as the database compares
+    text: by code point). It never decreases, so a binary search over positions finds the first
+    row that reaches a lower bound, and no row before that one can match it: a time window's
+    plan starts there (`ExperienceStore.event_sql`). `since` is the SQLite format version that
+    added it. PostgreSQL keeps none: it sorts a window's matches instead."""
+
+    name: str
+    of: str
+    since: int
+
+
+@dataclass(frozen=True)
 class Ledger:
     """One append-only table (see the module docstring). `derive` gives the metadata columns, in
     `columns` order, of a valid document of `type_name` (its JSON value), or for a table of bytes
@@ -78,6 +92,7 @@ class Ledger:
     """The stream and number columns of a ledger numbered per stream (1, 2, 3, ... in each)."""
     checked: tuple[str, ...] | None = None
     """The columns `derive` gives for a table of bytes (None: all of `columns`)."""
+    running: Running | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -216,6 +231,7 @@ EXPERIENCE = Ledger(
         Index(("trace_link_id", "seq"), name=TRACE_INDEX, where_set="trace_link_id"),
         Index(("artifact_id", "seq"), name=ARTIFACT_INDEX, where_set="artifact_id"),
     ),
+    running=Running("max_occurred_at", "occurred_at", since=2),
 )
 RUN_EVENTS = Ledger(
     "run_events",

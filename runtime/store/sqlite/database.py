@@ -18,7 +18,7 @@ from ...errors import StorageError
 from .. import stored
 from ..chain import GENESIS, Row, link
 from ..database import Database, Stream, format_error
-from ..ledgers import TAIL, Ledger
+from ..ledgers import TAIL, Ledger, Running
 from . import definitions
 from .schema import MIGRATIONS, file_version, migrate, refuse_foreign
 
@@ -79,6 +79,7 @@ class SqliteDatabase(Database):
     SQLite's write lock up front (`BEGIN IMMEDIATE`), so each write sees the latest rows."""
 
     indexes_hold_order = True  # an index entry ends in its row's rowid: the table's `order` column
+    keeps_running = True
 
     def __init__(
         self,
@@ -195,6 +196,11 @@ class SqliteDatabase(Database):
         ).fetchone()
         return GENESIS if row is None else stored.bytes_of(row[1], ledger.table, row[0], "chain")
 
+    def _reach(self, running: Running, ledger: Ledger) -> Any:
+        """The running column's value after a table's last row: the greatest value of the column
+        it follows (read from that column's index, not from the last row's stored value)."""
+        return self.conn.execute(f"SELECT max({running.of}) FROM {ledger.table}").fetchone()[0]
+
     def definition_problems(self) -> list[str]:
         with self.translated():
             return definitions.problems(self.db)
@@ -204,13 +210,23 @@ class SqliteDatabase(Database):
             return
         previous = self._head(ledger)
         values: list[Any] = []
-        for row in rows:
-            previous = link(previous, row.digest)
-            values.extend((*row.columns, row.document, row.digest, previous))
+        running = ledger.running
+        if running is None:
+            for row in rows:
+                previous = link(previous, row.digest)
+                values.extend((*row.columns, row.document, row.digest, previous))
+        else:
+            at, reach = ledger.names.index(running.of), self._reach(running, ledger)
+            for row in rows:
+                previous = link(previous, row.digest)
+                value = row.columns[at]
+                reach = value if reach is None or value > reach else reach
+                values.extend((*row.columns, reach, row.document, row.digest, previous))
         # Several rows per INSERT statement: SQLite runs the append-only trigger program once per
         # statement, which per-row `executemany` would pay on every row (about half the time).
-        width = len(ledger.names) + len(TAIL)
-        names = ", ".join((*ledger.names, *TAIL))
+        kept = ledger.names if running is None else (*ledger.names, running.name)
+        width = len(kept) + len(TAIL)
+        names = ", ".join((*kept, *TAIL))
         one = f"({', '.join('?' * width)})"
         step = ROWS_PER_INSERT * width
         for start in range(0, len(values), step):

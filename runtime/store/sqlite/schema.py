@@ -11,14 +11,15 @@ creates the ones the description marks with its version.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import sqlite_utils
 
 from ...errors import StorageError
 from .. import stored
 from ..database import newer_format
-from ..ledgers import LEDGERS, TAIL, TYPICAL_ROWS, Index, Ledger
+from ..ledgers import LEDGERS, TAIL, TYPICAL_ROWS, Index, Ledger, Running
 
 VERSION_TABLE = "ledgerspec_schema"
 
@@ -104,9 +105,10 @@ def _version_1(db: sqlite_utils.Database) -> None:
 def added_in(version: int, ledgers: Sequence[Ledger] = LEDGERS) -> Migration:
     """The migration to format `version` of a description that grew: it adds the columns and
     indexes `ledgers` marks `since=version`, fills each new column of every row from the row's
-    document (`Ledger.derive`, read through `stored`), with the table's UPDATE trigger lifted for
-    that transaction only, and refreshes the planner statistics. A column added after version 1
-    may be NULL (rows written before it have a document, not necessarily a value)."""
+    document (`Ledger.derive`, read through `stored`) and each new running column from the rows
+    before it, with the table's UPDATE trigger lifted for that transaction only, and refreshes
+    the planner statistics. A column added after version 1 may be NULL (rows written before it
+    have a document, not necessarily a value)."""
 
     def migration(db: sqlite_utils.Database) -> None:
         for ledger in ledgers:
@@ -115,7 +117,13 @@ def added_in(version: int, ledgers: Sequence[Ledger] = LEDGERS) -> Migration:
                 kind = "TEXT" if column.kind is str else "INTEGER"
                 db.execute(f"ALTER TABLE {ledger.table} ADD COLUMN {column.name} {kind}")
             if columns:
-                _fill(db, ledger, [column.name for column in columns])
+                with _updatable(db, ledger):
+                    _fill(db, ledger, [column.name for column in columns])
+            running = ledger.running
+            if running is not None and running.since == version:
+                db.execute(f"ALTER TABLE {ledger.table} ADD COLUMN {running.name} TEXT")
+                with _updatable(db, ledger):
+                    _fill_running(db, ledger, running)
             for index in ledger.indexes:
                 if index.since == version:
                     _create_index(db, ledger, index)
@@ -124,12 +132,19 @@ def added_in(version: int, ledgers: Sequence[Ledger] = LEDGERS) -> Migration:
     return migration
 
 
-def _fill(db: sqlite_utils.Database, ledger: Ledger, names: list[str]) -> None:
-    """Set the new columns `names` of every row of a table from its document."""
-    at = [ledger.derived.index(name) for name in names]
+@contextmanager
+def _updatable(db: sqlite_utils.Database, ledger: Ledger) -> Iterator[None]:
+    """The table's UPDATE trigger lifted for the block (inside the migration's transaction)."""
     guard = f"{ledger.table}_no_update"
     (trigger,) = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [guard]).fetchone()
     db.execute(f"DROP TRIGGER {guard}")
+    yield
+    db.execute(trigger)
+
+
+def _fill(db: sqlite_utils.Database, ledger: Ledger, names: list[str]) -> None:
+    """Set the new columns `names` of every row of a table from its document."""
+    at = [ledger.derived.index(name) for name in names]
     assignments = ", ".join(f"{name} = ?" for name in names)
     order = ledger.order
     page = f"SELECT {order}, document FROM {ledger.table} WHERE {order} > ? ORDER BY {order} LIMIT 1000"
@@ -140,11 +155,17 @@ def _fill(db: sqlite_utils.Database, ledger: Ledger, names: list[str]) -> None:
             values = ledger.derive(data if ledger.type_name is None else stored.parse(data))
             db.execute(update, [*(values[i] for i in at), position])
         after = rows[-1][0]
-    db.execute(trigger)
+
+
+def _fill_running(db: sqlite_utils.Database, ledger: Ledger, running: Running) -> None:
+    """Set a new running column of every row (see `ledgers.Running`) in one statement."""
+    order, table = ledger.order, ledger.table
+    reach = f"SELECT {order} AS position, max({running.of}) OVER (ORDER BY {order}) AS value FROM {table}"
+    db.execute(f"UPDATE {table} SET {running.name} = reach.value FROM ({reach}) AS reach WHERE {order} = position")
 
 
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: tuple[Migration, ...] = (_version_1,)
+MIGRATIONS: tuple[Migration, ...] = (_version_1, added_in(2))
 """Migration `i` brings a file from version `i` to `i + 1`; the current version is their count."""
 
 
