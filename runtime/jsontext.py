@@ -104,18 +104,18 @@ def document_too_large(size: int, limit: int) -> DocumentError:
 
 
 def depth(value: Any) -> int:
-    """Nesting depth of a parsed value (a scalar is 0, `[]` is 1)."""
+    """Nesting depth of a parsed value (a scalar is 0, `[]` is 1; a tuple counts as an array)."""
     deepest = 0
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         current, level = stack.pop()
         if isinstance(current, dict):
             current = current.values()
-        elif not isinstance(current, list):
+        elif not isinstance(current, list | tuple):
             continue
         level += 1
         deepest = max(deepest, level)
-        stack.extend((item, level) for item in current if isinstance(item, (dict, list)))
+        stack.extend((item, level) for item in current if isinstance(item, dict | list | tuple))
     return deepest
 
 

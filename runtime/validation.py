@@ -20,7 +20,17 @@ from .canonical import json_pointer, not_json_number
 from .contract import INTEGER_LITERAL, Contract, free_value_schema
 from .duplicates import repeated_key_issues
 from .errors import Issue, ValidationError
-from .jsontext import Parsed, lone_surrogate_path, may_hold_integral_float, overflows_f64, path_of, value_at
+from .jsontext import (
+    MAX_DEPTH,
+    Parsed,
+    depth,
+    lone_surrogate_path,
+    may_hold_integral_float,
+    nests_too_deep,
+    overflows_f64,
+    path_of,
+    value_at,
+)
 from .keywords import RUST_KEYWORDS
 
 Engine = Literal["rust", "python"]
@@ -158,8 +168,10 @@ class Validator:
         def check(value: Any) -> bool:
             try:
                 written = dumps(value)
-            except error:
-                return literal(value)
+            except error:  # orjson writes no lone surrogate (nor nests past 255): the engine reads both
+                return literal(value) and beyond_serde(value) is None
+            if nests_too_deep(written, value):
+                return False
             return (literal if may_hold_integral_float(written) else plain)(value)
 
         self._value_checks[key] = check
@@ -198,6 +210,9 @@ class Validator:
         except (UnicodeEncodeError, ValueError) as exc:
             return [_unreadable(instance, exc)]
         found: dict[tuple[str, str, str], Issue] = {}
+        beyond = beyond_serde(instance) if integer_literals else None  # text was read by the exact reader
+        if beyond is not None:
+            found[(beyond.path, beyond.rule, beyond.message)] = beyond
         for error in raw:
             for issue in self._normalise(error):
                 found.setdefault((issue.path, issue.rule, issue.message), issue)
@@ -279,13 +294,27 @@ def _out_of_range(where: str, value: int) -> Issue:
     return Issue(where, NUMBER_RANGE, message, value)
 
 
+SURROGATE = "string holds a lone UTF-16 surrogate, which is not valid Unicode"
+
+
+def beyond_serde(instance: Any) -> Issue | None:
+    """The problem of a Python value that no JSON text serde_json reads can hold, which the
+    engines read all the same: a string or key holding a lone surrogate (JSON text escapes one
+    as `\\ud800`, which serde_json refuses), or nesting deeper than `MAX_DEPTH`."""
+    surrogate = lone_surrogate_path(instance)
+    if surrogate is not None:
+        return Issue(json_pointer(surrogate), "unicode", SURROGATE)
+    if depth(instance) > MAX_DEPTH:
+        return Issue("", "depth", f"document nests deeper than {MAX_DEPTH} levels, the most serde_json reads")
+    return None
+
+
 def _unreadable(instance: Any, error: Exception) -> Issue:
     """The problem of a Python value an engine cannot read at all: a string with a lone surrogate
     (no UTF-8 form), or an integer too long for Python to print (always out of range)."""
     surrogate = lone_surrogate_path(instance)
     if surrogate is not None or isinstance(error, UnicodeEncodeError):
-        message = "string holds a lone UTF-16 surrogate, which is not valid Unicode"
-        return Issue(json_pointer(surrogate or ()), "unicode", message)
+        return Issue(json_pointer(surrogate or ()), "unicode", SURROGATE)
     huge = path_of(instance, overflows_f64)
     if huge is None:
         raise error

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import uuid
 from typing import Any
 
@@ -15,6 +16,7 @@ from ledgerspec import default_validator
 from ledgerspec.canonical import json_pointer
 from ledgerspec.conformance.values import load_corpus
 from ledgerspec.contract import shipped
+from ledgerspec.jsontext import value_at
 from ledgerspec.validation import Validator
 
 
@@ -156,3 +158,70 @@ def test_nan_and_infinity_are_refused_in_a_free_position_by_both_engines(number:
     for validator in (default_validator(), Validator(shipped(), "python")):
         (issue,) = validator.issues(name, document)
         assert (issue.path, issue.rule, issue.message) == ("/anything/1", "type", f"{name_of} is not JSON")
+
+
+def _strings(value: Any, path: tuple[Any, ...] = ()) -> Any:
+    """The path of every string value inside `value`."""
+    if isinstance(value, str):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def _replaced(value: Any, path: tuple[Any, ...], item: Any) -> Any:
+    """A copy of `value` holding `item` at `path`."""
+    if not path:
+        return item
+    copied = list(value) if isinstance(value, list) else dict(value)
+    copied[path[0]] = _replaced(value[path[0]], path[1:], item)
+    return copied
+
+
+def test_no_string_position_passes_a_lone_surrogate() -> None:
+    """Every string of every valid fixture document, given a lone surrogate, makes the document
+    fail in both contracts with the string's pointer (JSON text can only spell one as an escape,
+    which serde_json refuses; a review found plain and free string positions passing it), and
+    so does a key holding one, under an object the struct does not name."""
+    tried = 0
+    for file in load_corpus():
+        for case in file.valid:
+            documents = [
+                (path, _replaced(case.document, path, f"{value_at(case.document, path)}\ud800"))
+                for path in _strings(case.document)
+            ]
+            documents += [(path, _with_key(case.document, path, "k\udfff", 1)) for path in _objects(case.document)]
+            for path, document in documents:
+                for strict in (False, True):
+                    with pytest.raises(ledgerspec.ValidationError) as raised:
+                        ledgerspec.validate(file.type, document, strict)
+                    assert any(
+                        issue.rule == "unicode" and issue.path == json_pointer(path) for issue in raised.value.issues
+                    )
+                tried += 1
+    assert tried > 5000
+
+
+@pytest.mark.parametrize("levels", [126, 127, 128, 200, 300])
+def test_a_value_nests_as_deep_as_text_may(levels: int) -> None:
+    """A JSON value gets the verdict its text gets: serde_json reads 127 levels of nesting and no
+    more, whether the levels sit in a free position or not (orjson writes up to 255)."""
+    payload: Any = 0
+    for _ in range(levels - 1):  # the document object is the first level
+        payload = [payload]
+    document = {"name": "n", "payload": payload, "payload_ref": None}
+    text = json.dumps(document)
+    verdicts = []
+    for check in (
+        lambda: ledgerspec.validate_json("mfm.DomainEvent", text),
+        lambda: ledgerspec.validate("mfm.DomainEvent", document),
+    ):
+        try:
+            check()
+            verdicts.append(True)
+        except (ledgerspec.ValidationError, ledgerspec.DocumentError):
+            verdicts.append(False)
+    assert verdicts == [levels <= 127] * 2
