@@ -592,7 +592,7 @@ Journal payload `agent_pool` (upstream `AgentPoolRecord`), accepted as an opaque
 
 JournalRecordPayloadApproval: TypeAlias = dict[str, Any]
 """
-Journal payload `approval` (upstream `ApprovalRecord`), accepted as an opaque object carrying its type tag because upstream does not publish its shape; every key is kept unchanged.
+Journal payload `approval` (upstream `ApprovalRecord`, an enum adjacently tagged with `record_type` and `record`): accepted as an opaque object carrying its type tag and the name of its inner variant, because upstream does not publish the variants; `record` (absent for a unit variant) and every other key are kept unchanged.
 """
 
 
@@ -616,7 +616,7 @@ Journal payload `extension_action` (upstream `ExtensionActionRecord`), accepted 
 
 JournalRecordPayloadIsolation: TypeAlias = dict[str, Any]
 """
-Journal payload `isolation` (upstream `IsolationRecord`), accepted as an opaque object carrying its type tag because upstream does not publish its shape; every key is kept unchanged.
+Journal payload `isolation` (upstream `IsolationRecord`, an enum adjacently tagged with `record_type` and `record`): accepted as an opaque object carrying its type tag and the name of its inner variant, because upstream does not publish the variants; `record` (absent for a unit variant) and every other key are kept unchanged.
 """
 
 
@@ -628,7 +628,7 @@ Journal payload `model_attempt` (upstream `ModelAttemptRecord`), accepted as an 
 
 JournalRecordPayloadOutputDelivery: TypeAlias = dict[str, Any]
 """
-Journal payload `output_delivery` (upstream `OutputDeliveryRecord`), accepted as an opaque object carrying its type tag because upstream does not publish its shape; every key is kept unchanged.
+Journal payload `output_delivery` (upstream `OutputDeliveryRecord`, an enum adjacently tagged with `record_type` and `record`): accepted as an opaque object carrying its type tag and the name of its inner variant, because upstream does not publish the variants; `record` (absent for a unit variant) and every other key are kept unchanged.
 """
 
 
@@ -652,13 +652,13 @@ Journal payload `stream_rule` (upstream `StreamRuleRecord`), accepted as an opaq
 
 JournalRecordPayloadStructuredOutput: TypeAlias = dict[str, Any]
 """
-Journal payload `structured_output` (upstream `StructuredOutputRecord`), accepted as an opaque object carrying its type tag because upstream does not publish its shape; every key is kept unchanged.
+Journal payload `structured_output` (upstream `StructuredOutputRecord`, an enum adjacently tagged with `record_type` and `record`): accepted as an opaque object carrying its type tag and the name of its inner variant, because upstream does not publish the variants; `record` (absent for a unit variant) and every other key are kept unchanged.
 """
 
 
 JournalRecordPayloadSubagent: TypeAlias = dict[str, Any]
 """
-Journal payload `subagent` (upstream `SubagentRecord`), accepted as an opaque object carrying its type tag because upstream does not publish its shape; every key is kept unchanged.
+Journal payload `subagent` (upstream `SubagentRecord`, an enum adjacently tagged with `record_type` and `record`): accepted as an opaque object carrying its type tag and the name of its inner variant, because upstream does not publish the variants; `record` (absent for a unit variant) and every other key are kept unchanged.
 """
 
 

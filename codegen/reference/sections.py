@@ -60,11 +60,14 @@ def enum_lines(entry: Entry) -> list[str]:
 
 
 def opaque_lines(entry: Entry) -> list[str]:
-    """Kind paragraph of an opaque variant: only its tag is known."""
-    (tag,) = entry.schema["dependentSchemas"]
-    value = entry.schema["dependentSchemas"][tag]["properties"][tag]["const"]
+    """Kind paragraph of an opaque variant: only its tag is known (and, for an adjacently tagged
+    inner enum, that the key naming its variant is a string)."""
+    known = {name: holder["properties"][name] for name, holder in entry.schema["dependentSchemas"].items()}
+    (tag,) = (name for name, schema in known.items() if "const" in schema)
+    named = [f"{literal(tag)} is {literal(known[tag]['const'])}"]
+    named += [f"{literal(name)} is a {schema['type']}" for name, schema in known.items() if name != tag]
     return [
-        f"**Kind:** opaque variant: any JSON object whose {literal(tag)} is {literal(value)}; every other key "
+        f"**Kind:** opaque variant: any JSON object whose {' and whose '.join(named)}; every other key "
         "is accepted and kept unchanged."
     ]
 

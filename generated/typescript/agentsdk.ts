@@ -1324,7 +1324,7 @@ export interface JournalRecordPayloadAgentPool {
 }
 
 /**
- * Journal payload `approval` (upstream `ApprovalRecord`), accepted as an opaque object carrying its type tag because upstream does not publish its shape; every key is kept unchanged.
+ * Journal payload `approval` (upstream `ApprovalRecord`, an enum adjacently tagged with `record_type` and `record`): accepted as an opaque object carrying its type tag and the name of its inner variant, because upstream does not publish the variants; `record` (absent for a unit variant) and every other key are kept unchanged.
  *
  * Schema: `agentsdk.JournalRecordPayload.Approval`.
  */
@@ -1333,6 +1333,10 @@ export interface JournalRecordPayloadApproval {
    * Variant tag.
    */
   type: "approval";
+  /**
+   * The `ApprovalRecord` variant (serde's adjacent tag).
+   */
+  record_type: string;
   [k: string]: unknown;
 }
 
@@ -1424,7 +1428,7 @@ export type JournalRecordPayloadHook = HookRecord & {
 };
 
 /**
- * Journal payload `isolation` (upstream `IsolationRecord`), accepted as an opaque object carrying its type tag because upstream does not publish its shape; every key is kept unchanged.
+ * Journal payload `isolation` (upstream `IsolationRecord`, an enum adjacently tagged with `record_type` and `record`): accepted as an opaque object carrying its type tag and the name of its inner variant, because upstream does not publish the variants; `record` (absent for a unit variant) and every other key are kept unchanged.
  *
  * Schema: `agentsdk.JournalRecordPayload.Isolation`.
  */
@@ -1433,6 +1437,10 @@ export interface JournalRecordPayloadIsolation {
    * Variant tag.
    */
   type: "isolation";
+  /**
+   * The `IsolationRecord` variant (serde's adjacent tag).
+   */
+  record_type: string;
   [k: string]: unknown;
 }
 
@@ -1462,7 +1470,7 @@ export interface JournalRecordPayloadModelAttempt {
 }
 
 /**
- * Journal payload `output_delivery` (upstream `OutputDeliveryRecord`), accepted as an opaque object carrying its type tag because upstream does not publish its shape; every key is kept unchanged.
+ * Journal payload `output_delivery` (upstream `OutputDeliveryRecord`, an enum adjacently tagged with `record_type` and `record`): accepted as an opaque object carrying its type tag and the name of its inner variant, because upstream does not publish the variants; `record` (absent for a unit variant) and every other key are kept unchanged.
  *
  * Schema: `agentsdk.JournalRecordPayload.OutputDelivery`.
  */
@@ -1471,6 +1479,10 @@ export interface JournalRecordPayloadOutputDelivery {
    * Variant tag.
    */
   type: "output_delivery";
+  /**
+   * The `OutputDeliveryRecord` variant (serde's adjacent tag).
+   */
+  record_type: string;
   [k: string]: unknown;
 }
 
@@ -1538,7 +1550,7 @@ export interface JournalRecordPayloadStreamRule {
 }
 
 /**
- * Journal payload `structured_output` (upstream `StructuredOutputRecord`), accepted as an opaque object carrying its type tag because upstream does not publish its shape; every key is kept unchanged.
+ * Journal payload `structured_output` (upstream `StructuredOutputRecord`, an enum adjacently tagged with `record_type` and `record`): accepted as an opaque object carrying its type tag and the name of its inner variant, because upstream does not publish the variants; `record` (absent for a unit variant) and every other key are kept unchanged.
  *
  * Schema: `agentsdk.JournalRecordPayload.StructuredOutput`.
  */
@@ -1547,11 +1559,15 @@ export interface JournalRecordPayloadStructuredOutput {
    * Variant tag.
    */
   type: "structured_output";
+  /**
+   * The `StructuredOutputRecord` variant (serde's adjacent tag).
+   */
+  record_type: string;
   [k: string]: unknown;
 }
 
 /**
- * Journal payload `subagent` (upstream `SubagentRecord`), accepted as an opaque object carrying its type tag because upstream does not publish its shape; every key is kept unchanged.
+ * Journal payload `subagent` (upstream `SubagentRecord`, an enum adjacently tagged with `record_type` and `record`): accepted as an opaque object carrying its type tag and the name of its inner variant, because upstream does not publish the variants; `record` (absent for a unit variant) and every other key are kept unchanged.
  *
  * Schema: `agentsdk.JournalRecordPayload.Subagent`.
  */
@@ -1560,6 +1576,10 @@ export interface JournalRecordPayloadSubagent {
    * Variant tag.
    */
   type: "subagent";
+  /**
+   * The `SubagentRecord` variant (serde's adjacent tag).
+   */
+  record_type: string;
   [k: string]: unknown;
 }
 
