@@ -146,13 +146,23 @@ def _open_struct(node: Schema) -> bool:
     return is_object and "additionalProperties" not in node and "unevaluatedProperties" not in node
 
 
+SKIPPED: dict[str, Any] = {"is_none": None, "is_empty": [[], {}, ""]}
+"""The values serde skips writing, by `x-skip-serializing-if`: a key it writes never holds them."""
+
+
 def _strictify(node: Schema, *, close: bool = True) -> None:
-    """Make one struct schema strict in place: writer keys required, unknown keys rejected."""
+    """Make one struct schema strict in place: writer keys required, unknown keys rejected, and a
+    key serde skips when its value is none or empty never holding that value."""
     properties = node.get("properties")
     if not isinstance(properties, dict) or not (node.get("type") == "object" or "allOf" in node):
         return
     written = [name for name, prop in properties.items() if SKIP not in prop]
     node["required"] = list(dict.fromkeys([*node.get("required", []), *written]))
+    for name, prop in properties.items():
+        if isinstance(prop, dict) and SKIP in prop:
+            skipped = SKIPPED[prop[SKIP]]
+            never = {"not": {"enum": skipped}} if isinstance(skipped, list) else {"not": {"const": skipped}}
+            properties[name] = {"allOf": [prop, never]}
     if close and "additionalProperties" not in node and "unevaluatedProperties" not in node:
         node["unevaluatedProperties"] = False
 

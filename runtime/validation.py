@@ -279,6 +279,10 @@ class Validator:
         if error.keyword == "type" and isinstance(error.instance, float) and not math.isfinite(error.instance):
             yield Issue(where, "type", not_json_number(error.instance), error.instance)
             return
+        if error.keyword == "not":  # the strict form's only `not`: a key serde skips holding what it skips
+            shown = orjson.dumps(error.instance).decode()
+            yield Issue(where, "skipped", f"serde never writes {shown} here: it leaves the key out", error.instance)
+            return
         if error.keyword in _BOUNDS and overflows_f64(error.instance):
             yield _out_of_range(where, error.instance)
             return

@@ -225,3 +225,25 @@ def test_a_value_nests_as_deep_as_text_may(levels: int) -> None:
         except (ledgerspec.ValidationError, ledgerspec.DocumentError):
             verdicts.append(False)
     assert verdicts == [levels <= 127] * 2
+
+
+@pytest.mark.parametrize(
+    ("name", "document", "pointer"),
+    [
+        ("agentsdk.PolicyRef", {"kind": "host", "id": "p", "version": None}, "/version"),
+        (
+            "agentsdk.SourceRef",
+            {"kind": "hook", "id": "a", "trust": "host_provided", "privacy": "content_refs_only", "correlation": []},
+            "/correlation",
+        ),
+    ],
+)
+def test_the_writer_contract_refuses_a_value_serde_skips_writing(name: str, document: Any, pointer: str) -> None:
+    """A key marked `skip_serializing_if = "Option::is_none"` (or `is_empty`) is left out when it
+    would hold null (or an empty collection), so the writer contract refuses that value there;
+    the reader contract accepts it, as serde reads it."""
+    ledgerspec.validate(name, document)
+    with pytest.raises(ledgerspec.ValidationError) as raised:
+        ledgerspec.validate(name, document, strict=True)
+    (issue,) = raised.value.issues
+    assert (issue.path, issue.rule) == (pointer, "skipped")
