@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 ENVELOPE = str(EXPERIENCE.type_name)
 TRANSITION_PREFIX = "artifact-transition:"
-"""Event ids the store assigns to the transitions it records (`artifact-transition:<seq>`)."""
+"""Event ids the store assigns to the transitions it records: `artifact-transition:<seq>`, or
+`artifact-transition:<seq>:<n>` with the first `n` free when a caller appended that id itself."""
 _LOOKUP_CHUNK = 500
 _EVENT_ID = EXPERIENCE.names.index("event_id")
 
@@ -104,8 +105,13 @@ class ExperienceLedger:
         data = {"artifact_id": artifact_id, "artifact_kind": codec.dump(kind), "event": codec.dump(event)}
 
         def record() -> None:
+            position = self._db.last_position(EXPERIENCE) + 1
+            event_id, taken = f"{TRANSITION_PREFIX}{position}", 0
+            while self._stored_hashes([event_id]):  # a caller appended that id: the next suffix is fresh
+                taken += 1
+                event_id = f"{TRANSITION_PREFIX}{position}:{taken}"
             envelope = {
-                "event_id": f"{TRANSITION_PREFIX}{self._db.last_position(EXPERIENCE) + 1}",
+                "event_id": event_id,
                 "occurred_at": format_timestamp(self._clock()),
                 "tenant_id": self.tenant,
                 "correlation_id": None,

@@ -173,8 +173,13 @@ class MemoryExperienceStore:
         codec = self._ledgers.codec
         data = {"artifact_id": artifact_id, "artifact_kind": codec.dump(kind), "event": codec.dump(event)}
         with self._ledgers.lock:
+            position = len(self._ledgers.envelopes) + 1
+            fresh, suffix = f"artifact-transition:{position}", 0
+            while fresh in self._ledgers.event_ids:  # appended by a caller: the first free suffix
+                suffix += 1
+                fresh = f"artifact-transition:{position}:{suffix}"
             envelope = {
-                "event_id": f"artifact-transition:{len(self._ledgers.envelopes) + 1}",
+                "event_id": fresh,
                 "occurred_at": format_timestamp(self._ledgers.clock()),
                 "tenant_id": self.tenant,
                 "correlation_id": None,

@@ -89,8 +89,11 @@ class Experience {
   }
 
   write_artifact_state_transition({ artifact_id, kind, event }, tenant) {
+    const position = this.envelopes.length + 1;
+    let id = `artifact-transition:${position}`;
+    for (let n = 1; this.eventIds.has(id); n += 1) id = `artifact-transition:${position}:${n}`; // a caller's id
     const envelope = {
-      event_id: `artifact-transition:${this.envelopes.length + 1}`,
+      event_id: id,
       occurred_at: new Date().toISOString(),
       tenant_id: tenant,
       correlation_id: null,
