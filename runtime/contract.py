@@ -146,6 +146,15 @@ def _open_struct(node: Schema) -> bool:
     return is_object and "additionalProperties" not in node and "unevaluatedProperties" not in node
 
 
+CANONICAL = "x-canonical"
+WRITTEN: dict[str, Schema] = {
+    "lowercase": {"pattern": "^[0-9a-f]*$"},
+    "uuid": {"pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},
+    "duration": {"properties": {"nanos": {"maximum": 999_999_999}}},
+    "set": {"uniqueItems": True},
+}
+"""What the strict form adds to a type serde re-emits in one form (`x-canonical`): the form it
+writes. A set's order (serde writes it sorted) is the one part JSON Schema cannot state."""
 SKIPPED: dict[str, Any] = {"is_none": None, "is_empty": [[], {}, ""]}
 """The values serde skips writing, by `x-skip-serializing-if`: a key it writes never holds them."""
 
@@ -268,6 +277,8 @@ class Contract:
         form = copy.deepcopy(entry.schema)
         for node in walk(form):
             _strictify(node)
+            if CANONICAL in node:
+                node.setdefault("allOf", []).append(copy.deepcopy(WRITTEN[node[CANONICAL]]))
         # A newtype variant of an internally tagged enum extends its inner struct through
         # `allOf: [{$ref}]`; the inner struct is inlined open so the variant can close over both.
         for node in walk(form):

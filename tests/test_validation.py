@@ -247,3 +247,23 @@ def test_the_writer_contract_refuses_a_value_serde_skips_writing(name: str, docu
         ledgerspec.validate(name, document, strict=True)
     (issue,) = raised.value.issues
     assert (issue.path, issue.rule) == (pointer, "skipped")
+
+
+@pytest.mark.parametrize(
+    ("name", "document"),
+    [
+        ("converge.ContentHash", "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"),
+        ("mfm.RunId", "{67e55044-10b1-426f-9247-bb680e5fe0c8}"),
+        ("mfm.Duration", {"secs": 0, "nanos": 1_000_000_000}),
+        ("agentsdk.HookMutationRights", {"rights": ["observe", "observe"]}),
+    ],
+)
+def test_the_writer_contract_holds_a_value_to_the_form_serde_writes(name: str, document: Any) -> None:
+    """serde reads these forms (upper-case hex, a braced UUID, nanos to carry, a repeated set
+    member) but writes only one form of each value, which the writer contract demands; the
+    codec writes that form (a model's; a bare string type loads as the string)."""
+    ledgerspec.validate(name, document)
+    with pytest.raises(ledgerspec.ValidationError):
+        ledgerspec.validate(name, document, strict=True)
+    if isinstance(document, dict):
+        ledgerspec.validate(name, ledgerspec.dump(ledgerspec.load(name, document)), strict=True)
