@@ -458,6 +458,9 @@ class Codec:
         if schema.get("format") == "float":
             rounded = _or_none(f32) if schema.get("type") == ["number", "null"] else f32
             return rounded, rounded
+        if schema.get("type") in ("number", ["number", "null"]):  # an f64: serde writes `1` as `1.0`
+            as_float: Hook = _or_none(float) if schema.get("type") == ["number", "null"] else float
+            return as_float, as_float
         items = schema.get("items")
         if schema.get("x-canonical") == "set" and isinstance(items, dict):
             rank = self._order(items, base)

@@ -29,6 +29,7 @@ from .schemaset import ID_BASE, Schema, TypeEntry, by_uri, free_value, load_dir,
 
 SKIP = "x-skip-serializing-if"
 INTEGER_LITERAL = "x-integer-literal"
+FLOAT_LITERAL = "x-float-literal"
 WRITER_BASE = f"{ID_BASE}writer/"
 SERDE_VALUE = "x-serde-value"
 """The `$defs` entry of a validation form that bounds every number of a free JSON value."""
@@ -264,11 +265,13 @@ class Contract:
         """The writer contract as a schema set of its own: every type's strict form under its
         writer `$id`, its references rewritten to reach the strict forms of the types it uses (the
         validator's strict registry does the same by swapping every form, which a multi-file or
-        bundled document cannot). The integer-literal marker is left out: it is the validators'
-        private keyword, and plain JSON Schema tools ignore it anyway."""
+        bundled document cannot). The literal markers (integer and float) are left out: they are
+        the validators' private keywords, and plain JSON Schema tools ignore them anyway."""
         writer = {}
         for name, entry in self.entries.items():
             form = rewrite_refs(self.schema(name, strict=True, integer_literals=False), entry.uri, writer_uri)
+            for node in walk(form):
+                node.pop(FLOAT_LITERAL, None)
             form["$id"] = writer_uri(entry.uri)
             writer[name] = TypeEntry(entry.namespace, entry.stem, form["$id"], form)
         return writer
@@ -279,6 +282,10 @@ class Contract:
             _strictify(node)
             if CANONICAL in node:
                 node.setdefault("allOf", []).append(copy.deepcopy(WRITTEN[node[CANONICAL]]))
+            kind = node.get("type")
+            kinds: list[Any] = kind if isinstance(kind, list) else [kind]
+            if "number" in kinds and "integer" not in kinds:  # serde writes an f32/f64 as `1.0`
+                node[FLOAT_LITERAL] = True
         # A newtype variant of an internally tagged enum extends its inner struct through
         # `allOf: [{$ref}]`; the inner struct is inlined open so the variant can close over both.
         for node in walk(form):

@@ -3,14 +3,17 @@
 
 - `x-integer-literal`: an integer position rejects a float literal such as `1.0` (JSON Schema
   counts it as an integer; serde does not).
+- `x-float-literal` (writer contract): a float position holds a float literal, since serde
+  writes an f32 or f64 with a fraction or an exponent (`1.0`, never `1`).
 - `x-max-utf8-bytes`: a string's length in UTF-8 bytes (agent-sdk ids are capped at 512 bytes).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from .contract import INTEGER_LITERAL
+from .contract import FLOAT_LITERAL, INTEGER_LITERAL
 
 MAX_BYTES = "x-max-utf8-bytes"
 
@@ -22,6 +25,20 @@ def integer_literal_problem(instance: Any) -> str | None:
     return None
 
 
+def float_literal_problem(instance: Any) -> str | None:
+    """Why `instance` breaks the float-literal rule, or None."""
+    if isinstance(instance, int) and not isinstance(instance, bool):
+        return f"{instance!r} is an integer literal; serde writes a float here (write {instance!r}.0)"
+    return None
+
+
+LITERAL_PROBLEMS: dict[str, Callable[[Any], str | None]] = {
+    INTEGER_LITERAL: integer_literal_problem,
+    FLOAT_LITERAL: float_literal_problem,
+}
+"""The literal rules, by keyword: each engine applies these where a schema sets the keyword true."""
+
+
 def utf8_length_problem(instance: Any, limit: int) -> str | None:
     """Why `instance` is longer than `limit` UTF-8 bytes, or None."""
     if isinstance(instance, str):
@@ -31,16 +48,26 @@ def utf8_length_problem(instance: Any, limit: int) -> str | None:
     return None
 
 
-class IntegerLiteral:
-    """jsonschema-rs keyword for `x-integer-literal`."""
+class _Literal:
+    """jsonschema-rs keyword for one of `LITERAL_PROBLEMS`."""
+
+    keyword: str
 
     def __init__(self, parent_schema: dict[str, Any], value: Any, schema_path: list[Any]) -> None:
-        self.enabled = bool(value)
+        self.problem = LITERAL_PROBLEMS[self.keyword] if value else None
 
     def validate(self, instance: Any) -> None:
-        problem = integer_literal_problem(instance) if self.enabled else None
+        problem = self.problem(instance) if self.problem else None
         if problem:
             raise ValueError(problem)
+
+
+class IntegerLiteral(_Literal):
+    keyword = INTEGER_LITERAL
+
+
+class FloatLiteral(_Literal):
+    keyword = FLOAT_LITERAL
 
 
 class MaxUtf8Bytes:
@@ -55,4 +82,4 @@ class MaxUtf8Bytes:
             raise ValueError(problem)
 
 
-RUST_KEYWORDS: dict[str, Any] = {INTEGER_LITERAL: IntegerLiteral, MAX_BYTES: MaxUtf8Bytes}
+RUST_KEYWORDS: dict[str, Any] = {INTEGER_LITERAL: IntegerLiteral, FLOAT_LITERAL: FloatLiteral, MAX_BYTES: MaxUtf8Bytes}

@@ -20,8 +20,8 @@ import referencing
 import referencing.jsonschema
 from jsonschema import Draft202012Validator
 
-from .contract import INTEGER_LITERAL, Contract, free_value_schema
-from .keywords import MAX_BYTES, integer_literal_problem, utf8_length_problem
+from .contract import Contract, free_value_schema
+from .keywords import LITERAL_PROBLEMS, MAX_BYTES, utf8_length_problem
 from .validation import RawError
 
 
@@ -38,10 +38,16 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterat
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _integer_literal(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[Any]:
-    problem = integer_literal_problem(instance) if value else None
-    if problem:
-        yield jsonschema.ValidationError(problem)
+def _literal(keyword: str) -> Callable[[Any, Any, Any, Any], Iterator[Any]]:
+    """The jsonschema validator function of one of `LITERAL_PROBLEMS`."""
+    problem_of = LITERAL_PROBLEMS[keyword]
+
+    def check(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[Any]:
+        problem = problem_of(instance) if value else None
+        if problem:
+            yield jsonschema.ValidationError(problem)
+
+    return check
 
 
 def _max_bytes(validator: Any, limit: int, instance: Any, schema: Any) -> Iterator[Any]:
@@ -59,7 +65,7 @@ def _json_number(checker: Any, instance: Any) -> bool:
 
 PythonValidator: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
-    validators={"pattern": _pattern, INTEGER_LITERAL: _integer_literal, MAX_BYTES: _max_bytes},
+    validators={"pattern": _pattern, MAX_BYTES: _max_bytes, **{name: _literal(name) for name in LITERAL_PROBLEMS}},
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _json_number),
 )
 

@@ -9,7 +9,7 @@ import pytest
 import ledgerspec
 from ledgerspec import Codec, UnknownTypeError, ValidationError
 from ledgerspec.codec import f32
-from ledgerspec.models import agentsdk, mfm
+from ledgerspec.models import agentsdk, converge, mfm
 
 # serde_json output copied from the wire-format reference (sections 1.3, 1.10, 2.5, 4.6, 4.7);
 # `dumps(loads(text))` must reproduce each byte for byte, key order included.
@@ -204,3 +204,11 @@ def test_lone_surrogate_in_a_python_value_is_reported_with_its_path() -> None:
     with pytest.raises(ValidationError) as caught:
         ledgerspec.validate("mfm.DependencyEdge", {"from": "m.main.a", "to": "bad\ud800"})
     assert [(i.path, i.rule) for i in caught.value.issues] == [("/to", "unicode")]
+
+
+def test_a_float_field_given_an_integer_is_written_as_serde_writes_an_f64() -> None:
+    """A Rust f64 holds no integer, so serde writes `1.0`; a model built with `1` dumps the same,
+    and the writer contract (which `dumps` checks) refuses the integer literal itself."""
+    assert ledgerspec.dumps(converge.CandidateScore(id="a", score=1)) == '{"id":"a","score":1.0}'
+    with pytest.raises(ledgerspec.ValidationError, match="integer literal"):
+        ledgerspec.validate_json("converge.CandidateScore", '{"id":"a","score":1}', strict=True)

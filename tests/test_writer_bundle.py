@@ -18,8 +18,10 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from ledgerspec import default_validator
 from ledgerspec.cli import main
 from ledgerspec.conformance.values import load_corpus
+from ledgerspec.errors import Issue
 
 WRITER_BUNDLE_ID = "https://ledgerspec.dev/schemas/v1/writer/bundle.json"
 READER_BUNDLE_ID = "https://ledgerspec.dev/schemas/v1/bundle.json"
@@ -56,10 +58,17 @@ Blind = Callable[[Any, str], bool]
 
 
 def json_schema_blind(value: Any, rule: str) -> bool:
-    """The two rules the README lists for bindings to reproduce, which JSON Schema cannot express:
-    a UTF-8 byte limit, and an integral float literal (`1.0`) at an integer position, which JSON
-    Schema counts as an integer."""
+    """The two rules the README lists for bindings to reproduce that an invalid fixture can break
+    and JSON Schema cannot express: a UTF-8 byte limit, and an integral float literal (`1.0`) at
+    an integer position, which JSON Schema counts as an integer."""
     return rule == "x-max-utf8-bytes" or (rule == "type" and isinstance(value, float) and value.is_integer())
+
+
+def float_literal(issue: Issue) -> bool:
+    """The writer contract's third such rule, which only a reader's document breaks: an integer
+    literal at a float position (JSON Schema counts `1` a number; serde writes `1.0`). A reader's
+    document breaks no other `type` rule with an integer."""
+    return issue.rule == "type" and type(issue.value) is int
 
 
 def python_blind(value: Any, rule: str) -> bool:
@@ -83,6 +92,11 @@ def misjudged(verdicts: Mapping[str, bool], blind: Blind) -> tuple[list[str], in
     for file in load_corpus():
         for valid in file.valid:
             if verdicts[valid.id] != valid.strict:
+                # a reader's document the writer contract refuses only by a rule JSON Schema cannot state
+                issues = [] if valid.strict else default_validator().issues(file.type, valid.document, strict=True)
+                if issues and all(float_literal(issue) for issue in issues):
+                    skipped += 1
+                    continue
                 wrong.append(f"{valid.id}: strict-{'valid' if valid.strict else 'invalid'} fixture misjudged")
         for invalid in file.invalid:
             if all(blind(_at(invalid.document, path), rule) for path, rule in invalid.errors):
