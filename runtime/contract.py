@@ -30,6 +30,10 @@ from .schemaset import ID_BASE, Schema, TypeEntry, by_uri, free_value, load_dir,
 SKIP = "x-skip-serializing-if"
 INTEGER_LITERAL = "x-integer-literal"
 FLOAT_LITERAL = "x-float-literal"
+SET_ORDER = "x-set-order"
+"""The writer contract's order of a set's members (serde writes a `BTreeSet` sorted by `Ord`)."""
+PRIVATE = (FLOAT_LITERAL, SET_ORDER)
+"""The keywords of the writer forms that the published writer contract leaves out."""
 WRITER_BASE = f"{ID_BASE}writer/"
 SERDE_VALUE = "x-serde-value"
 """The `$defs` entry of a validation form that bounds every number of a free JSON value."""
@@ -155,7 +159,7 @@ WRITTEN: dict[str, Schema] = {
     "set": {"uniqueItems": True},
 }
 """What the strict form adds to a type serde re-emits in one form (`x-canonical`): the form it
-writes. A set's order (serde writes it sorted) is the one part JSON Schema cannot state."""
+writes. A set's order (serde writes it sorted), which JSON Schema cannot state, is `SET_ORDER`."""
 SKIPPED: dict[str, Any] = {"is_none": None, "is_empty": [[], {}, ""]}
 """The values serde skips writing, by `x-skip-serializing-if`: a key it writes never holds them."""
 
@@ -271,10 +275,20 @@ class Contract:
         for name, entry in self.entries.items():
             form = rewrite_refs(self.schema(name, strict=True, integer_literals=False), entry.uri, writer_uri)
             for node in walk(form):
-                node.pop(FLOAT_LITERAL, None)
+                for keyword in PRIVATE:
+                    node.pop(keyword, None)
             form["$id"] = writer_uri(entry.uri)
             writer[name] = TypeEntry(entry.namespace, entry.stem, form["$id"], form)
         return writer
+
+    def _member_order(self, items: Schema, base: str) -> list[Any]:
+        """The members of a set's item type in `Ord` order: an enum's values in declaration order
+        (the only sets the contract has); ValueError for any other item type."""
+        target = self.by_uri(urljoin(base, items["$ref"])) if "$ref" in items else None
+        values = (target.schema if target else items).get("enum")
+        if not isinstance(values, list):
+            raise ValueError(f"{base}: a set of {items} has no order the writer contract can state")
+        return values
 
     def _strict_form(self, entry: TypeEntry) -> Schema:
         form = copy.deepcopy(entry.schema)
@@ -282,6 +296,8 @@ class Contract:
             _strictify(node)
             if CANONICAL in node:
                 node.setdefault("allOf", []).append(copy.deepcopy(WRITTEN[node[CANONICAL]]))
+            if node.get(CANONICAL) == "set":
+                node[SET_ORDER] = self._member_order(node["items"], entry.uri)
             kind = node.get("type")
             kinds: list[Any] = kind if isinstance(kind, list) else [kind]
             if "number" in kinds and "integer" not in kinds:  # serde writes an f32/f64 as `1.0`

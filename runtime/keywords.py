@@ -5,6 +5,7 @@
   counts it as an integer; serde does not).
 - `x-float-literal` (writer contract): a float position holds a float literal, since serde
   writes an f32 or f64 with a fraction or an exponent (`1.0`, never `1`).
+- `x-set-order` (writer contract): a set's members in the order serde writes them.
 - `x-max-utf8-bytes`: a string's length in UTF-8 bytes (agent-sdk ids are capped at 512 bytes).
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .contract import FLOAT_LITERAL, INTEGER_LITERAL
+from .contract import FLOAT_LITERAL, INTEGER_LITERAL, SET_ORDER
 
 MAX_BYTES = "x-max-utf8-bytes"
 
@@ -37,6 +38,16 @@ LITERAL_PROBLEMS: dict[str, Callable[[Any], str | None]] = {
     FLOAT_LITERAL: float_literal_problem,
 }
 """The literal rules, by keyword: each engine applies these where a schema sets the keyword true."""
+
+
+def set_order_problem(instance: Any, order: list[Any]) -> str | None:
+    """Why the set `instance` is not written as serde writes it (its members in `order`, each
+    once), or None."""
+    if isinstance(instance, list):
+        ranks = [order.index(item) for item in instance if item in order]
+        if any(earlier >= later for earlier, later in zip(ranks, ranks[1:], strict=False)):
+            return "serde writes a set's members sorted in declaration order, each once"
+    return None
 
 
 def utf8_length_problem(instance: Any, limit: int) -> str | None:
@@ -70,6 +81,18 @@ class FloatLiteral(_Literal):
     keyword = FLOAT_LITERAL
 
 
+class SetOrder:
+    """jsonschema-rs keyword for `x-set-order`."""
+
+    def __init__(self, parent_schema: dict[str, Any], value: Any, schema_path: list[Any]) -> None:
+        self.order = list(value)
+
+    def validate(self, instance: Any) -> None:
+        problem = set_order_problem(instance, self.order)
+        if problem:
+            raise ValueError(problem)
+
+
 class MaxUtf8Bytes:
     """jsonschema-rs keyword for `x-max-utf8-bytes`."""
 
@@ -82,4 +105,9 @@ class MaxUtf8Bytes:
             raise ValueError(problem)
 
 
-RUST_KEYWORDS: dict[str, Any] = {INTEGER_LITERAL: IntegerLiteral, FLOAT_LITERAL: FloatLiteral, MAX_BYTES: MaxUtf8Bytes}
+RUST_KEYWORDS: dict[str, Any] = {
+    INTEGER_LITERAL: IntegerLiteral,
+    FLOAT_LITERAL: FloatLiteral,
+    SET_ORDER: SetOrder,
+    MAX_BYTES: MaxUtf8Bytes,
+}

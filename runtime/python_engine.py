@@ -20,8 +20,8 @@ import referencing
 import referencing.jsonschema
 from jsonschema import Draft202012Validator
 
-from .contract import Contract, free_value_schema
-from .keywords import LITERAL_PROBLEMS, MAX_BYTES, utf8_length_problem
+from .contract import SET_ORDER, Contract, free_value_schema
+from .keywords import LITERAL_PROBLEMS, MAX_BYTES, set_order_problem, utf8_length_problem
 from .validation import RawError
 
 
@@ -50,6 +50,12 @@ def _literal(keyword: str) -> Callable[[Any, Any, Any, Any], Iterator[Any]]:
     return check
 
 
+def _set_order(validator: Any, order: list[Any], instance: Any, schema: Any) -> Iterator[Any]:
+    problem = set_order_problem(instance, order)
+    if problem:
+        yield jsonschema.ValidationError(problem)
+
+
 def _max_bytes(validator: Any, limit: int, instance: Any, schema: Any) -> Iterator[Any]:
     problem = utf8_length_problem(instance, limit)
     if problem:
@@ -65,7 +71,12 @@ def _json_number(checker: Any, instance: Any) -> bool:
 
 PythonValidator: Any = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
-    validators={"pattern": _pattern, MAX_BYTES: _max_bytes, **{name: _literal(name) for name in LITERAL_PROBLEMS}},
+    validators={
+        "pattern": _pattern,
+        MAX_BYTES: _max_bytes,
+        SET_ORDER: _set_order,
+        **{name: _literal(name) for name in LITERAL_PROBLEMS},
+    },
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _json_number),
 )
 

@@ -267,3 +267,13 @@ def test_the_writer_contract_holds_a_value_to_the_form_serde_writes(name: str, d
         ledgerspec.validate(name, document, strict=True)
     if isinstance(document, dict):
         ledgerspec.validate(name, ledgerspec.dump(ledgerspec.load(name, document)), strict=True)
+
+
+def test_the_writer_contract_orders_a_set_as_serde_writes_it() -> None:
+    """serde reads a `BTreeSet` in any order and writes it sorted by `Ord` (an enum's declaration
+    order), which the writer contract demands of every engine; the codec writes that order."""
+    name, document = "agentsdk.HookMutationRights", {"rights": ["stop_run", "observe"]}
+    for validator in (default_validator(), Validator(shipped(), "python")):
+        assert validator.issues(name, document) == []
+        assert [issue.rule for issue in validator.issues(name, document, strict=True)] == ["order"]
+    assert ledgerspec.dump(ledgerspec.load(name, document)) == {"rights": ["observe", "stop_run"]}
