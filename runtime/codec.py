@@ -19,8 +19,6 @@ import dataclasses
 import enum
 import importlib
 import keyword
-import math
-import struct
 import uuid
 from collections.abc import Callable
 from functools import cached_property, partial
@@ -34,38 +32,12 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from .contract import SKIP, Contract
 from .errors import Issue, UnknownTypeError, ValidationError
-from .jsontext import I64_MIN, U64_MAX, Parsed
+from .jsontext import I64_MIN, U64_MAX, Parsed, f32
 from .schemaset import NAMESPACES, Schema, TypeEntry, free_value, opaque_object
 from .validation import Validator
 
 Hook = Callable[[Any], Any]
 NANOS_PER_SEC = 1_000_000_000
-
-
-F32_MAX = 3.4028234663852886e38
-F32_OVERFLOW = 3.4028235677973366e38
-"""f32::MAX plus half an ulp: from here on, Rust's `as f32` gives infinity."""
-
-
-def _as_f32(value: float) -> float:
-    """`value` rounded to the nearest f32 as Rust's `as f32` does (Python's struct refuses the
-    values between f32::MAX and F32_OVERFLOW that round down to f32::MAX)."""
-    if abs(value) >= F32_OVERFLOW:
-        return math.copysign(math.inf, value)
-    if abs(value) > F32_MAX:
-        return math.copysign(F32_MAX, value)
-    stored: float = struct.unpack("<f", struct.pack("<f", value))[0]
-    return stored
-
-
-def f32(value: float) -> float:
-    """The f64 that serde prints for `value` stored as an f32 (shortest round-trip digits)."""
-    stored = _as_f32(value)
-    for digits in range(1, 10):
-        shortest = float(f"{stored:.{digits}g}")
-        if _as_f32(shortest) == stored:
-            return shortest
-    return stored
 
 
 def _or_none(hook: Hook) -> Hook:

@@ -30,9 +30,10 @@ from .schemaset import ID_BASE, Schema, TypeEntry, by_uri, free_value, load_dir,
 SKIP = "x-skip-serializing-if"
 INTEGER_LITERAL = "x-integer-literal"
 FLOAT_LITERAL = "x-float-literal"
+F32_FORM = "x-f32-form"
 SET_ORDER = "x-set-order"
 """The writer contract's order of a set's members (serde writes a `BTreeSet` sorted by `Ord`)."""
-PRIVATE = (FLOAT_LITERAL, SET_ORDER)
+PRIVATE = (FLOAT_LITERAL, F32_FORM, SET_ORDER)
 """The keywords of the writer forms that the published writer contract leaves out."""
 WRITER_BASE = f"{ID_BASE}writer/"
 SERDE_VALUE = "x-serde-value"
@@ -302,6 +303,8 @@ class Contract:
             kinds: list[Any] = kind if isinstance(kind, list) else [kind]
             if "number" in kinds and "integer" not in kinds:  # serde writes an f32/f64 as `1.0`
                 node[FLOAT_LITERAL] = True
+                if node.get("format") == "float":  # and an f32 in its shortest digits
+                    node[F32_FORM] = True
         # A newtype variant of an internally tagged enum extends its inner struct through
         # `allOf: [{$ref}]`; the inner struct is inlined open so the variant can close over both.
         for node in walk(form):

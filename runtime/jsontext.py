@@ -25,6 +25,7 @@ import functools
 import json
 import math
 import re
+import struct
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -41,6 +42,32 @@ I64_MIN, U64_MAX = -(2**63), 2**64 - 1
 F64_LIMIT = 2**1024 - 2**970
 """The smallest integer magnitude that rounds to infinity as an f64 (f64::MAX plus half an ulp):
 serde_json rejects an integer literal from here on ("number out of range")."""
+
+F32_MAX = 3.4028234663852886e38
+F32_OVERFLOW = 3.4028235677973366e38
+"""f32::MAX plus half an ulp: from here on, Rust's `as f32` gives infinity."""
+
+
+def _as_f32(value: float) -> float:
+    """`value` rounded to the nearest f32 as Rust's `as f32` does (Python's struct refuses the
+    values between f32::MAX and F32_OVERFLOW that round down to f32::MAX)."""
+    if abs(value) >= F32_OVERFLOW:
+        return math.copysign(math.inf, value)
+    if abs(value) > F32_MAX:
+        return math.copysign(F32_MAX, value)
+    stored: float = struct.unpack("<f", struct.pack("<f", value))[0]
+    return stored
+
+
+def f32(value: float) -> float:
+    """The f64 that serde prints for `value` stored as an f32 (shortest round-trip digits)."""
+    stored = _as_f32(value)
+    for digits in range(1, 10):
+        shortest = float(f"{stored:.{digits}g}")
+        if _as_f32(shortest) == stored:
+            return shortest
+    return stored
+
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _RAW_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -5,16 +5,20 @@
   counts it as an integer; serde does not).
 - `x-float-literal` (writer contract): a float position holds a float literal, since serde
   writes an f32 or f64 with a fraction or an exponent (`1.0`, never `1`).
+- `x-f32-form` (writer contract): an f32 position holds a number serde writes for an f32, the
+  f32 in its shortest digits (`0.3`, not `0.30000001192092896`).
 - `x-set-order` (writer contract): a set's members in the order serde writes them.
 - `x-max-utf8-bytes`: a string's length in UTF-8 bytes (agent-sdk ids are capped at 512 bytes).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
-from .contract import FLOAT_LITERAL, INTEGER_LITERAL, SET_ORDER
+from .contract import F32_FORM, FLOAT_LITERAL, INTEGER_LITERAL, SET_ORDER
+from .jsontext import f32
 
 MAX_BYTES = "x-max-utf8-bytes"
 
@@ -33,9 +37,17 @@ def float_literal_problem(instance: Any) -> str | None:
     return None
 
 
+def f32_form_problem(instance: Any) -> str | None:
+    """Why `instance` is not a number serde writes for an f32 (an f32 in its shortest digits), or None."""
+    if isinstance(instance, float) and math.isfinite(instance) and f32(instance) != instance:
+        return f"{instance!r} is no f32 as serde writes it (the nearest is {f32(instance)!r})"
+    return None
+
+
 LITERAL_PROBLEMS: dict[str, Callable[[Any], str | None]] = {
     INTEGER_LITERAL: integer_literal_problem,
     FLOAT_LITERAL: float_literal_problem,
+    F32_FORM: f32_form_problem,
 }
 """The literal rules, by keyword: each engine applies these where a schema sets the keyword true."""
 
@@ -81,6 +93,10 @@ class FloatLiteral(_Literal):
     keyword = FLOAT_LITERAL
 
 
+class F32Form(_Literal):
+    keyword = F32_FORM
+
+
 class SetOrder:
     """jsonschema-rs keyword for `x-set-order`."""
 
@@ -108,6 +124,7 @@ class MaxUtf8Bytes:
 RUST_KEYWORDS: dict[str, Any] = {
     INTEGER_LITERAL: IntegerLiteral,
     FLOAT_LITERAL: FloatLiteral,
+    F32_FORM: F32Form,
     SET_ORDER: SetOrder,
     MAX_BYTES: MaxUtf8Bytes,
 }

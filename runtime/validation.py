@@ -17,7 +17,7 @@ import jsonschema_rs
 import orjson
 
 from .canonical import json_pointer, not_json_number
-from .contract import FLOAT_LITERAL, INTEGER_LITERAL, SET_ORDER, Contract, free_value_schema
+from .contract import F32_FORM, FLOAT_LITERAL, INTEGER_LITERAL, SET_ORDER, Contract, free_value_schema
 from .duplicates import repeated_key_issues
 from .errors import Issue, ValidationError
 from .jsontext import (
@@ -34,7 +34,7 @@ from .jsontext import (
 from .keywords import RUST_KEYWORDS
 
 Engine = Literal["rust", "python"]
-RULE_NAMES = {INTEGER_LITERAL: "type", FLOAT_LITERAL: "type", SET_ORDER: "order"}
+RULE_NAMES = {INTEGER_LITERAL: "type", FLOAT_LITERAL: "type", F32_FORM: "f32", SET_ORDER: "order"}
 NUMBER_RANGE = "number_range"
 """The rule of a number no f64 holds (serde_json: "number out of range")."""
 

@@ -8,7 +8,7 @@ import pytest
 
 import ledgerspec
 from ledgerspec import Codec, UnknownTypeError, ValidationError
-from ledgerspec.codec import f32
+from ledgerspec.jsontext import f32
 from ledgerspec.models import agentsdk, converge, mfm
 
 # serde_json output copied from the wire-format reference (sections 1.3, 1.10, 2.5, 4.6, 4.7);

@@ -277,3 +277,15 @@ def test_the_writer_contract_orders_a_set_as_serde_writes_it() -> None:
         assert validator.issues(name, document) == []
         assert [issue.rule for issue in validator.issues(name, document, strict=True)] == ["order"]
     assert ledgerspec.dump(ledgerspec.load(name, document)) == {"rights": ["observe", "stop_run"]}
+
+
+@pytest.mark.parametrize("top_p", ["0.30000001192092896", "0.123456789123", "1e-50"])
+def test_the_writer_contract_holds_an_f32_to_the_digits_serde_writes(top_p: str) -> None:
+    """serde reads any number into an f32 but writes the f32 in its shortest digits (`0.3`), so
+    the writer contract refuses text no f32 prints as; the reader contract reads it."""
+    text = f'{{"temperature":0.7,"top_p":{top_p},"top_k":1}}'
+    ledgerspec.validate_json("converge.SamplerParams", text)
+    with pytest.raises(ledgerspec.ValidationError) as raised:
+        ledgerspec.validate_json("converge.SamplerParams", text, strict=True)
+    assert [(issue.path, issue.rule) for issue in raised.value.issues] == [("/top_p", "f32")]
+    ledgerspec.validate_json("converge.SamplerParams", '{"temperature":0.7,"top_p":0.3,"top_k":1}', strict=True)

@@ -67,9 +67,9 @@ def json_schema_blind(value: Any, rule: str) -> bool:
 def writer_only(issue: Issue) -> bool:
     """The writer contract's rules JSON Schema cannot state, which only a reader's document
     breaks: an integer literal at a float position (JSON Schema counts `1` a number; serde
-    writes `1.0`; a reader's document breaks no other `type` rule with an integer), and a set's
-    order."""
-    return (issue.rule == "type" and type(issue.value) is int) or issue.rule == "order"
+    writes `1.0`; a reader's document breaks no other `type` rule with an integer), an f32's
+    digits, and a set's order."""
+    return (issue.rule == "type" and type(issue.value) is int) or issue.rule in ("f32", "order")
 
 
 def python_blind(value: Any, rule: str) -> bool:
