@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .jsontext import MAX_DOCUMENT_BYTES, DocumentError, Parsed, TrailingTextError, document_too_large, parse_document
+from .jsontext import (
+    JSON_WHITESPACE,
+    MAX_DOCUMENT_BYTES,
+    DocumentError,
+    Parsed,
+    TrailingTextError,
+    document_too_large,
+    parse_document,
+)
 
 JSON_LINES = (".jsonl", ".ndjson")
 """File suffixes read as JSON lines (one document per line)."""
@@ -85,7 +93,7 @@ def _lines(stream: BinaryIO, source: str, start: int, max_bytes: int) -> Iterato
             yield Text(index, source, number, error=document_too_large(size - raw.endswith(b"\n"), max_bytes))
             index += 1
             continue
-        if raw.strip():
+        if raw.strip(JSON_WHITESPACE):  # a form feed or a vertical tab is no blank line: serde refuses it
             yield Text(index, source, number, raw)
             index += 1
 

@@ -178,6 +178,10 @@ def overflows_f64(value: Any) -> bool:
     return type(value) is int and not -F64_LIMIT < value < F64_LIMIT
 
 
+JSON_WHITESPACE = b" \t\r\n"
+"""The whitespace JSON text (and serde_json) allows between tokens; no other character is."""
+
+
 def parse(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Any:
     """The value of one JSON document as serde_json reads it, or DocumentError. A repeated key
     keeps its last value here; use `parse_document` to learn where keys repeat."""
@@ -186,8 +190,11 @@ def parse(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Any:
 
 def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Parsed:
     """Parse one JSON document as serde_json would, or raise DocumentError (see `Parsed`)."""
-    if len(text) > max_bytes:
-        raise document_too_large(len(text), max_bytes)
+    size = len(text)
+    if isinstance(text, str) and 4 * size > max_bytes:  # the limit is in UTF-8 bytes: 1 to 4 a character
+        size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise document_too_large(size, max_bytes)
     try:
         if isinstance(text, bytes):
             data, text = text, text.decode("utf-8")

@@ -52,6 +52,18 @@ def test_validate_jsonl_reports_every_document(tmp_path: Path) -> None:
     assert "NaN" in results[3]["errors"][0]["message"]
 
 
+def test_a_line_of_whitespace_json_does_not_allow_is_a_document(tmp_path: Path) -> None:
+    """JSON's whitespace is space, tab, CR and LF: a line of a form feed or a vertical tab is
+    an invalid document (serde refuses it), not a blank line to skip."""
+    (tmp_path / "events.jsonl").write_bytes(ENVELOPE.encode() + b"\n \t\r\n\x0c\n\x0b\n")
+    code, out, _ = run(
+        "validate", "--type", "converge.ExperienceEventEnvelope", "--format", "json", str(tmp_path / "events.jsonl")
+    )
+    results = [json.loads(line) for line in out.splitlines()]
+    assert code == 1
+    assert [(r["line"], r["valid"]) for r in results] == [(1, True), (3, False), (4, False)]
+
+
 def test_validate_text_output_names_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_text(ENVELOPE + "\n" + '{"event_id": "x"}\n')
     code, out, err = run("validate", "--type", "converge.ExperienceEventEnvelope", str(tmp_path / "a.jsonl"))

@@ -66,6 +66,16 @@ def test_size_limit() -> None:
         parse(b'"' + b"x" * 20 + b'"', max_bytes=10)
 
 
+def test_the_size_limit_counts_utf8_bytes_of_text_too() -> None:
+    """A str is measured in UTF-8 bytes, as the same document in bytes is: 6 characters of
+    `é` are 12 bytes (plus the quotes)."""
+    text = '"' + "é" * 6 + '"'
+    assert parse(text, max_bytes=14) == "é" * 6
+    for document in (text, text.encode()):
+        with pytest.raises(DocumentError, match="document is 14 bytes; the limit is 13"):
+            parse(document, max_bytes=13)
+
+
 def test_invalid_utf8_bytes() -> None:
     with pytest.raises(DocumentError, match="not valid UTF-8"):
         parse(b'"\xff"')
