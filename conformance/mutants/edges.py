@@ -105,7 +105,7 @@ class ArtifactTenantFoldsCase(ArtifactFilter):
     field = "tenant_id"
 
     def keep(self, envelope: Any, wanted: Any) -> bool:
-        return (envelope.tenant_id or "").lower() == wanted.lower()
+        return bool((envelope.tenant_id or "").lower() == wanted.lower())
 
 
 class ArtifactTenantPrefix(ArtifactFilter):
@@ -260,7 +260,7 @@ class StoresModelDumpHashesReceived(ExperienceBug):
         scratch = MemoryStore()  # the checks, on a throwaway store
         tenant = getattr(self.inner, "tenant", None)
         (scratch.experience if tenant is None else scratch.for_tenant(tenant)).append_events(envelopes)
-        fresh = {}
+        fresh: dict[str, bytes] = {}
         for envelope in envelopes:
             digest = hashlib.sha256(jcs(envelope, float_literals=True)).digest()
             if hashes.get(envelope["event_id"], fresh.get(envelope["event_id"], digest)) != digest:
