@@ -92,12 +92,22 @@ class Judge:
                 return None
             expected = f"error {wanted}" if kind == "error" else "a result"
             return f"expected {expected}, got error {outcome.error}: {outcome.message}"
+        operation = operations()[call.op]
         try:
-            result = serde_form(self.codec, operations()[call.op], outcome.result)
+            result = serde_form(self.codec, operation, outcome.result)
         except ResultError as exc:
             return f"the result is not what {call.op} returns: {exc}\n  got: {_show(outcome.result)}"
         if kind == "error":
             return f"expected error {wanted}, got a result: {_show(result)}"
+        if kind == "stored":
+            if outcome.as_stored:  # the documents as the store keeps them: compared exactly
+                result = outcome.result
+            else:  # models, which hold no unknown key: only what they hold can be compared
+                wanted = serde_form(self.codec, operation, wanted)
+            difference = first_difference(wanted, result)
+            if difference is None:
+                return None
+            return f"{difference}\n  expected: {_show(wanted)}\n  got:      {_show(result)}"
         if kind in ("result", "match"):
             difference = first_difference(wanted, result, partial=kind == "match")
             if difference is None:

@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
-ExpectationKind = Literal["result", "match", "error", "ids", "blocks", "count_in"]
-EXPECTATION_KINDS: tuple[ExpectationKind, ...] = ("result", "match", "error", "ids", "blocks", "count_in")
+ExpectationKind = Literal["result", "match", "error", "ids", "blocks", "count_in", "stored"]
+EXPECTATION_KINDS: tuple[ExpectationKind, ...] = ("result", "match", "error", "ids", "blocks", "count_in", "stored")
 
 
 @dataclass(frozen=True)

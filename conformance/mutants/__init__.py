@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..rules import load_rules
-from . import artifacts, documents, experience, journal, runs, tenancy
+from . import artifacts, documents, edges, experience, journal, runs, tenancy
 from .base import Bug
 
 CATALOGUE: tuple[type[Bug], ...] = (
@@ -22,6 +22,7 @@ CATALOGUE: tuple[type[Bug], ...] = (
     *runs.BUGS,
     *artifacts.BUGS,
     *journal.BUGS,
+    *edges.BUGS,
 )
 """Every broken store, by ledger."""
 

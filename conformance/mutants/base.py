@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from ledgerspec import default_codec
 from ledgerspec.codec import Codec
 from ledgerspec.errors import Issue, ValidationError
-from ledgerspec.store.memory import MemoryExperienceStore, MemoryStore
+from ledgerspec.store.memory import MemoryExperienceStore, MemoryRunEventStore, MemoryStore
 from ledgerspec.store.stored import parse as parse_stored
 
 LEDGERS = ("experience", "runs", "artifacts", "journal")
@@ -69,6 +69,31 @@ class Remembered:
         return getattr(self.inner, name)
 
 
+class RawReads:
+    """A correct run or journal ledger of a MemoryStore with the raw reader the conformance runner
+    looks for (`read_documents`, see `ops.RAW_READS`): the bytes the ledger keeps, so a bug that
+    changes what is stored shows even where models hide it (the experience ledger has its own,
+    `query_documents`)."""
+
+    def __init__(self, inner: Any, store: MemoryStore) -> None:
+        self.inner = inner
+        self.ledgers = store._ledgers
+
+    def read_documents(self, run_id: Any, from_seq: int = 1, to_seq: int | None = None) -> list[bytes]:
+        """The stored documents of what the ledger's read returns for these arguments (the read
+        checks the arguments), in its order."""
+        if isinstance(self.inner, MemoryRunEventStore):
+            found = self.inner.read_range(run_id, from_seq, to_seq)
+            documents = self.ledgers.runs.get(self.inner.run_key(run_id), [])
+            return [documents[model.seq - 1] for model in found]
+        found = self.inner.read(run_id, from_seq, to_seq)
+        journal = self.ledgers.journals.get(run_id, [])
+        return [journal[model.journal_seq - 1].data for model in found]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
 class BrokenStore:
     """A correct MemoryStore whose ledgers (and tenant views) go through `bugs`, keyed by the
     ledger they wrap (`view` wraps tenant views only; an `experience` bug wraps both)."""
@@ -83,6 +108,8 @@ class BrokenStore:
             ledger = getattr(self.store, name)
             if name == "experience":
                 ledger = Remembered(ledger, self.store, self.memo)
+            elif name in ("runs", "journal"):
+                ledger = RawReads(ledger, self.store)
             setattr(self, name, bugs[name](ledger, self.store) if name in bugs else ledger)
 
     def for_tenant(self, tenant_id: str) -> Any:
