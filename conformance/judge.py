@@ -16,7 +16,7 @@ from typing import Any
 from ledgerspec import Codec
 
 from .operations import ResultError, describe, operations, serde_form
-from .ops import Outcome
+from .ops import RAW_READS, Outcome
 from .steps import Call
 
 
@@ -100,14 +100,15 @@ class Judge:
         if kind == "error":
             return f"expected error {wanted}, got a result: {_show(result)}"
         if kind == "stored":
-            if outcome.as_stored:  # the documents as the store keeps them: compared exactly
-                result = outcome.result
-            else:  # models, which hold no unknown key: only what they hold can be compared
-                wanted = serde_form(self.codec, operation, wanted)
-            difference = first_difference(wanted, result)
+            if not outcome.as_stored:  # models hold no unknown key: they cannot show what was kept
+                return (
+                    f"the store gave models, not the documents it keeps: give it a raw reader "
+                    f"({RAW_READS[call.op]}) so kept unknown keys can be shown"
+                )
+            difference = first_difference(wanted, outcome.result)
             if difference is None:
                 return None
-            return f"{difference}\n  expected: {_show(wanted)}\n  got:      {_show(result)}"
+            return f"{difference}\n  expected: {_show(wanted)}\n  got:      {_show(outcome.result)}"
         if kind in ("result", "match"):
             difference = first_difference(wanted, result, partial=kind == "match")
             if difference is None:

@@ -310,3 +310,28 @@ def test_the_operation_catalogue_agrees_with_the_python_protocols() -> None:
         parameters = list(inspect.signature(getattr(ledgers[ledger], method)).parameters.values())[1:]
         assert [a.name for a in operation.arguments] == [p.name for p in parameters], name
         assert [a.required for a in operation.arguments] == [p.default is inspect.Parameter.empty for p in parameters]
+
+
+def test_a_python_store_whose_kept_documents_cannot_be_shown_is_not_certified() -> None:
+    """Models hold no unknown key, so a store that reads back only models cannot show that it
+    kept them: without a raw reader (`read_documents`), the scenarios reading back unknown keys
+    fail, even for a store that kept them, and a store that drops them is never certified."""
+
+    class ModelsOnly:
+        """MemoryStore's run ledger, offering its reads as models only."""
+
+        def __init__(self, ledger: Any) -> None:
+            self.append = ledger.append
+            self.head_seq = ledger.head_seq
+            self.read_range = ledger.read_range
+
+    class RunsWithoutRawReader:
+        capabilities = frozenset({"runs"})
+
+        def __init__(self) -> None:
+            self.runs = ModelsOnly(MemoryStore().runs)
+
+    scenarios = [s for s in SCENARIOS if s.id.startswith("runs")]
+    assert run_suite(InProcessTarget(lambda: MemoryStore(), "memory"), scenarios).ok
+    report = run_suite(InProcessTarget(RunsWithoutRawReader, "models-only"), scenarios)
+    assert not report.ok and report.problems() == ["runs-edges/unknown-keys-read-back-as-stored failed"]

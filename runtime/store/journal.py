@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConcurrencyError, ConflictError, InvalidInputError
 from . import stored
@@ -98,17 +98,28 @@ class JournalLedger:
         return seq, True
 
     def read(self, run_id: str, from_seq: int = 1, to_seq: int | None = None) -> list[agentsdk.JournalRecord]:
+        codec = self._documents.codec
+        rows = self._range(run_id, from_seq, to_seq)
+        return [stored.model(codec, RECORD, document, JOURNAL.table, position) for position, document in rows]
+
+    def read_documents(self, run_id: str, from_seq: int = 1, to_seq: int | None = None) -> list[bytes]:
+        """The stored documents (canonical bytes, unknown keys and all) `read` would return,
+        without building models."""
+        codec = self._documents.codec
+        rows = self._range(run_id, from_seq, to_seq)
+        return [stored.document_of(codec, RECORD, document, JOURNAL.table, position) for position, document in rows]
+
+    def _range(self, run_id: str, from_seq: int, to_seq: int | None) -> list[tuple[Any, ...]]:
+        """The (position, document) rows of a run's records from `from_seq` to `to_seq`, in order."""
         if not isinstance(run_id, str):
             raise InvalidInputError(f"run_id must be a string, got {type(run_id).__name__}")
         low = sequence_number("from_seq", from_seq)
         high = U63 if to_seq is None else sequence_number("to_seq", to_seq)
-        rows = self._db.read(
+        return self._db.read(
             f"SELECT id, document FROM {JOURNAL.table} "
             "WHERE run_id = ? AND journal_seq BETWEEN ? AND ? ORDER BY journal_seq",
             (run_id, low, high),
         )
-        codec = self._documents.codec
-        return [stored.model(codec, RECORD, document, JOURNAL.table, position) for position, document in rows]
 
     def documents(self) -> Iterator[bytes]:
         """Every stored record document, in append order."""

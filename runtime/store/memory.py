@@ -313,12 +313,18 @@ class MemoryRunEventStore:
         return [expected + len(documents) for _, expected, documents in pending]
 
     def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> list[mfm.EventEnvelope]:
+        return [
+            self._ledgers.codec.build(RUN_EVENT, stored_bytes.parse(data))
+            for data in self.read_documents(run_id, from_seq, to_seq)
+        ]
+
+    def read_documents(self, run_id: str, from_seq: int, to_seq: int | None = None) -> list[bytes]:
+        """The stored documents `read_range` would return, as kept (unknown keys and all)."""
         run = self.run_key(run_id)
         low = max(sequence_number("from_seq", from_seq), 1)
         high = None if to_seq is None else sequence_number("to_seq", to_seq)
         with self._ledgers.lock:
-            documents = self._ledgers.runs.get(run, [])[low - 1 : high]
-        return [self._ledgers.codec.build(RUN_EVENT, stored_bytes.parse(data)) for data in documents]
+            return self._ledgers.runs.get(run, [])[low - 1 : high]
 
 
 class MemoryArtifactStore:
@@ -410,14 +416,18 @@ class MemoryJournalStore:
         return f"journal.{seq}"
 
     def read(self, run_id: str, from_seq: int = 1, to_seq: int | None = None) -> list[agentsdk.JournalRecord]:
+        build = self._ledgers.codec.build
+        return [build(RECORD, stored_bytes.parse(data)) for data in self.read_documents(run_id, from_seq, to_seq)]
+
+    def read_documents(self, run_id: str, from_seq: int = 1, to_seq: int | None = None) -> list[bytes]:
+        """The stored documents `read` would return, as kept (unknown keys and all)."""
         if not isinstance(run_id, str):
             raise InvalidInputError(f"run_id must be a string, got {type(run_id).__name__}")
         low = sequence_number("from_seq", from_seq)
         high = U63 if to_seq is None else sequence_number("to_seq", to_seq)
         with self._ledgers.lock:
             journal = list(self._ledgers.journals.get(run_id, []))
-        build = self._ledgers.codec.build
-        return [build(RECORD, stored_bytes.parse(r.data)) for r in journal if low <= r.value["journal_seq"] <= high]
+        return [r.data for r in journal if low <= r.value["journal_seq"] <= high]
 
 
 class MemoryStore:

@@ -144,15 +144,26 @@ class RunLedger:
         return found
 
     def read_range(self, run_id: str, from_seq: int, to_seq: int | None = None) -> list[mfm.EventEnvelope]:
+        codec = self._documents.codec
+        rows = self._range(run_id, from_seq, to_seq)
+        return [stored.model(codec, EVENT, document, RUN_EVENTS.table, position) for position, document in rows]
+
+    def read_documents(self, run_id: str, from_seq: int, to_seq: int | None = None) -> list[bytes]:
+        """The stored documents (canonical bytes, unknown keys and all) `read_range` would
+        return, without building models."""
+        codec = self._documents.codec
+        rows = self._range(run_id, from_seq, to_seq)
+        return [stored.document_of(codec, EVENT, document, RUN_EVENTS.table, position) for position, document in rows]
+
+    def _range(self, run_id: str, from_seq: int, to_seq: int | None) -> list[tuple[Any, ...]]:
+        """The (position, document) rows of a run's events from `from_seq` to `to_seq`, in order."""
         run = self.run_key(run_id)
         low = max(sequence_number("from_seq", from_seq), 1)
         high = U63 if to_seq is None else sequence_number("to_seq", to_seq)
-        rows = self._db.read(
+        return self._db.read(
             f"SELECT id, document FROM {RUN_EVENTS.table} WHERE run_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
             (run, low, high),
         )
-        codec = self._documents.codec
-        return [stored.model(codec, EVENT, document, RUN_EVENTS.table, position) for position, document in rows]
 
     def documents(self) -> Iterator[bytes]:
         """Every stored event document, in append order."""
