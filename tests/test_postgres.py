@@ -961,6 +961,7 @@ U64_CALLS: dict[str, Callable[[Any], Any]] = {
     "ts_millis u64 max + 1": lambda s: s.runs.append(RUN_ID, 1, [event_at(2, U64 + 1)]),
     "read_range from u64 max": lambda s: s.runs.read_range(RUN_ID, U64),
     "read_range to 2^63": lambda s: s.runs.read_range(RUN_ID, 1, 2**63),
+    "read_range to u64 max + 1": lambda s: s.runs.read_range(RUN_ID, 1, U64 + 1),
     "read_range 2^63-1": lambda s: s.runs.read_range(RUN_ID, 2**63 - 1, 2**63 - 1),
     "read_range to 2^63-1": lambda s: s.runs.read_range(RUN_ID, 1, 2**63 - 1),
     "journal_seq 2^63": lambda s: s.journal.append(journal_record(2**63)),
@@ -979,20 +980,22 @@ U64_EXPECTED: dict[str, tuple[str, Any]] = {
     "event seq u64 max": ("invalid_input", None),
     "ts_millis u64 max": ("ok", 1),
     "ts_millis u64 max + 1": ("invalid_input", None),
-    "read_range from u64 max": ("invalid_input", None),
-    "read_range to 2^63": ("invalid_input", None),
+    "read_range from u64 max": ("ok", []),
+    "read_range to 2^63": ("ok", [1]),
+    "read_range to u64 max + 1": ("invalid_input", None),
     "read_range 2^63-1": ("ok", []),
     "read_range to 2^63-1": ("ok", [1]),
     "journal_seq 2^63": ("invalid_input", None),
     "journal_seq u64 max": ("invalid_input", None),
-    "journal read from u64 max": ("invalid_input", None),
+    "journal read from u64 max": ("ok", []),
     "event limit u64 max": ("ok", ["e1", "e2"]),
     "event limit 2^63": ("ok", ["e1", "e2"]),
     "event limit u64 max + 1": ("invalid_query", None),
     "artifact limit u64 max": ("ok", []),
 }
 """docs/stores.md: sequence numbers up to 2^63-1 are stored, larger values (serde's u64 allows
-2^64-1) refused with invalid_input rather than wrapped; a limit past 2^63-1 returns everything (as
+2^64-1) refused with invalid_input rather than wrapped; a read's bound past 2^63-1 lies beyond
+every stored seq (upstream's u64), past u64 it is invalid_input; a limit past 2^63-1 returns everything (as
 SqliteStore does, test_store); a value past u64 breaks the schema (invalid_input, invalid_query)."""
 
 

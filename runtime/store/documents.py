@@ -17,7 +17,7 @@ from typing import Any, TypeAlias, TypeVar
 from ..canonical import float_free_bytes, jcs_and_floats
 from ..codec import Codec
 from ..errors import InvalidInputError, LedgerspecError, ValidationError
-from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, Parsed, nests_too_deep, parse_document
+from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, U64_MAX, Parsed, nests_too_deep, parse_document
 from .chain import Row
 from .ledgers import U63, Ledger
 
@@ -135,6 +135,17 @@ def sequence_number(name: str, value: Any, minimum: int = 0) -> int:
     if not minimum <= value <= U63:
         raise InvalidInputError(f"{name} is {value}; it must be between {minimum} and {U63}")
     return value
+
+
+def read_bound(name: str, value: Any) -> int:
+    """A read's `from_seq` or `to_seq`: any u64, as upstream takes it. No stored seq passes
+    U63, so a bound past it comes back as U63 + 1: beyond every row, never wrapped (as binding
+    `u64::MAX` as a signed 64-bit integer would wrap it to -1 and read nothing)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(f"{name} must be an integer, got {value!r}")
+    if not 0 <= value <= U64_MAX:
+        raise InvalidInputError(f"{name} is {value}; it must be a u64 (0 to {U64_MAX})")
+    return min(value, U63 + 1)
 
 
 def stored_integer(name: str, value: int) -> int:

@@ -9,7 +9,7 @@ from ..errors import ConcurrencyError, ConflictError, InvalidInputError
 from . import stored
 from .chain import Row
 from .database import Database
-from .documents import Checked, Documents, Given, check_batch, sequence_number, stored_integer
+from .documents import Checked, Documents, Given, check_batch, read_bound, stored_integer
 from .ledgers import JOURNAL, U63
 from .protocols import Record
 
@@ -113,8 +113,10 @@ class JournalLedger:
         """The (position, document) rows of a run's records from `from_seq` to `to_seq`, in order."""
         if not isinstance(run_id, str):
             raise InvalidInputError(f"run_id must be a string, got {type(run_id).__name__}")
-        low = sequence_number("from_seq", from_seq)
-        high = U63 if to_seq is None else sequence_number("to_seq", to_seq)
+        low = read_bound("from_seq", from_seq)
+        high = U63 if to_seq is None else min(read_bound("to_seq", to_seq), U63)
+        if low > U63:
+            return []
         return self._db.read(
             f"SELECT id, document FROM {JOURNAL.table} "
             "WHERE run_id = ? AND journal_seq BETWEEN ? AND ? ORDER BY journal_seq",

@@ -36,7 +36,7 @@ from ..errors import (
     ValidationError,
 )
 from . import stored as stored_bytes
-from .documents import Documents, check_batch, prepare_appends, sequence_number, stored_integer
+from .documents import Documents, check_batch, prepare_appends, read_bound, sequence_number, stored_integer
 from .ledgers import U63, chain_kinds
 from .protocols import Envelope, Record, RunEvent
 
@@ -321,8 +321,8 @@ class MemoryRunEventStore:
     def read_documents(self, run_id: str, from_seq: int, to_seq: int | None = None) -> list[bytes]:
         """The stored documents `read_range` would return, as kept (unknown keys and all)."""
         run = self.run_key(run_id)
-        low = max(sequence_number("from_seq", from_seq), 1)
-        high = None if to_seq is None else sequence_number("to_seq", to_seq)
+        low = max(read_bound("from_seq", from_seq), 1)
+        high = None if to_seq is None else read_bound("to_seq", to_seq)
         with self._ledgers.lock:
             return self._ledgers.runs.get(run, [])[low - 1 : high]
 
@@ -423,8 +423,8 @@ class MemoryJournalStore:
         """The stored documents `read` would return, as kept (unknown keys and all)."""
         if not isinstance(run_id, str):
             raise InvalidInputError(f"run_id must be a string, got {type(run_id).__name__}")
-        low = sequence_number("from_seq", from_seq)
-        high = U63 if to_seq is None else sequence_number("to_seq", to_seq)
+        low = read_bound("from_seq", from_seq)
+        high = U63 if to_seq is None else read_bound("to_seq", to_seq)
         with self._ledgers.lock:
             journal = list(self._ledgers.journals.get(run_id, []))
         return [r.data for r in journal if low <= r.value["journal_seq"] <= high]

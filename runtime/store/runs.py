@@ -10,7 +10,16 @@ from ..errors import ConcurrencyError, ConflictError, InvalidInputError
 from . import stored
 from .chain import Row
 from .database import Database
-from .documents import Checked, Documents, Given, check_batch, prepare_appends, sequence_number, stored_integer
+from .documents import (
+    Checked,
+    Documents,
+    Given,
+    check_batch,
+    prepare_appends,
+    read_bound,
+    sequence_number,
+    stored_integer,
+)
 from .ledgers import RUN_EVENTS, U63, canonical_run
 from .protocols import RunEvent
 
@@ -158,8 +167,10 @@ class RunLedger:
     def _range(self, run_id: str, from_seq: int, to_seq: int | None) -> list[tuple[Any, ...]]:
         """The (position, document) rows of a run's events from `from_seq` to `to_seq`, in order."""
         run = self.run_key(run_id)
-        low = max(sequence_number("from_seq", from_seq), 1)
-        high = U63 if to_seq is None else sequence_number("to_seq", to_seq)
+        low = max(read_bound("from_seq", from_seq), 1)
+        high = U63 if to_seq is None else min(read_bound("to_seq", to_seq), U63)
+        if low > U63:
+            return []
         return self._db.read(
             f"SELECT id, document FROM {RUN_EVENTS.table} WHERE run_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
             (run, low, high),

@@ -7,6 +7,7 @@ const json = require("./json");
 const { problem, argsProblem, chainKinds } = require("./schemas");
 
 const U63 = 2n ** 63n - 1n; // largest seq stored; serde's u64 goes further, larger ones are refused
+const U64_MAX = 2n ** 64n - 1n; // the largest bound a read takes
 const ID = /^[A-Za-z0-9._:-]{1,256}$/; // event, tenant and correlation ids
 
 class Failure extends Error {
@@ -40,6 +41,13 @@ function each(label, items, check) {
 function seqOf(holder, key) {
   const value = BigInt(json.numberText(holder, key));
   if (value > U63) fail("invalid_input", `${key} ${value} is above 2^63-1, the largest stored`);
+  return value;
+}
+
+/** A read's bound (its exact text): any u64, as upstream takes it; one past every stored seq reads past them. */
+function boundOf(holder, key) {
+  const value = BigInt(json.numberText(holder, key));
+  if (value < 0n || value > U64_MAX) fail("invalid_input", `${key} ${value} is not a u64`);
   return value;
 }
 
@@ -156,8 +164,8 @@ class Runs {
   }
 
   read_range(args) {
-    const from = seqOf(args, "from_seq");
-    const to = args.to_seq == null ? U63 : seqOf(args, "to_seq");
+    const from = boundOf(args, "from_seq");
+    const to = args.to_seq == null ? U63 : boundOf(args, "to_seq");
     const events = this.runs.get(runKey(args.run_id)) ?? [];
     return events.filter((_, index) => from <= BigInt(index + 1) && BigInt(index + 1) <= to);
   }
@@ -212,8 +220,8 @@ class Journal {
   }
 
   read(args) {
-    const from = args.from_seq == null ? 1n : seqOf(args, "from_seq");
-    const to = args.to_seq == null ? U63 : seqOf(args, "to_seq");
+    const from = args.from_seq == null ? 1n : boundOf(args, "from_seq");
+    const to = args.to_seq == null ? U63 : boundOf(args, "to_seq");
     const journal = this.journals.get(args.run_id) ?? [];
     const records = journal.map((stored) => stored.record);
     return records.filter((_, index) => from <= BigInt(index + 1) && BigInt(index + 1) <= to);
