@@ -350,6 +350,77 @@ def test_verify_reports_changed_triggers(seeded: SqliteStore, path: Path, tamper
     assert code == 1 and f"definitions: BROKEN: {message}" in out
 
 
+INDEX_TAMPERING = {
+    "extra": (
+        ["CREATE INDEX zz_cover ON experience_events(seq, document)"],
+        "index zz_cover is not one ledgerspec creates",
+    ),
+    "dropped": (["DROP INDEX idx_experience_time"], "index idx_experience_time is missing"),
+    "not unique": (
+        [
+            "DROP INDEX idx_experience_events_event_id",
+            "CREATE INDEX idx_experience_events_event_id ON experience_events (event_id)",
+        ],
+        "index idx_experience_events_event_id differs",
+    ),
+}
+
+
+@pytest.mark.parametrize("tampering", list(INDEX_TAMPERING))
+def test_verify_reports_changed_indexes(seeded: SqliteStore, path: Path, tampering: str) -> None:
+    """An extra index (which could answer a read in place of the table), a dropped one (which
+    window queries name) or a changed one (a unique id index made plain) is reported, as the
+    triggers are (a probe found each verified)."""
+    statements, message = INDEX_TAMPERING[tampering]
+    with raw(path) as conn:
+        for statement in statements:
+            conn.execute(statement)
+    report = seeded.verify()
+    assert not report.ok and [problem for problem in report.definitions if message in problem], report.definitions
+
+
+def test_verify_reports_an_index_that_no_longer_holds_its_tables_rows(seeded: SqliteStore, path: Path) -> None:
+    """An index whose entries are not its table's rows (made stale through `writable_schema`,
+    the table itself left byte for byte as it was) answers queries with rows the table does not
+    hold, so verify runs SQLite's integrity check and reports it."""
+    table, index = "experience_events", "idx_experience_time"
+    with triggers_dropped(path, table) as conn:
+        (original,) = conn.execute(f"SELECT occurred_at FROM {table} WHERE seq = 1").fetchone()
+        conn.execute(f"UPDATE {table} SET occurred_at = '2030-01-01T00:00:00Z' WHERE seq = 1")
+        hidden = conn.execute(
+            "SELECT type, name, tbl_name, rootpage, sql FROM sqlite_master WHERE name = ?", [index]
+        ).fetchone()
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("DELETE FROM sqlite_master WHERE name = ?", [index])
+        conn.execute("PRAGMA writable_schema = OFF")
+    with triggers_dropped(path, table) as conn:
+        conn.execute(f"UPDATE {table} SET occurred_at = ? WHERE seq = 1", [original])  # the index keeps 2030
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) VALUES (?, ?, ?, ?, ?)", hidden)
+        conn.execute("PRAGMA writable_schema = OFF")
+    with SqliteStore(path, readonly=True) as reopened:
+        report = reopened.verify()
+    assert all(t.found == 0 for t in report.tables)  # the rows themselves are intact
+    assert not report.ok and any(problem.startswith("integrity check:") for problem in report.definitions)
+
+
+def test_a_tampered_version_1_file_migrates_and_verify_names_the_tampering(seeded: SqliteStore, path: Path) -> None:
+    """Opening a version-1 file whose UPDATE trigger was dropped, or that holds an index of
+    someone else's, migrates it without a traceback (it used to crash), and verify then
+    reports both."""
+    seeded.close()
+    with raw(path) as conn:
+        conn.execute("ALTER TABLE experience_events DROP COLUMN max_occurred_at")
+        conn.execute("DELETE FROM ledgerspec_schema WHERE version = 2")
+        conn.execute("DROP TRIGGER experience_events_no_update")
+        conn.execute("CREATE INDEX zz_documents ON experience_events(document)")
+    with SqliteStore(path) as migrated:
+        report = migrated.verify()
+    assert all(t.found == 0 for t in report.tables)
+    assert "trigger experience_events_no_update is missing" in report.definitions
+    assert [problem for problem in report.definitions if "index zz_documents is not one ledgerspec creates" in problem]
+
+
 # == checkpoints ==================================================================================
 
 

@@ -106,6 +106,11 @@ class Database(ABC):
         """The FROM item reading `ledger` (as `alias`) through `index`, where the database takes
         index hints."""
 
+    def rows_of(self, ledger: Ledger) -> str:
+        """The FROM item reading `ledger`'s rows from the table itself, never through an index
+        (`verify` must read what the table holds, not what an index says it holds)."""
+        return ledger.table
+
     def sorted_order(self, column: str) -> str:
         """An ORDER BY term for `column` that the database sorts rather than reads from an index
         in that order: with `source`, how a query asks for a filter's index to be used instead."""
@@ -178,7 +183,7 @@ class Database(ABC):
             for ledger in LEDGERS:
                 how, running = derived[ledger.table], ledger.running if self.keeps_running else None
                 selected = verified_columns(ledger, how, running)
-                rows = stream(f"SELECT {selected} FROM {ledger.table} ORDER BY {ledger.order}", ())
+                rows = stream(f"SELECT {selected} FROM {self.rows_of(ledger)} ORDER BY {ledger.order}", ())
                 readable: Iterator[Sequence[Any]] = (self._readable(row) for row in rows)
                 if progress is not None:
                     readable = _counted(readable, walked, progress)

@@ -186,6 +186,9 @@ class SqliteDatabase(Database):
         named = f"{ledger.table} {alias}" if alias else ledger.table
         return f"{named} INDEXED BY {index}"
 
+    def rows_of(self, ledger: Ledger) -> str:
+        return f"{ledger.table} NOT INDEXED"  # the table's own b-tree, in rowid (order column) order
+
     def last_position(self, ledger: Ledger) -> int:
         return self.count(f"SELECT max({ledger.order}) FROM {ledger.table}")
 
