@@ -130,6 +130,10 @@ def test_an_invalid_schema_or_dangling_ref_is_a_usage_error(checkout: Path) -> N
     edit(checkout, "converge", "EventId", {"type": "string", "$ref": "Missing.json"})
     code, _, err = run("--base", "v1.0.0", cwd=checkout)
     assert code == 2 and "reaches no schema" in err
+    # a reference to a definition the file does not hold: no verdict, and no traceback (a probe found one)
+    edit(checkout, "converge", "EventId", {"type": "string", "$ref": "#/$defs/Nope"})
+    code, _, err = run("--base", "v1.0.0", cwd=checkout)
+    assert code == 2 and "cannot judge these schemas, so no verdict" in err and "Traceback" not in err
 
 
 def test_cross_validation_catches_what_a_misclassifying_diff_lets_through(checkout: Path, tmp_path: Path) -> None:

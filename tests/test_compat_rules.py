@@ -37,6 +37,7 @@ EVENT = "converge.ExperienceEvent"
 ARTIFACT_KIND = "mfm.ArtifactKind"
 CREATED = "converge.ExperienceEvent.ProposalCreated"
 OTHER = "mfm.ArtifactKind.Other"
+ROUTING = "converge.RoutingPolicy"
 UNIT = "mfm.ArtifactKind.Unit"
 DURATION = "mfm.Duration"
 AGENT_ID = "agentsdk.AgentId"
@@ -305,6 +306,17 @@ CASES = [
             ("property-removed", DURATION, "/properties/nanos", B, C),
             ("required-removed", DURATION, "/required", C, B),
         ),
+    ),
+    Case(
+        "property-added-to-a-map",
+        (put(ROUTING, "/properties/truth_preferences/properties", {"extra": {"type": "integer"}}),),
+        (("property-added-optional", ROUTING, "/properties/truth_preferences/properties/extra", C, B),),
+    ),
+    Case(
+        "property-removed-from-a-map",
+        (drop(ROUTING, "/properties/truth_preferences/properties/extra"),),
+        (("property-removed", ROUTING, "/properties/truth_preferences/properties/extra", B, C),),
+        prepare=(put(ROUTING, "/properties/truth_preferences/properties", {"extra": {"type": "integer"}}),),
     ),
     Case(
         "additional-properties-closed",
@@ -768,7 +780,12 @@ def test_expected_directions_are_the_rule_defaults_or_explained() -> None:
         for rule, _, _, backward, forward in case.expected
         if (backward, forward) != (RULES[rule].backward, RULES[rule].forward)
     }
-    assert overridden == {"property-added-to-closed-object", "required-property-removed-from-closed-object"}
+    assert overridden == {
+        "property-added-to-closed-object",
+        "required-property-removed-from-closed-object",
+        "property-added-to-a-map",  # a map's value schema holds the key the property named
+        "property-removed-from-a-map",
+    }
 
 
 def test_changes_are_sorted_and_carry_old_and_new(real_schemas: Schemas) -> None:

@@ -96,6 +96,9 @@ def cmd_compat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except (SourceError, PolicyError) as exc:
             err.write(f"ledgerspec: {exc}\n")
             return USAGE
+        except (KeyError, ValueError) as exc:  # a schema the checks cannot use (a dangling $defs ref, ...)
+            err.write(f"ledgerspec: cannot judge these schemas, so no verdict: {type(exc).__name__}: {exc}\n")
+            return USAGE
     seconds = time.perf_counter() - started
     render = {"text": _text, "json": _json, "markdown": _markdown}[args.format]
     out.write(render(head.version, policy, comparisons, seconds))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from ..schemaset import TypeEntry
+from ..schemaset import TypeEntry, free_value
 from .changes import Change, Direction
 from .rules import RULES
 
@@ -221,7 +221,13 @@ def _closed(schema: Any) -> bool:
 
 
 def _closed_object(schema: Schema) -> bool:
-    return any(_closed(schema.get(keyword)) for keyword in _CLOSABLE)
+    """Whether the object holds a key it does not name to anything: refuses it (`false`) or
+    checks it against a schema that can refuse some value (a map's value schema). Adding or
+    removing a named property then changes what that key may hold, for one side or the other."""
+    return any(
+        keyword in schema and (_closed(schema[keyword]) or not (schema[keyword] is True or free_value(schema[keyword])))
+        for keyword in _CLOSABLE
+    )
 
 
 def _allowed(schema: Schema) -> tuple[str, list[Any]] | None:
