@@ -653,7 +653,27 @@ CASES = [
     Case(
         "prefix-items-added",
         (put(JOURNAL, f"{TAGS}/prefixItems", [{"const": "first"}]),),
-        (("constraint-added", JOURNAL, f"{TAGS}/prefixItems/0", B, C),),
+        # judged as the change from `items` to the new position's schema; the structural diff does
+        # not see that a const implies its type, so it also calls the forward side breaking (safe)
+        (("constraint-added", JOURNAL, f"{TAGS}/prefixItems/0", B, B),),
+    ),
+    Case(
+        "prefix-items-added-where-items-is-false",
+        (put(JOURNAL, f"{TAGS}/prefixItems", [{"type": "string"}]),),
+        # a position `items: false` refused becomes valid: only old readers break
+        (("constraint-added", JOURNAL, f"{TAGS}/prefixItems/0", C, B),),
+        prepare=(put(JOURNAL, f"{TAGS}/items", False),),
+    ),
+    Case(
+        "prefix-items-removed-where-items-is-false",
+        (drop(JOURNAL, f"{TAGS}/prefixItems"),),
+        (("constraint-removed", JOURNAL, f"{TAGS}/prefixItems/0", B, C),),
+        prepare=(put(JOURNAL, f"{TAGS}/items", False), put(JOURNAL, f"{TAGS}/prefixItems", [{"type": "string"}])),
+    ),
+    Case(
+        "pattern-added-to-a-closed-object",
+        (put(DURATION, "/patternProperties", {"^x-": {}}),),
+        (("constraint-added", DURATION, "/patternProperties/^x-", C, B),),
     ),
     Case(
         "object-sizes-tightened",
@@ -785,6 +805,10 @@ def test_expected_directions_are_the_rule_defaults_or_explained() -> None:
         "required-property-removed-from-closed-object",
         "property-added-to-a-map",  # a map's value schema holds the key the property named
         "property-removed-from-a-map",
+        "prefix-items-added",  # a position moves between `items` and `prefixItems`
+        "prefix-items-added-where-items-is-false",
+        "prefix-items-removed-where-items-is-false",
+        "pattern-added-to-a-closed-object",  # keys move between `additionalProperties` and a pattern
     }
 
 

@@ -14,7 +14,7 @@ import enum
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin
 
 from ..schemaset import TypeEntry, free_value
@@ -98,6 +98,13 @@ _HANDLED = frozenset(
         "$ref",
     }
 )
+
+
+class Judged(NamedTuple):
+    """Directions a change is given beyond its rule's defaults (None: the rule's own)."""
+
+    backward: Direction | None = None
+    forward: Direction | None = None
 
 
 def diff(base: Mapping[str, TypeEntry], head: Mapping[str, TypeEntry]) -> list[Change]:
@@ -547,15 +554,17 @@ class _Walker:
             if not isinstance(was, dict) or not isinstance(now, dict):
                 self.emit("keyword-changed", f"{path}/{keyword}", old.get(keyword), new.get(keyword))
                 continue
+            rest = "additionalProperties" if keyword == "patternProperties" else None
             for name in now:
                 where = f"{path}/{keyword}/{_escape(name)}"
                 if name in was:
                     self.compare(was[name], now[name], where)
                 else:
-                    self.emit(added, where, None, now[name])
+                    self.emit(added, where, None, now[name], *self._from_the_rest(old, now[name], rest, where))
             for name in was:
                 if name not in now:
-                    self.emit(removed, f"{path}/{keyword}/{_escape(name)}", was[name], None)
+                    where = f"{path}/{keyword}/{_escape(name)}"
+                    self.emit(removed, where, was[name], None, *self._to_the_rest(was[name], new, rest, where))
 
     def _prefix_items(self, old: Schema, new: Schema, path: str) -> None:
         was, now = old.get("prefixItems", []), new.get("prefixItems", [])
@@ -567,11 +576,36 @@ class _Walker:
         for index in range(max(len(was), len(now))):
             where = f"{path}/prefixItems/{index}"
             if index >= len(was):
-                self.emit("constraint-added", where, None, now[index])
+                judged = self._from_the_rest(old, now[index], "items", where)
+                self.emit("constraint-added", where, None, now[index], *judged)
             elif index >= len(now):
-                self.emit("constraint-removed", where, was[index], None)
+                judged = self._to_the_rest(was[index], new, "items", where)
+                self.emit("constraint-removed", where, was[index], None, *judged)
             else:
                 self.compare(was[index], now[index], where)
+
+    def _from_the_rest(self, old: Schema, schema: Any, rest: str | None, where: str) -> Judged:
+        """The directions of giving `schema` a position (or pattern) that `old`'s `rest` keyword
+        (`items`, `additionalProperties`) governed: what changes from that schema to this one."""
+        return Judged() if rest is None or rest not in old else self._judged(old[rest], schema, where)
+
+    def _to_the_rest(self, schema: Any, new: Schema, rest: str | None, where: str) -> Judged:
+        """The directions of handing a position (or pattern) `schema` governed to `new`'s `rest`."""
+        return Judged() if rest is None or rest not in new else self._judged(schema, new[rest], where)
+
+    def _judged(self, before: Any, after: Any, where: str) -> Judged:
+        """How readers and writers fare when a value's schema changes from `before` to `after`, as
+        this diff judges the changes between them (`false` refuses every value)."""
+        if _closed(before) or _closed(after):
+            if _closed(before) and _closed(after):
+                return Judged("compatible", "compatible")
+            return Judged("compatible", "breaking") if _closed(before) else Judged("breaking", "compatible")
+        mark = len(self.changes)
+        self.compare(before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}, where)
+        found, self.changes[mark:] = self.changes[mark:], []
+        backward: Direction = "breaking" if any(change.backward == "breaking" for change in found) else "compatible"
+        forward: Direction = "breaking" if any(change.forward == "breaking" for change in found) else "compatible"
+        return Judged(backward, forward)
 
     def _generic(self, old: Schema, new: Schema, path: str) -> None:
         for keyword in _GENERIC:
