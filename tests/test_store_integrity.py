@@ -163,6 +163,21 @@ def test_verify_reports_a_poisoned_row_and_goes_on(seeded: SqliteStore, path: Pa
     assert all(found[name].rows == 5 for name in ("run_events", "artifacts", "journal_records"))
 
 
+def test_a_poisoned_row_with_the_latest_time_is_reported_alone(seeded: SqliteStore, path: Path) -> None:
+    """The running maximum of `occurred_at` follows a row whose document is not an envelope by
+    the time its row holds: only that row is reported, not every row after it (a probe saw a
+    false problem on each later row)."""
+    later = {
+        **experience_columns("poison"),
+        "occurred_at": "2030-01-01T00:00:00Z",
+        "max_occurred_at": "2030-01-01T00:00:00Z",
+    }
+    raw_append(path, "experience_events", later, b"not json")
+    seeded.experience.append_event(envelope("after"))
+    table = next(t for t in seeded.verify().tables if t.table == "experience_events")
+    assert [problem.position for problem in table.problems] == [6], table.problems
+
+
 def test_verify_tells_canonical_numbers_from_others(seeded: SqliteStore, path: Path) -> None:
     """Floats in a stored document: the store's own canonical bytes (`0.7`, `1` for 1.0) verify;
     the same document with `1.0` and `0.70` written out is reported as not canonical."""

@@ -131,11 +131,13 @@ def _row_problems(
 
 class _Reach:
     """The value a running column (`ledgers.Running`) must hold at each row: the greatest value
-    of the column it follows so far, as the documents give that column."""
+    of the column it follows so far, as the documents give that column (as the row holds it, for
+    a row whose document gives none: that row is reported itself, not the rows after it)."""
 
     def __init__(self, derived: Derived, running: Running | None, keys: int) -> None:
         self.running = running
         self.of = 0 if running is None else derived.columns.index(running.of)
+        self.column = 1 + keys + self.of
         self.stored = 1 + keys + len(derived.columns)
         self.value: str | None = None
 
@@ -144,7 +146,7 @@ class _Reach:
         when the backend keeps none)."""
         if self.running is None:
             return None
-        value = None if values is None else values[self.of]
+        value = row[self.column] if values is None else values[self.of]
         if isinstance(value, str) and (self.value is None or value > self.value):
             self.value = value
         if row[self.stored] == self.value:
