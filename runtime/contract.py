@@ -47,12 +47,6 @@ _SERDE_VALUE_SCHEMA: Schema = {
 }
 
 
-def free_value_schema() -> Schema:
-    """The check of one free JSON value (a `serde_json::Value` position, or a value under a key
-    no struct names) on its own: the validators report through it which such value fails."""
-    return {"$defs": {SERDE_VALUE: copy.deepcopy(_SERDE_VALUE_SCHEMA)}, "$ref": f"#/$defs/{SERDE_VALUE}"}
-
-
 def writer_uri(uri: str) -> str:
     """The `$id` of the writer (strict) form of the schema whose reader `$id` is `uri`: the same
     path under `writer/`, so both forms can sit in one registry without shadowing each other."""
@@ -129,8 +123,7 @@ def _mark_numbers(schema: Schema, integer_literals: bool = True, read_unknown: b
         if read_unknown and _open_struct(node):
             node["additionalProperties"] = {"$ref": f"#/$defs/{SERDE_VALUE}"}
             free = True
-        kind = node.get("type")
-        kinds = kind if isinstance(kind, list) else [kind]
+        kinds = _kinds(node)
         if "integer" in kinds and integer_literals:
             node[INTEGER_LITERAL] = True
         if "number" in kinds:
@@ -145,10 +138,15 @@ def _mark_numbers(schema: Schema, integer_literals: bool = True, read_unknown: b
         schema.setdefault("$defs", {})[SERDE_VALUE] = copy.deepcopy(_SERDE_VALUE_SCHEMA)
 
 
+def _kinds(node: Schema) -> list[Any]:
+    """The JSON types a node's `type` keyword names (one or a list; `[None]` without one)."""
+    kind = node.get("type")
+    return kind if isinstance(kind, list) else [kind]
+
+
 def _open_struct(node: Schema) -> bool:
     """Whether `node` is an object schema that lets keys it does not name through (serde ignores them)."""
-    kind = node.get("type")
-    is_object = "properties" in node or kind == "object" or (isinstance(kind, list) and "object" in kind)
+    is_object = "properties" in node or "object" in _kinds(node)
     return is_object and "additionalProperties" not in node and "unevaluatedProperties" not in node
 
 
@@ -299,8 +297,7 @@ class Contract:
                 node.setdefault("allOf", []).append(copy.deepcopy(WRITTEN[node[CANONICAL]]))
             if node.get(CANONICAL) == "set":
                 node[SET_ORDER] = self._member_order(node["items"], entry.uri)
-            kind = node.get("type")
-            kinds: list[Any] = kind if isinstance(kind, list) else [kind]
+            kinds = _kinds(node)
             if "number" in kinds and "integer" not in kinds:  # serde writes an f32/f64 as `1.0`
                 node[FLOAT_LITERAL] = True
                 if node.get("format") == "float":  # and an f32 in its shortest digits

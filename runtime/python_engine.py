@@ -20,7 +20,7 @@ import referencing
 import referencing.jsonschema
 from jsonschema import Draft202012Validator
 
-from .contract import SET_ORDER, Contract, free_value_schema
+from .contract import SET_ORDER, Contract
 from .keywords import LITERAL_PROBLEMS, MAX_BYTES, set_order_problem, utf8_length_problem
 from .validation import RawError
 
@@ -117,29 +117,18 @@ class PythonBackend:
         return self._validator(qualified, strict).is_valid  # type: ignore[no-any-return]
 
     def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]:
-        return [self._raw(e, not strict) for e in self._validator(qualified, strict).iter_errors(instance)]
+        return [self._raw(e) for e in self._validator(qualified, strict).iter_errors(instance)]
 
-    def _raw(self, error: Any, reader: bool = True) -> RawError:
+    def _raw(self, error: Any) -> RawError:
         keyword = str(error.validator)
         union = None
         branches: tuple[tuple[RawError, ...], ...] = ()
-        if reader and keyword == "unevaluatedProperties" and isinstance(error.instance, dict):
-            # jsonschema names no failing key: every value that fails as a free JSON value is one
-            free = PythonValidator(free_value_schema())
-            where = tuple(error.absolute_path)
-            branches = (
-                tuple(
-                    RawError((*where, key, *sub.path), sub.keyword, sub.message, sub.instance, None, ())
-                    for key, value in error.instance.items()
-                    for sub in map(self._raw, free.iter_errors(value))
-                ),
-            )
         if keyword in ("oneOf", "anyOf"):
             title = error.schema.get("title") if isinstance(error.schema, dict) else None
             union = title if keyword == "oneOf" and title in self._contract.unions else None
             count = len(error.validator_value)
             grouped: list[list[RawError]] = [[] for _ in range(count)]
             for sub in error.context or ():
-                grouped[sub.relative_schema_path[0]].append(self._raw(sub, reader))
+                grouped[sub.relative_schema_path[0]].append(self._raw(sub))
             branches = tuple(tuple(group) for group in grouped)
         return RawError(tuple(error.absolute_path), keyword, error.message, error.instance, union, branches)

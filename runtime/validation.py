@@ -17,7 +17,7 @@ import jsonschema_rs
 import orjson
 
 from .canonical import json_pointer, not_json_number
-from .contract import F32_FORM, FLOAT_LITERAL, INTEGER_LITERAL, SET_ORDER, Contract, free_value_schema
+from .contract import F32_FORM, FLOAT_LITERAL, INTEGER_LITERAL, SET_ORDER, Contract
 from .duplicates import repeated_key_issues
 from .errors import Issue, ValidationError
 from .jsontext import (
@@ -41,8 +41,7 @@ NUMBER_RANGE = "number_range"
 
 @dataclass(frozen=True)
 class RawError:
-    """An engine's error in engine-neutral form; `branches` holds per-branch errors of a union,
-    or (one branch) the errors of the values under an open struct's unnamed keys."""
+    """An engine's error in engine-neutral form; `branches` holds per-branch errors of a union."""
 
     path: tuple[str | int, ...]
     keyword: str
@@ -69,7 +68,6 @@ class RustBackend:
         self._contract = contract
         self._registries: dict[tuple[bool, bool, bool], Any] = {}
         self._validators: dict[tuple[str, bool, bool, bool], Any] = {}
-        self._free: Any = None
 
     def _validator(self, qualified: str, strict: bool, integer_literals: bool = True, bounded: bool = False) -> Any:
         key = (qualified, strict, integer_literals, bounded)
@@ -95,9 +93,9 @@ class RustBackend:
         return self._validator(qualified, strict, integer_literals, bounded).is_valid  # type: ignore[no-any-return]
 
     def errors(self, qualified: str, strict: bool, instance: Any) -> list[RawError]:
-        return [self._raw(e, instance, not strict) for e in self._validator(qualified, strict).iter_errors(instance)]
+        return [self._raw(e, instance) for e in self._validator(qualified, strict).iter_errors(instance)]
 
-    def _raw(self, error: Any, document: Any, reader: bool) -> RawError:
+    def _raw(self, error: Any, document: Any) -> RawError:
         """`error` of an engine call on `document` in engine-neutral form."""
         keyword = error.schema_path[-1] if error.schema_path else error.kind.name
         union = None
@@ -109,21 +107,8 @@ class RustBackend:
         # the engine shows NaN and infinity as null: a type error carries the value itself
         instance = value_at(document, path) if keyword == "type" else error.instance
         context = getattr(error.kind, "context", None) or ()
-        branches = tuple(tuple(self._raw(sub, document, reader) for sub in branch) for branch in context)
-        if reader and keyword == "unevaluatedProperties" and isinstance(instance, dict):
-            unexpected = [key for key in error.kind.unexpected if key in instance]
-            branches = (tuple(self._free_errors(instance, path, unexpected)),)
+        branches = tuple(tuple(self._raw(sub, document) for sub in branch) for branch in context)
         return RawError(path, str(keyword), error.message, instance, union, branches)
-
-    def _free_errors(self, holder: dict[str, Any], path: tuple[str | int, ...], keys: list[str]) -> Iterator[RawError]:
-        """The errors of the values under `keys` of `holder` (at `path`) as free JSON values: why an
-        open struct's unnamed keys failed (empty when its keys are unknown in the strict form)."""
-        if self._free is None:
-            self._free = jsonschema_rs.validator_for(free_value_schema())
-        for key in keys:
-            for error in self._free.iter_errors(holder[key]):
-                raw = self._raw(error, holder[key], reader=True)
-                yield RawError((*path, key, *raw.path), raw.keyword, raw.message, raw.instance, None, ())
 
 
 class Validator:
@@ -258,10 +243,6 @@ class Validator:
             names = ", ".join(union.names)
             how = f"a {union.tag!r} of" if union.tag else "one of"
             yield Issue(where, "oneOf", f"not a valid {union.qualified}: expected {how} {names}", error.instance)
-            return
-        if error.keyword == "unevaluatedProperties" and error.branches and error.branches[0]:
-            for sub in error.branches[0]:  # an unnamed key of an open struct holds no JSON value
-                yield from self._normalise(sub)
             return
         if error.keyword == "anyOf" and error.branches:
             informative = [
