@@ -400,8 +400,7 @@ class Codec:
 
     def _order(self, schema: Schema, base: str) -> Hook:
         """Sort key of a value the way Rust's `Ord` orders it: enum values by declaration."""
-        target = self.contract.by_uri(urljoin(base, schema.get("$ref", ""))) if "$ref" in schema else None
-        values = (target.schema if target else schema).get("enum")
+        values = self.contract.enum_values(schema, base)
         if values:
             position = {value: index for index, value in enumerate(values)}
             return lambda value: position[getattr(value, "value", value)]

@@ -280,12 +280,18 @@ class Contract:
             writer[name] = TypeEntry(entry.namespace, entry.stem, form["$id"], form)
         return writer
 
+    def enum_values(self, schema: Schema, base: str) -> list[Any] | None:
+        """The values of the enum `schema` is or references (from the file at `base`), in
+        declaration order, which is Rust's `Ord` order for them; None when it is no enum."""
+        target = self.by_uri(urljoin(base, schema["$ref"])) if "$ref" in schema else None
+        values = (target.schema if target else schema).get("enum")
+        return values if isinstance(values, list) else None
+
     def _member_order(self, items: Schema, base: str) -> list[Any]:
-        """The members of a set's item type in `Ord` order: an enum's values in declaration order
-        (the only sets the contract has); ValueError for any other item type."""
-        target = self.by_uri(urljoin(base, items["$ref"])) if "$ref" in items else None
-        values = (target.schema if target else items).get("enum")
-        if not isinstance(values, list):
+        """The members of a set's item type in `Ord` order: an enum's values (the only sets the
+        contract has); ValueError for any other item type."""
+        values = self.enum_values(items, base)
+        if values is None:
             raise ValueError(f"{base}: a set of {items} has no order the writer contract can state")
         return values
 
