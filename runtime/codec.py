@@ -21,9 +21,9 @@ import importlib
 import keyword
 import uuid
 from collections.abc import Callable
-from functools import cached_property, partial
+from functools import cached_property
 from types import NoneType, UnionType
-from typing import Any, get_args, get_type_hints
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 from urllib.parse import urljoin
 
 import cattrs
@@ -107,11 +107,33 @@ def _member_lookup(cls: type[enum.Enum]) -> StructureHook:
     return member
 
 
-def _call_hook(hook: Callable[[Any, Any], Any], annotation: Any, data: Any) -> Any:
-    return hook(data, annotation)
+def instantiate(cls: type) -> Callable[..., Any]:
+    """A keyword constructor of a frozen dataclass that takes the keywords dict as the instance's
+    `__dict__`, with defaults (and default factories) filled in for keys not given: the frozen
+    `__init__` stores each field through `object.__setattr__`, which makes it about 40% slower.
+    Only for fields already checked (the codec builds valid data); the instance is the one
+    `__init__` makes: equal, hashed, printed and still frozen the same."""
+    fields = dataclasses.fields(cls)
+    defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
+    factories = {f.name: f.default_factory for f in fields if f.default_factory is not dataclasses.MISSING}
+    count, new, store = len(fields), object.__new__, object.__setattr__
+
+    def make(**values: Any) -> Any:
+        if len(values) != count:
+            values = {**defaults, **{name: made() for name, made in factories.items()}, **values}
+        instance: Any = new(cls)
+        store(instance, "__dict__", values)
+        return instance
+
+    return make
 
 
 StructureHook = Callable[[Any, Any], Any]
+
+
+def _ignoring_type(hook: Hook) -> StructureHook:
+    """A one-argument hook as a structure hook."""
+    return lambda value, _: hook(value)
 
 
 class _Taken:
@@ -156,10 +178,10 @@ def _each_value(item: StructureHook) -> StructureHook:
 def plain_hook(annotation: Any) -> StructureHook | None:
     """A fast cattrs structure hook for an annotation made only of JSON scalars, lists and maps.
 
-    Input is validated before it is structured, so such values need no checks: strings, integers
-    and booleans are taken as they are, floats are made floats (serde reads `1` as `1.0`), lists
-    and maps are copied. None for any other annotation."""
-    if annotation in (str, int, bool, Any):
+    Input is validated before it is structured, so such values need no checks: strings, integers,
+    booleans and literals (a variant's tag) are taken as they are, floats are made floats (serde
+    reads `1` as `1.0`), lists and maps are copied. None for any other annotation."""
+    if annotation in (str, int, bool, Any) or get_origin(annotation) is Literal:
         return _same
     if annotation is float:
         return _float
@@ -188,7 +210,7 @@ class Codec:
     def __init__(self, contract: Contract, validator: Validator | None = None) -> None:
         self.contract = contract
         self.validator = validator or Validator(contract)
-        self._top: dict[str, Hook] = {}
+        self._top: dict[str, tuple[StructureHook, Any]] = {}
 
     # The generated models and the converter are made on first use: a store that only moves JSON
     # (`ledgerspec store append`) never imports the models, about a tenth of a second of start-up.
@@ -249,15 +271,17 @@ class Codec:
 
     def _build(self, name: str, data: Any) -> Any:
         """The model of valid data; a value no model field can hold is a `format` problem."""
+        hook, annotation = self._structurer(name)
         try:
-            return self._loader(name)(data)
+            return hook(data, annotation)
         except (OverflowError, ValueError) as exc:
             raise ValidationError(name, [Issue("", "format", str(exc), data)]) from None
 
     def build(self, type_or_name: Any, data: Any) -> Any:
         """Build the model of data already known to be valid, skipping validation: for stores
         reading back documents they validated when writing them."""
-        return self._loader(self.qualified(type_or_name))(data)
+        hook, annotation = self._structurer(self.qualified(type_or_name))
+        return hook(data, annotation)
 
     def dump(self, obj: Any, validate: bool = False) -> Any:
         """The JSON value serde writes for `obj` (keys in declaration order, skipped keys omitted).
@@ -298,19 +322,16 @@ class Codec:
         conv.register_structure_hook_factory(lambda t: t in self._structs, self._structure_fn)
         conv.register_unstructure_hook_factory(lambda t: t in self._structs, self._unstructure_fn)
 
-    def _loader(self, name: str) -> Hook:
-        """The function that builds the model of a valid `name` document, made on first use."""
-        loader = self._top.get(name)
-        if loader is None:
+    def _structurer(self, name: str) -> tuple[StructureHook, Any]:
+        """The structure hook that builds the model of a valid `name` document and the annotation
+        to call it with, made on first use."""
+        found = self._top.get(name)
+        if found is None:
             entry, obj = self.contract.entry(name), self.types[name]
             special = self._value_hooks(entry.schema, entry.uri)
-            if special is not None:
-                loader = special[0]
-            else:
-                hook = self.converter.get_structure_hook(obj)
-                loader = partial(_call_hook, hook, obj)
-            self._top[name] = loader
-        return loader
+            found = (_ignoring_type(special[0]), obj) if special else (self.converter.get_structure_hook(obj), obj)
+            self._top[name] = found
+        return found
 
     def _union_name(self, annotation: Any) -> str | None:
         if not isinstance(annotation, UnionType):
@@ -324,21 +345,22 @@ class Codec:
         name = self._union_name(annotation)
         assert name is not None
         union = self.contract.unions[name]
-        table: dict[Any, Hook] = {}
+        table: dict[Any, tuple[StructureHook, Any]] = {}
 
         def structure(data: Any, _: Any) -> Any:
             if data is None:
                 return None
             key = data.get(union.tag) if union.tag is not None and type(data) is dict else None
-            loader = table.get(key) if type(key) is str else None
-            if loader is None:
+            found = table.get(key) if type(key) is str else None
+            if found is None:
                 index = union.identify(data)
                 if index is None:
                     raise ValueError(f"value names no variant of {name}")
-                loader = self._loader(union.variants[index])
+                found = self._structurer(union.variants[index])
                 if type(key) is str:
-                    table[key] = loader
-            return loader(data)
+                    table[key] = found
+            hook, variant = found
+            return hook(data, variant)
 
         return structure
 
@@ -373,6 +395,10 @@ class Codec:
                 struct_hook = plain_hook(hints[python_name(key)])
             overrides[python_name(key)] = override(rename=key, struct_hook=struct_hook)
         structure: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, self.converter, **overrides)
+        # The function cattrs generates calls the class it gets as a default argument (`__cl`);
+        # it calls `instantiate(cls)` instead, with the same keywords.
+        make = instantiate(cls)
+        structure.__defaults__ = tuple(make if value is cls else value for value in structure.__defaults__ or ())
         if entry.schema.get("x-canonical") == "duration":
             return lambda data, t: carry_duration(structure(data, t))
         return structure

@@ -212,3 +212,42 @@ def test_a_float_field_given_an_integer_is_written_as_serde_writes_an_f64() -> N
     assert ledgerspec.dumps(converge.CandidateScore(id="a", score=1)) == '{"id":"a","score":1.0}'
     with pytest.raises(ledgerspec.ValidationError, match="integer literal"):
         ledgerspec.validate_json("converge.CandidateScore", '{"id":"a","score":1}', strict=True)
+
+
+def _dataclasses_in(value: object) -> list[object]:
+    """Every dataclass instance inside a model (itself included), outermost first."""
+    found, stack = [], [value]
+    while stack:
+        current = stack.pop()
+        if dataclasses.is_dataclass(current) and not isinstance(current, type):
+            found.append(current)
+            stack.extend(getattr(current, f.name) for f in dataclasses.fields(current))
+        elif isinstance(current, list | tuple):
+            stack.extend(current)
+        elif isinstance(current, dict):
+            stack.extend(current.values())
+    return found
+
+
+def test_loaded_models_are_the_instances_their_init_makes() -> None:
+    """The codec builds models without their frozen `__init__`; every model of every valid
+    fixture must still be what `__init__` makes of the same fields (absent ones defaulted)."""
+    from ledgerspec.conformance.values import load_corpus
+
+    built = 0
+    for file in load_corpus():
+        for case in file.valid:
+            for model in _dataclasses_in(ledgerspec.load(case.type, case.document)):
+                given = {
+                    f.name: getattr(model, f.name)
+                    for f in dataclasses.fields(model)
+                    if f.default is dataclasses.MISSING
+                    or getattr(model, f.name) is not f.default
+                    and f.default_factory is dataclasses.MISSING
+                }
+                made = type(model)(**given)
+                assert vars(made) == vars(model) and made == model and repr(made) == repr(model)
+                with pytest.raises(dataclasses.FrozenInstanceError):
+                    model.__setattr__(dataclasses.fields(model)[0].name, None)
+                built += 1
+    assert built > 2000
