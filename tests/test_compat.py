@@ -10,8 +10,13 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis_jsonschema import from_schema
+from jsonschema import Draft202012Validator
 
 from ledgerspec.cli import main
 from ledgerspec.compat.crossval import cross_validate
@@ -19,6 +24,7 @@ from ledgerspec.compat.diff import diff
 from ledgerspec.compat.policy import MODES, judge, protected
 from ledgerspec.compat.rules import RULES
 from ledgerspec.compat.sources import from_directory
+from ledgerspec.schemaset import ID_BASE, TypeEntry
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -239,3 +245,162 @@ def test_markdown_is_stable_and_renders_values_literally(checkout: Path) -> None
     assert "Policy: mode `none` from `--mode`" in out
     row = next(line for line in out.splitlines() if line.startswith("| `pattern-changed`"))
     assert '| ``"^[a-z_*]\\|`x`$"`` |' in row  # code span, its pipe escaped for the table
+
+
+# -- differential: the diff's "compatible" against documents generated from the schemas ----------
+
+S = {"type": "string"}
+S3 = {"type": "string", "maxLength": 3}
+OBJ = {"type": "object"}
+CLOSED = {"type": "object", "allOf": [{"$ref": "Base.json"}], "unevaluatedProperties": False}
+BASE = {"type": "object", "properties": {"x": S}}
+EDITS: list[tuple[str, dict[str, Any], dict[str, Any], list[Any]]] = [
+    # (id, base types, head types, documents to try besides the generated ones)
+    (
+        "property-moved-to-ref-parent-narrowed",
+        {"Root": OBJ | {"allOf": [{"$ref": "Base.json"}], "properties": {"a": S}}, "Base": BASE},
+        {"Root": OBJ | {"allOf": [{"$ref": "Base.json"}]}, "Base": BASE | {"properties": {"x": S, "a": S3}}},
+        [{"a": "long"}],
+    ),
+    (
+        "property-moved-into-inline-all-of",
+        {"Root": OBJ | {"allOf": [{"properties": {"x": S}}], "properties": {"a": S}}},
+        {"Root": OBJ | {"allOf": [{"properties": {"x": S, "a": S3}}]}},
+        [{"a": "long"}],
+    ),
+    (
+        "unevaluated-parent-gains",
+        {"Root": CLOSED, "Base": BASE},
+        {"Root": CLOSED, "Base": BASE | {"properties": {"x": S, "b": {"type": "integer"}}}},
+        [{"b": 1}],
+    ),
+    ("unevaluated-parent-loses", {"Root": CLOSED, "Base": BASE}, {"Root": CLOSED, "Base": OBJ}, [{"x": "s"}]),
+    (
+        "unevaluated-all-of-member-added",
+        {"Root": OBJ | {"unevaluatedProperties": False}},
+        {"Root": OBJ | {"allOf": [{"properties": {"b": S}}], "unevaluatedProperties": False}},
+        [{"b": "s"}],
+    ),
+    (
+        "one-of-overlapping-variant-added",
+        {"Root": {"oneOf": [S, {"type": "integer"}]}},
+        {"Root": {"oneOf": [S, {"type": "integer"}, S3]}},
+        ["a"],
+    ),
+    (
+        "one-of-ref-member-loosened",
+        {"Root": {"oneOf": [{"$ref": "A.json"}, S | {"minLength": 3}]}, "A": S | {"maxLength": 2}},
+        {"Root": {"oneOf": [{"$ref": "A.json"}, S | {"minLength": 3}]}, "A": S3},
+        ["abc"],
+    ),
+    (
+        "one-of-tagged-variant-added",  # disjoint tags: judged as anyOf, backward compatible
+        {"Root": {"oneOf": [OBJ | {"properties": {"k": {"const": "a"}}, "required": ["k"]}]}},
+        {
+            "Root": {
+                "oneOf": [
+                    OBJ | {"properties": {"k": {"const": "a"}}, "required": ["k"]},
+                    OBJ | {"properties": {"k": {"const": "b"}, "v": S}, "required": ["k"]},
+                ]
+            }
+        },
+        [{"k": "b"}],
+    ),
+    ("not-narrowed", {"Root": S | {"not": {"maxLength": 3}}}, {"Root": S | {"not": {"maxLength": 2}}}, ["abc"]),
+    (
+        "not-local-definition-loosened",
+        {"Root": S | {"not": {"$ref": "#/$defs/x"}, "$defs": {"x": {"maxLength": 2}}}},
+        {"Root": S | {"not": {"$ref": "#/$defs/x"}, "$defs": {"x": {"maxLength": 3}}}},
+        ["abc"],
+    ),
+    (
+        "if-narrowed",
+        {"Root": S | {"if": {"maxLength": 3}, "then": {"pattern": "^a"}}},
+        {"Root": S | {"if": {"maxLength": 2}, "then": {"pattern": "^a"}}},
+        ["bbb"],
+    ),
+    (
+        "contains-loosened-under-max-contains",
+        {"Root": {"type": "array", "contains": S | {"maxLength": 1}, "maxContains": 1}},
+        {"Root": {"type": "array", "contains": S, "maxContains": 1}},
+        [["a", "bb"]],
+    ),
+    (
+        "pattern-added-under-unevaluated",
+        {"Root": OBJ | {"unevaluatedProperties": False}},
+        {"Root": OBJ | {"patternProperties": {"^x": {}}, "unevaluatedProperties": False}},
+        [{"x1": 1}],
+    ),
+    ("max-length-loosened", {"Root": S3}, {"Root": S}, ["long"]),
+]
+
+
+def _entries(types: dict[str, Any]) -> dict[str, TypeEntry]:
+    return {
+        f"mfm.{name}": TypeEntry(
+            "mfm", name, f"{ID_BASE}mfm/{name}.json", {"$id": f"{ID_BASE}mfm/{name}.json", **schema}
+        )
+        for name, schema in types.items()
+    }
+
+
+def _inline(node: Any, uri: str, documents: dict[str, Any]) -> Any:
+    """`node` with every `$ref` replaced by an `allOf` of its target, for hypothesis-jsonschema."""
+    if isinstance(node, list):
+        return [_inline(item, uri, documents) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "$ref":
+            document, _, fragment = urljoin(uri, value).partition("#")
+            target = documents[document]
+            for token in fragment.split("/")[1:]:
+                target = target[token]
+            out.setdefault("allOf", []).append(_inline(target, document, documents))
+        elif key in ("properties", "patternProperties"):
+            out[key] = {name: _inline(schema, uri, documents) for name, schema in value.items()}
+        elif key == "allOf":
+            out.setdefault(key, []).extend(_inline(value, uri, documents))
+        elif key in ("anyOf", "oneOf", "not", "if", "then", "else", "contains", "items"):
+            out[key] = _inline(value, uri, documents)
+        elif key not in ("$id", "$defs"):
+            out[key] = value
+    return out
+
+
+def _root(types: dict[str, Any]) -> dict[str, Any]:
+    documents = {entry.uri: entry.schema for entry in _entries(types).values()}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **_inline(types["Root"], f"{ID_BASE}mfm/Root.json", documents),
+    }
+
+
+def _counterexample(writer: dict[str, Any], reader: dict[str, Any], tried: list[Any]) -> list[Any]:
+    """A document `writer` accepts and `reader` refuses, among `tried` and generated ones."""
+    accepts, refuses = Draft202012Validator(writer).is_valid, lambda doc: not Draft202012Validator(reader).is_valid(doc)
+    found = [doc for doc in tried if accepts(doc) and refuses(doc)]
+
+    @settings(max_examples=40, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(from_schema(writer))
+    def generated(doc: Any) -> None:
+        if not found and accepts(doc) and refuses(doc):
+            found.append(doc)
+
+    if not found:
+        generated()
+    return found
+
+
+@pytest.mark.parametrize(("base", "head", "tried"), [edit[1:] for edit in EDITS], ids=[edit[0] for edit in EDITS])
+def test_no_compatible_verdict_has_a_counterexample(
+    base: dict[str, Any], head: dict[str, Any], tried: list[Any]
+) -> None:
+    """A "compatible" direction is refuted by one document valid under one version and invalid under
+    the other; each edit names the document that refutes the wrong verdict it once got."""
+    changes = diff(_entries(base), _entries(head))
+    old, new = _root(base), _root(head)
+    for direction, writer, reader in (("backward", old, new), ("forward", new, old)):
+        if all(getattr(change, direction) == "compatible" for change in changes):
+            assert _counterexample(writer, reader, tried) == [], f"{direction} compatible, but refuted"

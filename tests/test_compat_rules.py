@@ -185,6 +185,14 @@ INLINE_UNION = {
 }
 ARRAY_BOUNDS = {"minItems": 1, "maxItems": 16, "contains": {"type": "string"}, "minContains": 2, "maxContains": 4}
 TAGS = "/properties/tags"
+TOOL_CALLED = "converge.ExperienceEvent.ToolCalled"
+PARENT = "mfm.Parent"
+CHILD = "mfm.Child"
+STRING = {"type": "string"}
+SHORT = {"type": "string", "maxLength": 3}
+WITH_PARENT = {"type": "object", "allOf": [{"$ref": "Parent.json"}], "properties": {"a": STRING}}
+CLOSED_OVER_PARENT = {"type": "object", "allOf": [{"$ref": "Parent.json"}], "unevaluatedProperties": False}
+PARENT_TYPE = {"type": "object", "properties": {"x": STRING}}
 
 CASES = [
     # -- no change ------------------------------------------------------------------------------
@@ -439,12 +447,19 @@ CASES = [
         "variant-added",
         (
             append(EVENT, "/oneOf", {"$ref": "ExperienceEvent.ToolCalled.json"}),
-            copy_type(CREATED, "converge.ExperienceEvent.ToolCalled"),
+            copy_type(CREATED, TOOL_CALLED, put(TOOL_CALLED, "/properties/type/const", "ToolCalled")),
         ),
         (
             ("variant-added", EVENT, "/oneOf/14", C, B),
-            ("type-added", "converge.ExperienceEvent.ToolCalled", "", C, C),
+            ("type-added", TOOL_CALLED, "", C, C),
         ),
+    ),
+    Case(
+        "variant-added-overlapping",
+        (append(EVENT, "/oneOf", {"$ref": "ExperienceEvent.ToolCalled.json"}), copy_type(CREATED, TOOL_CALLED)),
+        # the copy keeps the tag "ProposalCreated": an old ProposalCreated event matches two members
+        # of the oneOf, so the new schema refuses it
+        (("variant-added", EVENT, "/oneOf/14", B, B), ("type-added", TOOL_CALLED, "", C, C)),
     ),
     Case("variant-removed", (drop(EVENT, "/oneOf/13"),), (("variant-removed", EVENT, "/oneOf/13", B, C),)),
     Case(
@@ -513,7 +528,13 @@ CASES = [
         (("all-of-member-added", CHECKPOINT, "/allOf/1", B, C),),
     ),
     Case(
-        "all-of-member-removed", (drop(DURATION, "/allOf/3"),), (("all-of-member-removed", DURATION, "/allOf/3", C, B),)
+        "all-of-member-removed",
+        (drop(DURATION, "/allOf/3"),),
+        (
+            ("all-of-member-removed", DURATION, "/allOf/3", C, B),
+            # `secs` loses the schema its `then` gave it: the same widening, seen from the property
+            ("property-moved", DURATION, "/properties/secs", C, B),
+        ),
     ),
     Case(
         "all-of-member-changed",
@@ -642,7 +663,9 @@ CASES = [
     Case(
         "contains-narrowed",
         (put(JOURNAL, f"{TAGS}/contains/minLength", 1),),
-        (("min-length-tightened", JOURNAL, f"{TAGS}/contains/minLength", B, C),),
+        # with maxContains 4, ["", "", "", "", "a", "b"] is new data (2 matches) that old readers
+        # refuse (6 matches): a narrower `contains` breaks forward too
+        (("min-length-tightened", JOURNAL, f"{TAGS}/contains/minLength", B, B),),
         prepare=tuple(put(JOURNAL, f"{TAGS}/{key}", value) for key, value in ARRAY_BOUNDS.items()),
     ),
     Case(
@@ -701,7 +724,12 @@ CASES = [
     Case(
         "dependent-schemas-removed",
         (drop(AGENT_POOL, "/dependentSchemas"),),
-        (("constraint-removed", AGENT_POOL, "/dependentSchemas/type", C, B),),
+        (
+            ("constraint-removed", AGENT_POOL, "/dependentSchemas/type", C, B),
+            # AgentPool loses its tag, so it matches every other variant's documents too: an old
+            # `{"type": "checkpoint", ...}` matches two members of the oneOf and is refused
+            ("ref-target-changed", "agentsdk.JournalRecordPayload", "/oneOf/14/$ref", B, B),
+        ),
     ),
     Case(
         "unknown-keyword-added",
@@ -712,6 +740,113 @@ CASES = [
         "dialect-changed",
         (put(RUN_ID, "/$schema", "https://json-schema.org/draft/2019-09/schema"),),
         (("keyword-changed", RUN_ID, "/$schema", B, B),),
+    ),
+    # -- subschemas applied in place, and positions that turn a change's direction -------------
+    Case(
+        "property-moved-to-a-parent-and-narrowed",
+        (drop(CHILD, "/properties/a"), put(PARENT, "/properties/a", SHORT)),
+        # {"a": "long"}: old data the new parent refuses (each half alone looks compatible)
+        (
+            ("property-added-optional", PARENT, "/properties/a", C, C),
+            ("property-moved", CHILD, "/properties/a", B, C),
+            ("property-removed", CHILD, "/properties/a", C, C),
+        ),
+        prepare=(add_type(PARENT, PARENT_TYPE), add_type(CHILD, WITH_PARENT)),
+    ),
+    Case(
+        "property-moved-from-a-parent-and-widened",
+        (put(CHILD, "/properties/a", STRING), drop(PARENT, "/properties/a")),
+        # {"a": "long"}: new data the old parent refuses
+        (
+            ("property-added-optional", CHILD, "/properties/a", C, C),
+            ("property-moved", CHILD, "/properties/a", C, B),
+            ("property-removed", PARENT, "/properties/a", C, C),
+        ),
+        prepare=(
+            add_type(PARENT, PARENT_TYPE | {"properties": {"a": SHORT}}),
+            add_type(CHILD, WITH_PARENT | {"properties": {}}),
+        ),
+    ),
+    Case(
+        "parent-property-added-under-unevaluated-properties",
+        (put(PARENT, "/properties/b", {"type": "integer"}),),
+        # {"b": 1}: new data; the old unevaluatedProperties refused the key
+        (
+            ("property-added-optional", PARENT, "/properties/b", C, C),
+            ("evaluated-properties-gained", CHILD, "/unevaluatedProperties", C, B),
+        ),
+        prepare=(add_type(PARENT, PARENT_TYPE), add_type(CHILD, CLOSED_OVER_PARENT)),
+    ),
+    Case(
+        "parent-property-removed-under-unevaluated-properties",
+        (drop(PARENT, "/properties/x"),),
+        # {"x": "s"}: old data the new unevaluatedProperties refuses
+        (
+            ("property-removed", PARENT, "/properties/x", C, C),
+            ("evaluated-properties-lost", CHILD, "/unevaluatedProperties", B, C),
+        ),
+        prepare=(add_type(PARENT, PARENT_TYPE), add_type(CHILD, CLOSED_OVER_PARENT)),
+    ),
+    Case(
+        "pattern-added-under-unevaluated-properties",
+        (put(CHILD, "/patternProperties", {"^x-": {}}),),
+        # {"x-1": 1}: new data the old unevaluatedProperties refused
+        (
+            ("constraint-added", CHILD, "/patternProperties/^x-", B, C),
+            ("evaluated-properties-gained", CHILD, "/unevaluatedProperties", C, B),
+        ),
+        prepare=(add_type(PARENT, PARENT_TYPE), add_type(CHILD, CLOSED_OVER_PARENT)),
+    ),
+    Case(
+        "one-of-member-loosened-into-an-overlap",
+        (put(CHILD, "/oneOf/0/maxLength", 4),),
+        # "abc" matched only the second member; now it matches both and is refused
+        (("max-length-loosened", CHILD, "/oneOf/0/maxLength", B, B),),
+        prepare=(add_type(CHILD, {"oneOf": [SHORT | {"maxLength": 2}, STRING | {"minLength": 3}]}),),
+    ),
+    Case(
+        "one-of-referenced-member-loosened",
+        (put(PARENT, "/maxLength", 4),),
+        # the same, the member being another type: its own change looks compatible backward
+        (
+            ("max-length-loosened", PARENT, "/maxLength", C, B),
+            ("ref-target-changed", CHILD, "/oneOf/0/$ref", B, B),
+        ),
+        prepare=(
+            add_type(PARENT, SHORT | {"maxLength": 2}),
+            add_type(CHILD, {"oneOf": [{"$ref": "Parent.json"}, STRING | {"minLength": 3}]}),
+        ),
+    ),
+    Case(
+        "field-wrapped-in-an-overlapping-one-of",
+        (put(CHILD, "/properties/a", {"oneOf": [{"type": ["string", "null"]}, {"type": "null"}]}),),
+        # null matches both members now
+        (("variant-added", CHILD, "/properties/a/oneOf/1", B, B),),
+        prepare=(add_type(CHILD, {"type": "object", "properties": {"a": {"type": ["string", "null"]}}}),),
+    ),
+    Case(
+        "not-narrowed",
+        (put(RUN_ID, "/not", {"maxLength": 2}),),
+        # "abc": refused by the old `not`, valid now; nothing old is refused
+        (("max-length-tightened", RUN_ID, "/not/maxLength", C, B),),
+        prepare=(put(RUN_ID, "/not", {"maxLength": 3}),),
+    ),
+    Case(
+        "not-reference-loosened",
+        (put(PARENT, "/maxLength", 3),),
+        # "abc" was valid (the referenced schema refused it); now `not` refuses it
+        (
+            ("max-length-loosened", PARENT, "/maxLength", C, B),
+            ("ref-target-changed", CHILD, "/not/$ref", B, B),
+        ),
+        prepare=(add_type(PARENT, {"maxLength": 2}), add_type(CHILD, STRING | {"not": {"$ref": "Parent.json"}})),
+    ),
+    Case(
+        "if-changed",
+        (put(CHILD, "/if/maxLength", 2),),
+        # "bbb" was refused (its `then` wants ^a); now `if` lets it through
+        (("max-length-tightened", CHILD, "/if/maxLength", B, B),),
+        prepare=(add_type(CHILD, STRING | {"if": {"maxLength": 3}, "then": {"pattern": "^a"}}),),
     ),
     # -- combined edits -------------------------------------------------------------------------
     Case(
@@ -793,7 +928,7 @@ def test_table_is_large_and_covers_every_rule() -> None:
 
 
 def test_expected_directions_are_the_rule_defaults_or_explained() -> None:
-    """Only the closed-object cases override a rule's default directions."""
+    """Only these cases override a rule's default directions, each for the reason beside it."""
     overridden = {
         case.id
         for case in CASES
@@ -809,6 +944,15 @@ def test_expected_directions_are_the_rule_defaults_or_explained() -> None:
         "prefix-items-added-where-items-is-false",
         "prefix-items-removed-where-items-is-false",
         "pattern-added-to-a-closed-object",  # keys move between `additionalProperties` and a pattern
+        "variant-added-overlapping",  # a oneOf whose members may overlap: any change breaks both ways
+        "one-of-member-loosened-into-an-overlap",
+        "field-wrapped-in-an-overlapping-one-of",
+        "contains-narrowed",  # bounded by maxContains: more or fewer matches both break
+        "not-narrowed",  # under `not`: directions swap
+        "if-changed",  # under `if`: both ways
+        "all-of-member-removed",  # property-moved is judged from the places that changed
+        "property-moved-to-a-parent-and-narrowed",
+        "property-moved-from-a-parent-and-widened",
     }
 
 

@@ -6,18 +6,27 @@ resolves to, so changes inside a referenced type are reported under that type an
 rewritten to an equivalent relative path is no change. Union members are matched by their `$ref`
 target or, inline, by their tag `const`; reordering members or `properties` is no change. Every
 keyword the diff does not interpret is still compared (`keyword-changed`), so nothing is missed.
+
+A rule's directions hold where a subschema counts positively (accepting more means the whole
+accepts more). Under `not` they swap; under `if`, a `oneOf` whose members may overlap, or a
+`contains` bounded by `maxContains`, a change can move documents either way, so it breaks both.
+A subschema is settled only when it is identical in both versions and nothing it references
+changed: a referenced type's changes are judged in that type, positively, so a reference in
+another position is reported where it sits (`ref-target-changed`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import enum
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
-from urllib.parse import urljoin
+from typing import Any, Literal, NamedTuple
+from urllib.parse import unquote, urldefrag, urljoin
 
-from ..schemaset import TypeEntry, free_value
+from ..schemaset import TypeEntry, free_value, rewrite_refs
 from .changes import Change, Direction
 from .rules import RULES
 
@@ -31,6 +40,9 @@ class _Missing(enum.Enum):
 
 
 MISSING = _Missing.MISSING
+
+Polarity = Literal["positive", "negative", "both"]
+"""How a subschema's accepted set counts for the whole: as is, inverted (`not`), or either way."""
 
 _ANNOTATIONS = {
     "description": "description-changed",
@@ -70,7 +82,10 @@ _MAPS = {
     "dependentSchemas": ("constraint-added", "constraint-removed"),
     "$defs": ("definition-added", "definition-removed"),
 }
-_GENERIC = ("multipleOf", "not", "if", "contains", "dependentRequired", "uniqueItems")
+_GENERIC = ("multipleOf", "dependentRequired", "uniqueItems")
+_TURNING: dict[str, Polarity] = {"not": "negative", "if": "both", "contains": "positive"}
+"""Subschema keywords compared in place when present in both versions, with the polarity their
+subschema has (`contains` is `both` when `maxContains` bounds it: more matches can exceed it)."""
 _UNKNOWN = ("keyword-changed", "keyword-changed", "keyword-changed")
 _ALL_TYPES = frozenset({"null", "boolean", "object", "array", "number", "integer", "string"})
 _HANDLED = frozenset(
@@ -83,6 +98,7 @@ _HANDLED = frozenset(
         *_CLOSABLE,
         *_MAPS,
         *_GENERIC,
+        *_TURNING,
         "type",
         "enum",
         "const",
@@ -115,9 +131,10 @@ def diff(base: Mapping[str, TypeEntry], head: Mapping[str, TypeEntry]) -> list[C
         variants.setdefault(name, _Variant()).merge(variant)
     changes = [_change("type-removed", name, "", name, None) for name in sorted(base.keys() - head.keys())]
     changes += [_change("type-added", name, "", None, name) for name in sorted(head.keys() - base.keys())]
+    versions = _Versions(base, head)
     for name in sorted(base.keys() & head.keys()):
         old, new = base[name], head[name]
-        walker = _Walker(name, old.uri, new.uri, names, variants.get(name, _Variant()))
+        walker = _Walker(name, old.uri, new.uri, names, variants.get(name, _Variant()), versions)
         walker.compare(old.schema, new.schema, "")
         changes += walker.changes
     return sorted(changes, key=lambda change: (change.type, change.path, change.rule))
@@ -273,14 +290,330 @@ def _strip_tag(schema: Any, tag: str) -> Any:
     return {**schema, "properties": {**properties, tag: stripped}}
 
 
+def _turned(change: Change, polarity: Polarity) -> Change:
+    """`change` where its subschema counts at `polarity`: swapped under `not`, breaking both ways
+    where either way is possible. A compatible-both-ways rule that is no annotation (an optional
+    property added: compatible only because writers never wrote it) breaks both ways there."""
+    if polarity == "both" or (change.backward, change.forward) == ("compatible", "compatible"):
+        return dataclasses.replace(change, backward="breaking", forward="breaking")
+    return dataclasses.replace(change, backward=change.forward, forward=change.backward)
+
+
+def _open(schema: Any) -> bool:
+    """Whether an `unevaluatedProperties` value judges nothing (absent, `true` or annotations only)."""
+    return schema is MISSING or schema is True or free_value(schema)
+
+
+def _unless(safe: bool) -> Direction:
+    return "compatible" if safe else "breaking"
+
+
+def _compose(outer: Polarity, inner: Polarity) -> Polarity:
+    """The polarity of a subschema at `inner` inside a position of polarity `outer`."""
+    if "both" in (outer, inner):
+        return "both"
+    return "positive" if outer == inner else "negative"
+
+
+def _refs(value: Any, uri: str) -> Iterator[str]:
+    """The absolute references anywhere in `value` (a schema, a list or map of them), resolved
+    against `uri`. Any `"$ref"` string counts, even inside a `const`: one too many only costs a
+    closer look."""
+    if isinstance(value, dict):
+        ref = value.get("$ref")
+        if isinstance(ref, str):
+            yield urljoin(uri, ref)
+        for item in value.values():
+            yield from _refs(item, uri)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _refs(item, uri)
+
+
+def _absolute(schema: Any, uri: str) -> Any:
+    """`schema` with its references made absolute, to compare subschemas taken from different files."""
+    return rewrite_refs(schema, uri, lambda ref: ref) if isinstance(schema, dict) else schema
+
+
+class _Side:
+    """One version's schema files, to follow an absolute reference to the subschema it reaches."""
+
+    def __init__(self, entries: Mapping[str, TypeEntry]) -> None:
+        self.documents = {entry.uri: entry.schema for entry in entries.values()}
+
+    def resolve(self, absolute: str) -> Any:
+        """The subschema `absolute` reaches (a file, or a JSON pointer into one), or MISSING."""
+        document, fragment = urldefrag(absolute)
+        node: Any = self.documents.get(document, MISSING)
+        if fragment and not fragment.startswith("/"):
+            return MISSING
+        for token in fragment.split("/")[1:]:
+            token = unquote(token).replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return MISSING
+        return node
+
+
+class _Versions:
+    """Both versions, and which references reach something that changed between them."""
+
+    def __init__(self, base: Mapping[str, TypeEntry], head: Mapping[str, TypeEntry]) -> None:
+        self.base, self.head = _Side(base), _Side(head)
+        self._changed: dict[str, bool] = {}
+
+    def changed(self, absolute: str) -> bool:
+        """Whether what `absolute` reaches differs, itself or through the references it holds
+        (a reference cycle adds nothing: while one is followed, it counts as unchanged)."""
+        if absolute not in self._changed:
+            self._changed[absolute] = False
+            old, new = self.base.resolve(absolute), self.head.resolve(absolute)
+            document = urldefrag(absolute)[0]
+            self._changed[absolute] = (
+                old is MISSING
+                or new is MISSING
+                or not _same(old, new)
+                or any(self.changed(ref) for ref in _refs(old, document))
+            )
+        return self._changed[absolute]
+
+
+# -- what a union member surely requires (to prove `oneOf` members disjoint) ----------------------
+
+
+@dataclass
+class _Facts:
+    """Necessary conditions on every instance a schema accepts, enough to prove two union
+    members disjoint: its possible types, its allowed values, and for objects the keys it
+    requires, the values it allows a key (a tag) and the only keys it allows (when closed)."""
+
+    types: frozenset[str] = _ALL_TYPES
+    values: list[Any] | None = None
+    required: set[str] = field(default_factory=set)
+    tags: dict[str, list[Any]] = field(default_factory=dict)
+    keys: frozenset[str] | None = None
+
+
+def _value_types(value: Any) -> frozenset[str]:
+    """The `type` names a JSON value satisfies (an integral number is an integer and a number)."""
+    if value is None:
+        return frozenset({"null"})
+    if isinstance(value, bool):
+        return frozenset({"boolean"})
+    if _is_number(value):
+        return frozenset({"integer", "number"}) if float(value).is_integer() else frozenset({"number"})
+    return frozenset({"string" if isinstance(value, str) else "array" if isinstance(value, list) else "object"})
+
+
+def _facts(schema: Any, uri: str, side: _Side, depth: int = 0) -> _Facts:
+    """What `schema` surely requires, gathered from it and from its `allOf` members and `$ref`
+    (conjuncts: each adds conditions). Whatever cannot be read adds nothing."""
+    facts = _Facts()
+    if not isinstance(schema, dict) or depth > 16:
+        return facts
+    types = _type_set(schema.get("type", MISSING))
+    allowed = _allowed(schema)
+    if allowed is not None and isinstance(allowed[1], list):
+        facts.values = allowed[1]
+        types = (types or _ALL_TYPES) & frozenset().union(*map(_value_types, allowed[1]))
+    facts.types = types if types is not None else _ALL_TYPES
+    required = schema.get("required")
+    facts.required = {name for name in required if isinstance(name, str)} if isinstance(required, list) else set()
+    properties = schema.get("properties")
+    properties = properties if isinstance(properties, dict) else {}
+    dependent = schema.get("dependentSchemas")
+    for key in properties.keys() | (dependent.keys() if isinstance(dependent, dict) else set()):
+        for holder in (schema, dependent.get(key) if isinstance(dependent, dict) else None):
+            tag = holder.get("properties", {}).get(key) if isinstance(holder, dict) else None
+            values = _allowed(tag) if isinstance(tag, dict) else None
+            if values is not None and isinstance(values[1], list):
+                facts.tags[key] = values[1]
+    if _closed(schema.get("additionalProperties")) and "patternProperties" not in schema:
+        facts.keys = frozenset(properties)
+    members = schema.get("allOf")
+    conjuncts = [(member, uri) for member in members if isinstance(member, dict)] if isinstance(members, list) else []
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        absolute = urljoin(uri, ref)
+        conjuncts.append((side.resolve(absolute), urldefrag(absolute)[0]))
+    for member, member_uri in conjuncts:
+        facts = _conjoin(facts, _facts(member, member_uri, side, depth + 1))
+    return facts
+
+
+def _apart(members: list[Any], indices: list[int], side: _Side) -> bool:
+    """Whether each member at `indices` is disjoint from every other member (references absolute)."""
+    if not indices:
+        return True
+    facts = [_facts(member, "", side) for member in members]
+    return all(_disjoint(facts[i], other) for i in indices for j, other in enumerate(facts) if j != i)
+
+
+def _conjoin(a: _Facts, b: _Facts) -> _Facts:
+    """The facts of an instance both `a` and `b` accept."""
+    keys = a.keys if b.keys is None else b.keys if a.keys is None else a.keys & b.keys
+    values = a.values if b.values is None else b.values if a.values is None else _common(a.values, b.values)
+    return _Facts(a.types & b.types, values, a.required | b.required, {**b.tags, **a.tags}, keys)
+
+
+def _common(a: list[Any], b: list[Any]) -> list[Any]:
+    return [value for value in a if any(_same(value, other) for other in b)]
+
+
+def _disjoint(a: _Facts, b: _Facts) -> bool:
+    """Whether no instance can satisfy both: no type or value in common, or an object key one
+    requires that the other refuses (another tag value, or a closed object not naming it)."""
+    if not a.types & b.types:
+        return True
+    if a.values is not None and b.values is not None and not _common(a.values, b.values):
+        return True
+    return _refuses(a, b) or _refuses(b, a)
+
+
+def _refuses(a: _Facts, b: _Facts) -> bool:
+    """Whether `b` refuses every object `a` accepts, `a` accepting only objects."""
+    if not a.types <= {"object"}:
+        return False
+    return any(
+        (b.keys is not None and key not in b.keys)
+        or (key in a.tags and key in b.tags and not _common(a.tags[key], b.tags[key]))
+        for key in a.required
+    )
+
+
+# -- what subschemas applied in place evaluate (for moved properties, `unevaluatedProperties`) --
+
+Placement = Literal["always", "conditional", "member", "negated", "condition"]
+"""Where a property's schema applies: to every instance; under `then`/`else`/`dependentSchemas`;
+inside a union member (the union's rules judge members); under `not`; in an `if`, where it
+constrains no value. Later ones win when nested."""
+_PLACEMENTS: tuple[Placement, ...] = ("always", "conditional", "member", "negated", "condition")
+_APPLIED: dict[str, Placement] = {
+    "allOf": "always",
+    "anyOf": "member",
+    "oneOf": "member",
+    "not": "negated",
+    "if": "condition",
+}
+
+
+_NARROWS: dict[Placement, Judged] = {
+    "conditional": Judged("breaking", "compatible"),
+    "negated": Judged("compatible", "breaking"),
+}
+"""The directions of a property's schema appearing at a place of this kind (swapped: disappearing)."""
+
+
+class _Place(NamedTuple):
+    """One schema a property has among the subschemas applied to its object."""
+
+    location: str
+    kind: Placement
+    schema: Any
+    uri: str
+    """What the schema's references resolve against."""
+    home: str
+    """The reference through which it was reached first ("" when inline): that subschema's own
+    comparison sees the same places."""
+
+
+@dataclass
+class _InPlace:
+    """The object keys a schema and the subschemas it applies in place to the same instance
+    (`allOf`, `anyOf`, `oneOf`, `if`/`then`/`else`, `not`, `dependentSchemas`, `$ref`) name.
+
+    `named` maps a property to the places of its schemas; `evaluated` is what an
+    `unevaluatedProperties` beside the schema no longer judges.
+    """
+
+    named: dict[str, list[_Place]] = field(default_factory=dict)
+    evaluated: set[str] = field(default_factory=set)
+    unknown: bool = False
+    """A reference could not be followed: nothing can be said."""
+
+
+def _evaluation(schema: Any, uri: str, side: _Side) -> _InPlace:
+    """What `schema` (at `uri`) and its in-place subschemas name and evaluate."""
+    found = _InPlace()
+    _gather(schema, uri, side, found, _Place("", "always", None, uri, ""), set())
+    return found
+
+
+def _gather(schema: Any, uri: str, side: _Side, found: _InPlace, at: _Place, seen: set[str]) -> None:
+    """Add what `schema`, applied in place at `at` (its location, kind and home), names and evaluates."""
+    if not isinstance(schema, dict):
+        return
+    where, placement, top = at.location, at.kind, not at.location
+    evaluates = placement != "negated"
+    properties = schema.get("properties")
+    for name, value in properties.items() if isinstance(properties, dict) else ():
+        if placement != "condition":
+            place = _Place(f"{where}/properties/{_escape(name)}", placement, value, uri, at.home)
+            found.named.setdefault(name, []).append(place)
+        if evaluates:
+            found.evaluated.add(f"property {name}")
+    patterns = schema.get("patternProperties")
+    if evaluates and isinstance(patterns, dict):
+        found.evaluated |= {f"pattern {pattern}" for pattern in patterns}
+    if evaluates and ("additionalProperties" in schema or (not top and "unevaluatedProperties" in schema)):
+        found.evaluated.add("every key")
+    for keyword, members in _applied_in_place(schema):
+        inner = max(placement, _APPLIED.get(keyword, "conditional"), key=_PLACEMENTS.index)
+        for token, member in members:
+            _gather(member, uri, side, found, at._replace(location=f"{where}/{keyword}{token}", kind=inner), seen)
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        absolute = urljoin(uri, ref)
+        target = side.resolve(absolute)
+        if target is MISSING:
+            found.unknown = True
+        elif absolute not in seen:
+            home = at.home or absolute
+            _gather(
+                target,
+                urldefrag(absolute)[0],
+                side,
+                found,
+                at._replace(location=absolute, home=home),
+                seen | {absolute},
+            )
+
+
+def _applied_in_place(schema: Schema) -> Iterator[tuple[str, list[tuple[str, Any]]]]:
+    """The in-place applicator keywords of `schema`, each with its subschemas and their pointer tokens."""
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        members = schema.get(keyword)
+        if isinstance(members, list):
+            yield keyword, [(f"/{index}", member) for index, member in enumerate(members)]
+    for keyword in ("if", "then", "else", "not"):
+        if keyword in schema:
+            yield keyword, [("", schema[keyword])]
+    dependent = schema.get("dependentSchemas")
+    if isinstance(dependent, dict):
+        yield "dependentSchemas", [(f"/{_escape(key)}", value) for key, value in dependent.items()]
+
+
 class _Walker:
     """Compares the two versions of one type and collects the changes."""
 
-    def __init__(self, type_name: str, base_uri: str, head_uri: str, names: Mapping[str, str], variant: _Variant):
+    def __init__(
+        self,
+        type_name: str,
+        base_uri: str,
+        head_uri: str,
+        names: Mapping[str, str],
+        variant: _Variant,
+        versions: _Versions,
+    ):
         self.type = type_name
         self.base_uri = base_uri
         self.head_uri = head_uri
         self.names = names
+        self.versions = versions
+        self.polarity: Polarity = "positive"
         self.external = variant.external
         self.tag_paths: set[str] = set()
         for tag in variant.tags:
@@ -296,7 +629,27 @@ class _Walker:
         backward: Direction | None = None,
         forward: Direction | None = None,
     ) -> None:
-        self.changes.append(_change(rule, self.type, path, old, new, backward, forward))
+        change = _change(rule, self.type, path, old, new, backward, forward)
+        if self.polarity != "positive" and not RULES[rule].info:
+            change = _turned(change, self.polarity)
+        self.changes.append(change)
+
+    def _within(self, polarity: Polarity) -> contextlib.AbstractContextManager[None]:
+        """Compare (and emit) inside a position of `polarity` relative to the current one."""
+        return self._at(_compose(self.polarity, polarity))
+
+    @contextlib.contextmanager
+    def _at(self, polarity: Polarity) -> Iterator[None]:
+        outer, self.polarity = self.polarity, polarity
+        try:
+            yield
+        finally:
+            self.polarity = outer
+
+    def settled(self, old: Any, new: Any) -> bool:
+        """Whether two subschemas accept the same instances for the same reasons: identical, and
+        no reference in them reaches anything that changed."""
+        return _same(old, new) and not any(self.versions.changed(ref) for ref in _refs(old, self.base_uri))
 
     def _add_tag_paths(self, path: str, tag: str) -> None:
         token = _escape(tag)
@@ -312,7 +665,7 @@ class _Walker:
 
     def compare(self, old: Any, new: Any, path: str) -> None:
         """Compare two subschemas at `path`."""
-        if _same(old, new):
+        if self.settled(old, new):
             return
         old = {} if old is True else old
         new = {} if new is True else new
@@ -322,6 +675,7 @@ class _Walker:
         if not isinstance(old, dict) or not isinstance(new, dict):
             self.emit("keyword-changed", path, old, new)
             return
+        self._in_place(old, new, path)
         old, new = self._unwrap(old, new, path)
         for check in self._checks():
             check(old, new, path)
@@ -343,6 +697,7 @@ class _Walker:
             self._prefix_items,
             self._maps,
             self._ref,
+            self._turning,
             self._generic,
         )
 
@@ -464,7 +819,7 @@ class _Walker:
             for keyword in ("properties", "required"):
                 self._keyword(old, new, path, keyword, _UNKNOWN)
             return
-        if _same(props[0], props[1]) and _same(required[0], required[1]):
+        if self.settled(props[0], props[1]) and _same(required[0], required[1]):
             return
         self._properties(old, new, path, props, required)
 
@@ -529,7 +884,7 @@ class _Walker:
     def _closable(self, old: Schema, new: Schema, path: str) -> None:
         for keyword in _CLOSABLE:
             before, after = old.get(keyword, MISSING), new.get(keyword, MISSING)
-            if _same(before, after):
+            if self.settled(before, after):
                 continue
             was, now = _closed(before), _closed(after)
             if was and not now:
@@ -541,6 +896,60 @@ class _Walker:
                     {} if before is MISSING else before, {} if after is MISSING else after, f"{path}/{keyword}"
                 )
 
+    def _in_place(self, old: Schema, new: Schema, path: str) -> None:
+        """What the subschemas applied to the same object name and evaluate, compared as a whole:
+        a property whose schemas moved among them, and the keys `unevaluatedProperties` judges."""
+        was = _evaluation(old, self.base_uri, self.versions.base)
+        now = _evaluation(new, self.head_uri, self.versions.head)
+        for name in sorted(was.named.keys() & now.named.keys()):
+            self._property_moved(was.named[name], now.named[name], self._prop_path(path, name))
+        self._unevaluated(old, new, path, was, now)
+
+    def _property_moved(self, was: list[_Place], now: list[_Place], where: str) -> None:
+        """A property named in both versions, in other places than before (its own `properties`, an
+        `allOf` member, a referenced type, a `then`): the per-place rules call a property added or
+        removed compatible because writers never wrote a key named nowhere else, which is not so
+        here. Its unconditional schemas are judged together, as one `allOf`; a conditional one
+        added narrows and removed widens (the other way under `not`). Places inside union members
+        are left to the union's rules, and places inside one referenced subschema to its own
+        comparison."""
+        was = [place for place in was if place.kind != "member"]
+        now = [place for place in now if place.kind != "member"]
+        gone = {place.location for place in was} - {place.location for place in now}
+        came = {place.location for place in now} - {place.location for place in was}
+        homes = {place.home for place in was + now if place.location in gone | came}
+        if not gone | came or (homes != {""} and len(homes) == 1 and all(p.home in homes for p in was + now)):
+            return
+        always = [[_absolute(p.schema, p.uri) for p in side if p.kind == "always"] for side in (was, now)]
+        judged = [self._judged({"allOf": always[0]}, {"allOf": always[1]}, where)]
+        judged += [Judged(*_NARROWS[p.kind][::-1]) for p in was if p.location in gone and p.kind != "always"]
+        judged += [_NARROWS[p.kind] for p in now if p.location in came and p.kind != "always"]
+        backward: Direction = "breaking" if any(j.backward == "breaking" for j in judged) else "compatible"
+        forward: Direction = "breaking" if any(j.forward == "breaking" for j in judged) else "compatible"
+        before, after = sorted(p.location for p in was), sorted(p.location for p in now)
+        self.emit("property-moved", where, before, after, backward, forward)
+
+    def _unevaluated(self, old: Schema, new: Schema, path: str, was: _InPlace, now: _InPlace) -> None:
+        """Keys an object's in-place subschemas started or stopped evaluating, which moves them
+        from (or to) its `unevaluatedProperties`. Own properties are judged as properties."""
+        before, after = old.get("unevaluatedProperties", MISSING), new.get("unevaluatedProperties", MISSING)
+        if _open(before) and _open(after):
+            return
+        where = f"{path}/unevaluatedProperties"
+        if was.unknown or now.unknown:
+            self.emit("evaluated-properties-gained", where, None, None, "breaking", "breaking")
+            return
+        own = [set(s["properties"]) if isinstance(s.get("properties"), dict) else set() for s in (old, new)]
+        gained = now.evaluated - was.evaluated - {f"property {name}" for name in own[1] - own[0]}
+        lost = was.evaluated - now.evaluated - {f"property {name}" for name in own[0] - own[1]}
+        if gained:
+            judged = _unless(_closed(before)), _unless(_open(before))
+            self.emit("evaluated-properties-gained", where, None, sorted(gained), *judged)
+        if lost:
+            self.emit(
+                "evaluated-properties-lost", where, sorted(lost), None, _unless(_open(after)), _unless(_closed(after))
+            )
+
     def _subschemas(self, old: Schema, new: Schema, path: str) -> None:
         for keyword in _OPEN_BY_DEFAULT:
             before, after = old.get(keyword, {}), new.get(keyword, {})
@@ -549,7 +958,7 @@ class _Walker:
     def _maps(self, old: Schema, new: Schema, path: str) -> None:
         for keyword, (added, removed) in _MAPS.items():
             was, now = old.get(keyword, {}), new.get(keyword, {})
-            if _same(was, now):
+            if self.settled(was, now):
                 continue
             if not isinstance(was, dict) or not isinstance(now, dict):
                 self.emit("keyword-changed", f"{path}/{keyword}", old.get(keyword), new.get(keyword))
@@ -568,7 +977,7 @@ class _Walker:
 
     def _prefix_items(self, old: Schema, new: Schema, path: str) -> None:
         was, now = old.get("prefixItems", []), new.get("prefixItems", [])
-        if _same(was, now):
+        if self.settled(was, now):
             return
         if not isinstance(was, list) or not isinstance(now, list):
             self.emit("keyword-changed", f"{path}/prefixItems", old.get("prefixItems"), new.get("prefixItems"))
@@ -601,17 +1010,28 @@ class _Walker:
                 return Judged("compatible", "compatible")
             return Judged("compatible", "breaking") if _closed(before) else Judged("breaking", "compatible")
         mark = len(self.changes)
-        self.compare(before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}, where)
+        with self._at("positive"):
+            self.compare(before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}, where)
         found, self.changes[mark:] = self.changes[mark:], []
         backward: Direction = "breaking" if any(change.backward == "breaking" for change in found) else "compatible"
         forward: Direction = "breaking" if any(change.forward == "breaking" for change in found) else "compatible"
         return Judged(backward, forward)
 
+    def _turning(self, old: Schema, new: Schema, path: str) -> None:
+        """`not`, `if` and `contains`: compared in place, at their polarity, when in both versions."""
+        for keyword, polarity in _TURNING.items():
+            before, after = old.get(keyword, MISSING), new.get(keyword, MISSING)
+            if before is MISSING or after is MISSING or not all(isinstance(s, dict | bool) for s in (before, after)):
+                self._keyword(old, new, path, keyword)
+                continue
+            if keyword == "contains" and ("maxContains" in old or "maxContains" in new):
+                polarity = "both"
+            with self._within(polarity):
+                self.compare(before, after, f"{path}/{keyword}")
+
     def _generic(self, old: Schema, new: Schema, path: str) -> None:
         for keyword in _GENERIC:
-            if keyword == "contains" and isinstance(old.get(keyword), dict) and isinstance(new.get(keyword), dict):
-                self.compare(old[keyword], new[keyword], f"{path}/contains")
-            elif keyword == "uniqueItems":
+            if keyword == "uniqueItems":
                 unique = [{k: v for k, v in s.items() if k != keyword or v is not False} for s in (old, new)]
                 self._keyword(unique[0], unique[1], path, keyword)
             else:
@@ -631,13 +1051,15 @@ class _Walker:
         if was != now:
             rule = "ref-added" if was is MISSING else "ref-removed" if now is MISSING else "ref-changed"
             self.emit(rule, f"{path}/$ref", was, now)
+        elif self.polarity != "positive" and self.versions.changed(urljoin(self.base_uri, str(before))):
+            self.emit("ref-target-changed", f"{path}/$ref", was, now)
 
     # -- unions and conjunctions -----------------------------------------------------------------
 
     def _combinators(self, old: Schema, new: Schema, path: str) -> None:
         for keyword in ("allOf", *_UNIONS):
             before, after = old.get(keyword, MISSING), new.get(keyword, MISSING)
-            if _same(before, after):
+            if self.settled(before, after):
                 continue
             if keyword == "allOf":
                 before, after = ([] if v is MISSING else v for v in (before, after))
@@ -651,15 +1073,30 @@ class _Walker:
 
     def _members(self, was: list[Any], now: list[Any], path: str, keyword: str, tag: str | None) -> None:
         pairs, removed, added = self._match(was, now, keyword, tag)
-        for before, after in pairs:
-            if tag is not None:
-                self._add_tag_paths(f"{path}/{after}", tag)
-            self.compare(was[before], now[after], f"{path}/{after}")
-        union = keyword in _UNIONS
-        for index in removed:
-            self.emit("variant-removed" if union else "all-of-member-removed", f"{path}/{index}", was[index], None)
-        for index in added:
-            self.emit("variant-added" if union else "all-of-member-added", f"{path}/{index}", None, now[index])
+        with self._within(self._union_polarity(keyword, was, now)):
+            for before, after in pairs:
+                if tag is not None:
+                    self._add_tag_paths(f"{path}/{after}", tag)
+                self.compare(was[before], now[after], f"{path}/{after}")
+            union = keyword in _UNIONS
+            for index in removed:
+                self.emit("variant-removed" if union else "all-of-member-removed", f"{path}/{index}", was[index], None)
+            for index in added:
+                self.emit("variant-added" if union else "all-of-member-added", f"{path}/{index}", None, now[index])
+
+    def _union_polarity(self, keyword: str, was: list[Any], now: list[Any]) -> Polarity:
+        """`both` for a `oneOf` that may not stay exclusive: a document matching two members is
+        refused, so a member added, removed or changed can refuse old data or admit new data
+        whatever it does alone. Unless every member that is not settled (reordering is no
+        change) is provably disjoint from the others of its version: then `oneOf` is `anyOf`."""
+        if keyword != "oneOf":
+            return "positive"
+        old = [_absolute(member, self.base_uri) for member in was]
+        new = [_absolute(member, self.head_uri) for member in now]
+        unsettled_old = [i for i, member in enumerate(old) if not any(self.settled(member, m) for m in new)]
+        unsettled_new = [i for i, member in enumerate(new) if not any(self.settled(m, member) for m in old)]
+        exclusive = _apart(old, unsettled_old, self.versions.base) and _apart(new, unsettled_new, self.versions.head)
+        return "positive" if exclusive else "both"
 
     def member_key(self, member: Any, tag: str | None, uri: str) -> str | None:
         """What identifies a union member across versions: its `$ref` target, else its tag value."""
@@ -750,15 +1187,16 @@ class _Walker:
         index = self._moved_into(moved, members, plain_uri, union_uri)
         if index is None:
             return set()
-        if wrap:
-            self.compare(moved, members[index], f"{path}/{keyword}/{index}")
-        else:
-            self.compare(members[index], moved, path)
-        for other, member in enumerate(members):
-            if other != index and wrap:
-                self.emit("variant-added", f"{path}/{keyword}/{other}", None, member)
-            elif other != index:
-                self.emit("variant-removed", f"{path}/{keyword}/{other}", member, None)
+        with self._within(self._union_polarity(keyword, *(([moved], members) if wrap else (members, [moved])))):
+            if wrap:
+                self.compare(moved, members[index], f"{path}/{keyword}/{index}")
+            else:
+                self.compare(members[index], moved, path)
+            for other, member in enumerate(members):
+                if other != index and wrap:
+                    self.emit("variant-added", f"{path}/{keyword}/{other}", None, member)
+                elif other != index:
+                    self.emit("variant-removed", f"{path}/{keyword}/{other}", member, None)
         return set(moved)
 
     def _moved_into(self, moved: Schema, members: list[Any], plain_uri: str, union_uri: str) -> int | None:

@@ -64,6 +64,13 @@ RULES: dict[str, Rule] = _rules(
         C,
         C,
     ),
+    Rule(
+        "property-moved",
+        "a property is named in other places of the object than before (its own `properties`, an `allOf` "
+        "member, a referenced type): all its schemas judged together (breaking both ways when one is conditional)",
+        B,
+        B,
+    ),
     Rule("required-added", "an existing property became required: old data may omit it", B, C),
     Rule("required-removed", "a property is no longer required: new data may omit it, old readers need it", C, B),
     # Instance types
@@ -78,6 +85,13 @@ RULES: dict[str, Rule] = _rules(
     Rule("variant-added", "a `oneOf`/`anyOf` member was added (a union variant, `null` for an Option)", C, B),
     Rule("variant-removed", "a `oneOf`/`anyOf` member was removed: old data may use it", B, C),
     Rule("tag-renamed", "a union variant kept its type but changed its wire tag", B, B),
+    Rule(
+        "ref-target-changed",
+        "a type or `$defs` entry referenced under `not`, `if` or an overlapping `oneOf` changed: its own "
+        "changes are judged where it is defined, as if it counted positively, so here it breaks both ways",
+        B,
+        B,
+    ),
     Rule("all-of-member-added", "an `allOf` member was added: one more constraint", B, C),
     Rule("all-of-member-removed", "an `allOf` member was removed: one constraint less", C, B),
     # Strings
@@ -105,6 +119,20 @@ RULES: dict[str, Rule] = _rules(
     # Closed and open
     Rule("additional-properties-closed", "`additionalProperties`/`unevaluatedProperties` became false", B, C),
     Rule("additional-properties-opened", "`additionalProperties`/`unevaluatedProperties` is no longer false", C, B),
+    Rule(
+        "evaluated-properties-gained",
+        "a subschema applied in place (`allOf`, `$ref`, ...) now evaluates keys `unevaluatedProperties` judged "
+        "(backward breaking too unless it was false)",
+        C,
+        B,
+    ),
+    Rule(
+        "evaluated-properties-lost",
+        "keys no subschema applied in place evaluates any more fall to `unevaluatedProperties` "
+        "(forward compatible only when it is false)",
+        B,
+        C,
+    ),
     Rule("schema-closed", "a subschema became `false`: nothing validates there any more", B, C),
     Rule("schema-opened", "a subschema was `false` and now admits values", C, B),
     # References (compared by the qualified name of the target type)
