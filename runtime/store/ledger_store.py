@@ -16,7 +16,7 @@ from ..inputs import Recent
 from ..jsontext import MAX_DOCUMENT_BYTES
 from . import checkpoint, loading, stored
 from .artifacts import ArtifactLedger
-from .chain import Derived, Row, TableReport
+from .chain import Derived, Row, Seal, TableReport
 from .checkpoint import Mark
 from .database import Database
 from .documents import Documents, Given
@@ -52,7 +52,8 @@ class VerifyReport:
 def _contents(codec: Codec) -> dict[str, Derived]:
     """How `verify` checks each table's documents and re-derives its indexed columns, from the
     ledger descriptions: a JSON ledger's document must be a valid document of its type, in
-    canonical form; an artifact's columns follow from its bytes."""
+    canonical form; an artifact's columns follow from its bytes, and a sealed column (an
+    artifact's kind) must hold its JSON type in canonical form (what `put` stores)."""
 
     def derive(ledger: Ledger) -> Callable[[bytes], tuple[Any, ...]]:
         if ledger.type_name is None:
@@ -60,7 +61,13 @@ def _contents(codec: Codec) -> dict[str, Derived]:
         type_name = ledger.type_name
         return lambda data: ledger.derive(stored.canonical(codec, type_name, data))
 
-    return {ledger.table: Derived(ledger.derived, derive(ledger), ledger.numbered) for ledger in LEDGERS}
+    def seal(ledger: Ledger) -> Seal | None:
+        if ledger.sealed is None:
+            return None
+        column, type_name = ledger.sealed
+        return Seal(column, lambda data: stored.canonical(codec, type_name, data, column))
+
+    return {ledger.table: Derived(ledger.derived, derive(ledger), ledger.numbered, seal(ledger)) for ledger in LEDGERS}
 
 
 def _noting(rows: Iterable[tuple[int, bytes]], recent: Recent, where: str) -> Iterator[bytes]:
