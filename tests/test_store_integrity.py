@@ -442,6 +442,44 @@ INDEX_TAMPERING = {
 }
 
 
+def writable_schema(conn: sqlite3.Connection, name: str, old: str, new: str) -> None:
+    """Rewrite the SQL `sqlite_master` records for `name` (`old` replaced by `new`), as
+    `PRAGMA writable_schema` lets anyone holding the file do."""
+    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", [name]).fetchone()
+    assert old in sql
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = ?", [sql.replace(old, new), name])
+    conn.execute("PRAGMA writable_schema = OFF")
+
+
+TABLE_TAMPERING = {
+    "collation": (
+        lambda conn: writable_schema(
+            conn, "experience_events", '"kind" TEXT NOT NULL', '"kind" TEXT NOT NULL COLLATE NOCASE'
+        ),
+        "table experience_events differs",
+    ),
+    "not null dropped": (
+        lambda conn: writable_schema(conn, "run_events", '"run_id" TEXT NOT NULL', '"run_id" TEXT'),
+        "table run_events differs",
+    ),
+    "view": (lambda conn: conn.execute("CREATE VIEW events AS SELECT 1"), "view events is not one ledgerspec creates"),
+}
+
+
+@pytest.mark.parametrize("tampering", list(TABLE_TAMPERING))
+def test_verify_reports_changed_tables_and_views(seeded: SqliteStore, path: Path, tampering: str) -> None:
+    """A ledger table redeclared through `writable_schema` (a collation that makes `kind = ?`
+    match other cases, a NOT NULL dropped) or an object ledgerspec does not create is reported,
+    as triggers and indexes are (a probe found each verified)."""
+    change, message = TABLE_TAMPERING[tampering]
+    with raw(path) as conn:
+        change(conn)
+    with SqliteStore(path, readonly=True) as reopened:
+        report = reopened.verify()
+    assert not report.ok and [problem for problem in report.definitions if message in problem], report.definitions
+
+
 @pytest.mark.parametrize("tampering", list(INDEX_TAMPERING))
 def test_verify_reports_changed_indexes(seeded: SqliteStore, path: Path, tampering: str) -> None:
     """An extra index (which could answer a read in place of the table), a dropped one (which
