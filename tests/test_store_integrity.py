@@ -329,6 +329,27 @@ def test_verify_reports_a_run_or_journal_numbered_past_a_gap(seeded: SqliteStore
     assert record_break.position == 6 and "journal_seq 9 of run_id 'run.journal.1' where 6" in record_break.reason
 
 
+def test_verify_reports_a_row_the_write_rules_refuse(seeded: SqliteStore, path: Path) -> None:
+    """A schema-valid, canonical, correctly chained row that ledgerspec's own write rules refuse
+    (an event_id outside the id characters, docs/design.md "Envelope ids"; a journal record of a
+    journal_schema_version this store does not read) is reported (a probe found both verified)."""
+    bad = envelope("bad id!")
+    raw_append(
+        path,
+        "experience_events",
+        {**experience_columns("bad id!"), "max_occurred_at": "2026-01-21T12:00:00Z"},
+        canonical(bad),
+    )
+    record = journal_record(6) | {"journal_schema_version": 2}
+    names = ("run_id", "journal_seq", "record_id", "record_kind", "idempotency_key", "dedupe_key")
+    raw_append(path, "journal_records", {name: record.get(name) for name in names}, canonical(record))
+    found = problems(seeded)
+    (event,) = found["experience_events"]
+    assert event.position == 6 and "event_id 'bad id!' has ' ' at offset 3" in event.reason
+    (journal,) = found["journal_records"]
+    assert journal.position == 6 and "journal_schema_version is 2" in journal.reason
+
+
 def artifact_key(number: int) -> dict[str, str]:
     """The key verify names `seed`'s artifact `number` by: the SHA-256 hex of its bytes."""
     return {"artifact_id": hashlib.sha256(f"artifact-{number}".encode()).hexdigest()}
