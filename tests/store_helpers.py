@@ -111,17 +111,19 @@ def ledger_checksum(path: Path, *, schema: bool = True) -> str:
 
 def chain_problems(path: Path) -> list[str]:
     """Re-walk every table's hash chain without ledgerspec: each `hash` must be the SHA-256 of
-    its `document` and each `chain` the SHA-256 of the previous `chain` and this `hash`."""
+    its `document` and each `chain` the SHA-256 of the previous `chain` and this `hash` (and,
+    for an artifact, the UTF-8 of its kind after it: the chain covers the kind, format 3)."""
     problems = []
     with closing(sqlite3.connect(path)) as conn:
         for table, order in LEDGER_TABLES.items():
             previous = bytes(32)
-            for position, document, digest, chain in conn.execute(
-                f"SELECT {order}, document, hash, chain FROM {table} ORDER BY {order}"
+            sealed = "kind" if table == "artifacts" else "''"
+            for position, document, digest, chain, kind in conn.execute(
+                f"SELECT {order}, document, hash, chain, {sealed} FROM {table} ORDER BY {order}"
             ):
                 if hashlib.sha256(document).digest() != digest:
                     problems.append(f"{table} {position}: hash")
-                if hashlib.sha256(previous + digest).digest() != chain:
+                if hashlib.sha256(previous + digest + kind.encode()).digest() != chain:
                     problems.append(f"{table} {position}: chain")
                 previous = chain
     return problems

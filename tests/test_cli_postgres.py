@@ -62,7 +62,7 @@ def _heads(verify_output: str) -> dict[str, str]:
 def test_every_store_command_takes_a_url(pg_ledger: str, tmp_path: Path) -> None:
     """init, append, query, verify, export, import and stats work on a PostgreSQL schema."""
     code, out, _ = run("store", "init", pg_ledger)
-    assert code == 0 and "created" in out and "format version 2" in out
+    assert code == 0 and "created" in out and "format version 3" in out
     code, out, _ = run("store", "init", pg_ledger)
     assert code == 0 and "already initialised" in out
 

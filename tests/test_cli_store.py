@@ -135,8 +135,8 @@ def filled(db: Path, tmp_path: Path) -> Path:
 def test_init_creates_then_reports_an_initialised_file(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     code, out, _ = run("store", "init", path)
-    assert code == 0 and out == f"{path}: created; ledger format version 2\n" and path.is_file()
-    assert run("store", "init", path)[1] == f"{path}: already initialised; ledger format version 2\n"
+    assert code == 0 and out == f"{path}: created; ledger format version 3\n" and path.is_file()
+    assert run("store", "init", path)[1] == f"{path}: already initialised; ledger format version 3\n"
 
 
 def test_append_is_idempotent_and_summarised(filled: Path, tmp_path: Path) -> None:
@@ -315,7 +315,7 @@ def test_stats(filled: Path) -> None:
     code, out, _ = run("store", "stats", filled)
     stats = json.loads(out)
     assert code == 0 and stats["rows"]["experience_events"] == 6 and stats["tenants"] == 2
-    assert stats["kinds"] == {"BudgetExceeded": 4, "FactPromoted": 2} and stats["format_version"] == 2
+    assert stats["kinds"] == {"BudgetExceeded": 4, "FactPromoted": 2} and stats["format_version"] == 3
     code, out, _ = run("store", "stats", filled, "--format", "table")
     assert code == 0 and "rows.experience_events" in out and "kinds.FactPromoted" in out
 

@@ -630,11 +630,12 @@ def canonical(document: dict[str, Any]) -> bytes:
     return rfc8785.dumps(document)
 
 
-def chain_head(documents: list[bytes]) -> str:
-    """A table's head chain value, by hand: fold sha256(previous chain + sha256(document)) from 32 zero bytes."""
+def chain_head(documents: list[bytes], sealed: bytes = b"") -> str:
+    """A table's head chain value, by hand: fold sha256(previous chain + sha256(document) +
+    `sealed`, the UTF-8 of an artifact's kind) from 32 zero bytes."""
     chain = bytes(32)
     for document in documents:
-        chain = hashlib.sha256(chain + hashlib.sha256(document).digest()).digest()
+        chain = hashlib.sha256(chain + hashlib.sha256(document).digest() + sealed).digest()
     return chain.hex()
 
 
@@ -651,7 +652,7 @@ def test_head_chain_values_match_a_hand_computation_and_sqlite(
     expected = {
         "experience_events": chain_head([canonical(e) for e in envelopes]),
         "run_events": chain_head([canonical(e) for e in events]),
-        "artifacts": chain_head(contents),
+        "artifacts": chain_head(contents, b'"Output"'),
         "journal_records": chain_head([canonical(r) for r in records]),
     }
     with SqliteStore(tmp_path / "same.db") as sqlite:
@@ -711,9 +712,9 @@ def test_stores_opening_a_fresh_schema_together_migrate_it_once(pg_url: str, fre
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert outcomes == ["version 2"] * 4
+    assert outcomes == ["version 3"] * 4
     versions = pg_schema_rows(pg_url, fresh_schema, "SELECT version FROM ledgerspec_schema ORDER BY version")
-    assert versions == [(1,), (2,)]
+    assert versions == [(1,), (2,), (3,)]
     tables = pg_schema_rows(
         pg_url, fresh_schema, "SELECT tablename FROM pg_tables WHERE schemaname = %s", (fresh_schema,)
     )
@@ -1080,7 +1081,7 @@ def test_stats_count_what_was_appended(pg_url: str, pg_store: PostgresStore) -> 
     assert stats["kinds"] == {"ArtifactStateTransitioned": 1, "BudgetExceeded": 3, "ReplayTraceRecorded": 1}
     parts = urlsplit(pg_url)
     shown = user_url(pg_url, parts.username, "***") if parts.password else pg_url
-    assert (stats["location"], stats["format_version"]) == (f"{shown} schema {store.schema}", 2)
+    assert (stats["location"], stats["format_version"]) == (f"{shown} schema {store.schema}", 3)
     assert stats["database_bytes"] > 0
     for table, count in stats["rows"].items():
         assert pg_schema_rows(pg_url, store.schema, f"SELECT count(*) FROM {table}") == [(count,)]

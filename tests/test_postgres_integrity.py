@@ -29,6 +29,7 @@ from ledgerspec.models import converge
 from ledgerspec.store.postgres.definitions import expected
 
 pytestmark = pytest.mark.usefixtures("pg_url")
+pytest_plugins = ("test_postgres",)  # its fixture fresh_schema
 
 ALL = converge.EventQuery(kinds=[])
 
@@ -242,3 +243,65 @@ def test_stats_of_a_kind_that_is_not_utf8(pg_url: str, pg_store: Any) -> None:
     assert code == 1 and out == "" and "ledgerspec: corruption: experience_events: a kind column holds" in err
     (broken,) = [b for t in pg_store.verify().tables for b in t.problems]
     assert broken.position == 6 and "indexed column(s) kind no longer match" in broken.reason
+
+
+def test_verify_reports_a_changed_artifact_kind(pg_url: str, pg_store: Any) -> None:
+    """An artifact's kind, which no document gives, is chained after its hash (format 3): a valid
+    but different kind written over a stored one is reported at its row (a probe found it
+    verified), though `ledger_heads` still matches the table's end."""
+    artifacts = seed(pg_store)
+    with pg_connect(pg_url, pg_store.schema, replica=True) as conn:
+        conn.execute("UPDATE artifacts SET kind = %s WHERE id = 2", [b'{"Other":"forged"}'])
+    (broken,) = [b for t in pg_store.verify().tables for b in t.problems]
+    assert (broken.table, broken.position, broken.key) == ("artifacts", 2, {"artifact_id": artifacts[1]})
+    assert broken.reason.startswith("hash chain broken (its kind was changed")
+
+
+def test_the_insert_trigger_refuses_an_artifact_chained_without_its_kind(pg_url: str, pg_store: Any) -> None:
+    """Since format 3 the insert trigger checks the chain value over the hash and the kind, so a
+    row chained the old way (over its hash alone) is refused, even for the owner."""
+    import psycopg
+
+    seed(pg_store)
+    content = b"chained the old way"
+    digest = hashlib.sha256(content).digest()
+    with pg_connect(pg_url, pg_store.schema) as conn, pytest.raises(psycopg.errors.CheckViolation):
+        head = bytes(conn.execute("SELECT chain FROM ledger_heads WHERE ledger = 'artifacts'").fetchone()[0])
+        conn.execute(
+            "INSERT INTO artifacts (id, artifact_id, kind, size, document, hash, chain) VALUES (6, %s, %s, %s, %s, %s, %s)",
+            [digest.hex().encode(), b'"Output"', len(content), content, digest, hashlib.sha256(head + digest).digest()],
+        )
+
+
+def test_artifacts_put_before_format_3_verify_but_their_kind_is_not_claimed(pg_url: str, fresh_schema: str) -> None:
+    """A schema at format 2 holding artifacts (chained over their hash alone, as that version's
+    trigger requires) migrates to 3: verify passes and counts those rows as covered by no hash
+    (`store verify` says so); artifacts put afterwards are chained with their kind."""
+    import psycopg
+
+    from ledgerspec.store.postgres import PostgresStore
+    from ledgerspec.store.postgres.schema import MIGRATIONS, migrate
+
+    schema = fresh_schema
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        migrate(admin, schema, MIGRATIONS[:2])
+    content = b"put by format 2"
+    digest = hashlib.sha256(content).digest()
+    with pg_connect(pg_url, schema) as conn:
+        conn.execute(
+            "INSERT INTO artifacts (id, artifact_id, kind, size, document, hash, chain) VALUES (1, %s, %s, %s, %s, %s, %s)",
+            [
+                digest.hex().encode(),
+                b'"Output"',
+                len(content),
+                content,
+                digest,
+                hashlib.sha256(bytes(32) + digest).digest(),
+            ],
+        )
+    with PostgresStore(pg_url, schema=schema) as store:
+        store.artifacts.put("Manifest", b"put by format 3")
+        report = store.verify()
+        assert report.ok and {t.table: t.uncovered for t in report.tables}["artifacts"] == 1
+    code, out, _ = run("store", "verify", ledger_url(pg_url, schema))
+    assert code == 0 and "the kind of 1 row(s) is covered by no hash" in out

@@ -323,7 +323,7 @@ def test_a_version_1_schema_migrates_and_is_hardened(pg_url: str, fresh_schema: 
                 )
                 admin.execute(INSERT, first)
         with PostgresStore(pg_url, schema=schema) as owner:
-            assert owner.database.version == len(MIGRATIONS) == 2
+            assert owner.database.version == len(MIGRATIONS) == 3
             owner.experience.append_event(envelope("owner-1", tenant_id="c"))
             tenant_url = user_url(pg_url, role, ROLE_PASSWORD)
             with PostgresStore(tenant_url, schema=schema, tenant="a") as tenant:

@@ -253,7 +253,7 @@ def test_artifact_reads_of_a_poisoned_row(seeded: SqliteStore, path: Path, poiso
     reads = [lambda: list(seeded.artifacts.stored())]
     if poison == "content-as-text":
         reads.append(lambda: seeded.artifacts.get(artifact_id))
-        assert [b.position for b in problems(seeded)["artifacts"]] == [6]
+    assert [b.position for b in problems(seeded)["artifacts"]] == [6]
     for read in reads:
         with pytest.raises(LedgerspecError) as caught:
             read()
@@ -329,6 +329,88 @@ def test_verify_reports_a_run_or_journal_numbered_past_a_gap(seeded: SqliteStore
     assert record_break.position == 6 and "journal_seq 9 of run_id 'run.journal.1' where 6" in record_break.reason
 
 
+def test_verify_reports_a_row_the_write_rules_refuse(seeded: SqliteStore, path: Path) -> None:
+    """A schema-valid, canonical, correctly chained row that ledgerspec's own write rules refuse
+    (an event_id outside the id characters, docs/design.md "Envelope ids"; a journal record of a
+    journal_schema_version this store does not read) is reported (a probe found both verified)."""
+    bad = envelope("bad id!")
+    raw_append(
+        path,
+        "experience_events",
+        {**experience_columns("bad id!"), "max_occurred_at": "2026-01-21T12:00:00Z"},
+        canonical(bad),
+    )
+    record = journal_record(6) | {"journal_schema_version": 2}
+    names = ("run_id", "journal_seq", "record_id", "record_kind", "idempotency_key", "dedupe_key")
+    raw_append(path, "journal_records", {name: record.get(name) for name in names}, canonical(record))
+    found = problems(seeded)
+    (event,) = found["experience_events"]
+    assert event.position == 6 and "event_id 'bad id!' has ' ' at offset 3" in event.reason
+    (journal,) = found["journal_records"]
+    assert journal.position == 6 and "journal_schema_version is 2" in journal.reason
+
+
+def artifact_key(number: int) -> dict[str, str]:
+    """The key verify names `seed`'s artifact `number` by: the SHA-256 hex of its bytes."""
+    return {"artifact_id": hashlib.sha256(f"artifact-{number}".encode()).hexdigest()}
+
+
+def test_verify_reports_a_changed_artifact_kind(seeded: SqliteStore, path: Path) -> None:
+    """An artifact's kind is no document's field: the hash chain covers it (format 3), so a
+    valid but different kind written over a stored one is reported at its row (a probe found it
+    verified), and `store verify` exits 1."""
+    with triggers_dropped(path, "artifacts") as conn:
+        conn.execute("""UPDATE artifacts SET kind = '{"Other":"forged"}' WHERE id = 2""")
+    (broken,) = problems(seeded)["artifacts"]
+    assert (broken.position, broken.key) == (2, artifact_key(2))
+    assert (
+        broken.reason == "hash chain broken (its kind was changed, or a row before it was changed, removed or inserted)"
+    )
+    code, out, _ = run("store", "verify", path)
+    assert code == 1 and "BROKEN: artifacts row 2" in out
+
+
+def test_an_artifact_chained_without_its_kind_is_not_claimed(seeded: SqliteStore, path: Path) -> None:
+    """A row chained over its hash alone (as every artifact was before format 3) verifies, but
+    verify says its kind is covered by no hash rather than claiming it; its kind must still be
+    an ArtifactKind's canonical JSON."""
+    content = b"written before format 3"
+    columns = {"artifact_id": hashlib.sha256(content).hexdigest(), "kind": '"Output"', "size": len(content)}
+    raw_append(path, "artifacts", columns, content)  # chained as sha256(previous + hash)
+    report = seeded.verify()
+    assert report.ok and {t.table: t.uncovered for t in report.tables}["artifacts"] == 1
+    code, out, _ = run("store", "verify", path)
+    assert code == 0 and "the kind of 1 row(s) is covered by no hash" in out
+    seeded.artifacts.put("Output", b"after")
+    assert seeded.verify().ok
+
+
+NOT_UTF8 = {
+    "experience_events": ("kind", "seq = 2", 2, {"event_id": "evt-2"}),
+    "run_events": ("kind", "id = 3", 3, {"run_id": RUN_ID, "seq": 3}),
+    "artifacts": ("kind", "id = 4", 4, artifact_key(4)),
+    "journal_records": ("record_kind", "id = 5", 5, {"run_id": JOURNAL_RUN, "journal_seq": 5}),
+}
+"""A TEXT column of each table, the row made to hold bytes that are not UTF-8, its position and key."""
+
+
+@pytest.mark.parametrize("table", list(NOT_UTF8))
+def test_verify_reports_text_that_is_not_utf8_and_goes_on(seeded: SqliteStore, path: Path, table: str) -> None:
+    """A TEXT column holding bytes that are not UTF-8 is a broken row, named by its table,
+    position and key; every other row and table is still walked (verify used to stop with a
+    storage error naming only the column), and `store verify` exits 1 without a traceback."""
+    column, where, position, key = NOT_UTF8[table]
+    with triggers_dropped(path, table) as conn:
+        conn.execute(f"UPDATE {table} SET {column} = CAST(X'FF41' AS TEXT) WHERE {where}")
+    report = seeded.verify()
+    assert [(t.table, t.rows) for t in report.tables] == [(name, 5) for name in LEDGER_TABLES]
+    (broken,) = [b for t in report.tables for b in t.problems]
+    assert (broken.table, broken.position, broken.key) == (table, position, key)
+    code, out, err = run("store", "verify", path)
+    assert code == 1 and f"BROKEN: {table} row {position}" in out
+    assert "storage" not in err and "Traceback" not in err
+
+
 @contextmanager
 def raw(path: Path) -> Iterator[sqlite3.Connection]:
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
@@ -381,6 +463,44 @@ INDEX_TAMPERING = {
 }
 
 
+def writable_schema(conn: sqlite3.Connection, name: str, old: str, new: str) -> None:
+    """Rewrite the SQL `sqlite_master` records for `name` (`old` replaced by `new`), as
+    `PRAGMA writable_schema` lets anyone holding the file do."""
+    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", [name]).fetchone()
+    assert old in sql
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = ?", [sql.replace(old, new), name])
+    conn.execute("PRAGMA writable_schema = OFF")
+
+
+TABLE_TAMPERING = {
+    "collation": (
+        lambda conn: writable_schema(
+            conn, "experience_events", '"kind" TEXT NOT NULL', '"kind" TEXT NOT NULL COLLATE NOCASE'
+        ),
+        "table experience_events differs",
+    ),
+    "not null dropped": (
+        lambda conn: writable_schema(conn, "run_events", '"run_id" TEXT NOT NULL', '"run_id" TEXT'),
+        "table run_events differs",
+    ),
+    "view": (lambda conn: conn.execute("CREATE VIEW events AS SELECT 1"), "view events is not one ledgerspec creates"),
+}
+
+
+@pytest.mark.parametrize("tampering", list(TABLE_TAMPERING))
+def test_verify_reports_changed_tables_and_views(seeded: SqliteStore, path: Path, tampering: str) -> None:
+    """A ledger table redeclared through `writable_schema` (a collation that makes `kind = ?`
+    match other cases, a NOT NULL dropped) or an object ledgerspec does not create is reported,
+    as triggers and indexes are (a probe found each verified)."""
+    change, message = TABLE_TAMPERING[tampering]
+    with raw(path) as conn:
+        change(conn)
+    with SqliteStore(path, readonly=True) as reopened:
+        report = reopened.verify()
+    assert not report.ok and [problem for problem in report.definitions if message in problem], report.definitions
+
+
 @pytest.mark.parametrize("tampering", list(INDEX_TAMPERING))
 def test_verify_reports_changed_indexes(seeded: SqliteStore, path: Path, tampering: str) -> None:
     """An extra index (which could answer a read in place of the table), a dropped one (which
@@ -426,7 +546,7 @@ def test_a_tampered_version_1_file_migrates_and_verify_names_the_tampering(seede
     seeded.close()
     with raw(path) as conn:
         conn.execute("ALTER TABLE experience_events DROP COLUMN max_occurred_at")
-        conn.execute("DELETE FROM ledgerspec_schema WHERE version = 2")
+        conn.execute("DELETE FROM ledgerspec_schema WHERE version >= 2")
         conn.execute("DROP TRIGGER experience_events_no_update")
         conn.execute("CREATE INDEX zz_documents ON experience_events(document)")
     with SqliteStore(path) as migrated:
@@ -601,7 +721,7 @@ def test_init_takes_over_a_zero_byte_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     path.touch()
     code, out, _ = run("store", "init", path)
-    assert code == 0 and "initialised; ledger format version 2" in out
+    assert code == 0 and "initialised; ledger format version 3" in out
 
 
 # == a ledger in a directory the reader cannot write ==============================================

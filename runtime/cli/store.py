@@ -340,6 +340,11 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problems: list[str] = []
     for table in report.tables:
         out.write(f"{table.table}: {table.rows} row(s), head {table.head}\n")
+        if table.uncovered:
+            out.write(
+                f"  NOT VERIFIED: the kind of {table.uncovered} row(s) is covered by no hash (written before "
+                "ledger format 3), so verify cannot tell whether it was changed\n"
+            )
         shown = [str(broken) for broken in table.problems[: max(args.max_problems - len(problems), 0)]]
         out.writelines(f"  BROKEN: {line}\n" for line in shown)
         if table.found > len(shown):

@@ -10,22 +10,31 @@ from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from .ledgers import Ledger, Running
-from .stored import Malformed, as_bytes
+from .stored import Malformed, as_bytes, sql_kind
 
 GENESIS = bytes(32)
 """The `chain` value before a table's first row."""
 
 
+class Seal(NamedTuple):
+    """A table's sealed column (`Ledger.sealed`) and how to check its UTF-8 (raising
+    `stored.Malformed` for a value the column must not hold)."""
+
+    column: str
+    check: Callable[[bytes], object]
+
+
 class Derived(NamedTuple):
     """What a table's rows must hold beyond the chain: its metadata columns, how to compute them
     from a stored document (raising `stored.Malformed` for a document that is not one of the
-    table's ledger), and, for a ledger whose documents are numbered per stream (the seq of a run's
-    events, the journal_seq of a run's records), the two of those columns naming the stream and
-    the number, which must run 1, 2, 3, ... in each stream."""
+    table's ledger), for a ledger whose documents are numbered per stream (the seq of a run's
+    events, the journal_seq of a run's records) the two of those columns naming the stream and
+    the number, which must run 1, 2, 3, ... in each stream, and its sealed column, if any."""
 
     columns: tuple[str, ...]
     derive: Callable[[bytes], tuple[Any, ...]]
     numbered: tuple[str, str] | None = None
+    seal: Seal | None = None
 
 
 def link(previous: bytes, digest: bytes) -> bytes:
@@ -39,6 +48,16 @@ class Row(NamedTuple):
     columns: tuple[Any, ...]
     document: bytes
     digest: bytes
+
+
+def linked(ledger: Ledger, row: Row) -> bytes:
+    """What a row links into its table's chain (`link`): its hash, followed by the UTF-8 of its
+    sealed column where the ledger has one (`Ledger.sealed`), so that column cannot change
+    unseen either."""
+    if ledger.sealed is None:
+        return row.digest
+    value: str = row.columns[ledger.names.index(ledger.sealed[0])]
+    return row.digest + value.encode()
 
 
 @dataclass(frozen=True)
@@ -59,8 +78,9 @@ class Break:
 class TableReport:
     """What `verify` found in one ledger table: its row count, its head (the last row's stored
     chain value), the problems listed (the first `limit` broken rows), how many were found in
-    all, and the chain value recomputed from the documents alone at each position asked for
-    (what a checkpoint of that position recorded, if the ledger still extends it)."""
+    all, the chain value recomputed from the documents alone at each position asked for (what a
+    checkpoint of that position recorded, if the ledger still extends it), and how many rows'
+    sealed column no hash covers."""
 
     table: str
     rows: int
@@ -68,6 +88,9 @@ class TableReport:
     problems: tuple[Break, ...] = ()
     found: int = 0
     chains: Mapping[int, str] = field(default_factory=dict)
+    uncovered: int = 0
+    """Rows chained over their hash alone, written before their sealed column was chained
+    (`Ledger.sealed`): verify cannot tell whether that column was changed."""
 
     @property
     def broken(self) -> Break | None:
@@ -81,9 +104,11 @@ class TableReport:
 
 def verified_columns(ledger: Ledger, derived: Derived, running: Running | None = None) -> str:
     """The select list `walk` expects: position, key columns, metadata columns, the running
-    column (when the backend keeps one), document, hash, chain."""
+    column (when the backend keeps one), the sealed column (when the ledger has one), document,
+    hash, chain."""
     kept = () if running is None else (running.name,)
-    return ", ".join((ledger.order, *ledger.key, *derived.columns, *kept, "document", "hash", "chain"))
+    sealed = () if derived.seal is None else (derived.seal.column,)
+    return ", ".join((ledger.order, *ledger.key, *derived.columns, *kept, *sealed, "document", "hash", "chain"))
 
 
 def _raw(value: Any, column: str, reasons: list[str]) -> bytes:
@@ -98,12 +123,37 @@ def _raw(value: Any, column: str, reasons: list[str]) -> bytes:
         return value.encode("utf-8", "surrogatepass") if isinstance(value, str) else str(value or "").encode()
 
 
-def _row_problems(
-    row: Sequence[Any], expected: int, previous: bytes, derived: Derived, keys: int
-) -> tuple[list[str], bytes, bytes, tuple[Any, ...] | None]:
-    """Why one row fails verification (nothing when it is intact), with the SHA-256 of its
-    document, its stored chain value as bytes and the columns its document gives (None when it
-    gives none). `expected` is the position it must have (the
+class _Checked(NamedTuple):
+    """One row as `_row_problems` found it: why it fails verification (nothing when intact),
+    what its document links into the chain (its SHA-256, and its sealed column), its stored
+    chain value as bytes, the columns its document gives (None when it gives none) and whether
+    it is chained over its hash alone (its sealed column covered by no hash)."""
+
+    reasons: list[str]
+    linked: bytes
+    chain: bytes
+    values: tuple[Any, ...] | None
+    uncovered: bool
+
+
+def _sealed(value: Any, seal: Seal, reasons: list[str]) -> bytes:
+    """A sealed column's UTF-8 as the chain links it, noting in `reasons` when the column holds
+    no text (bytes that are not UTF-8 are kept as they are) or text its check refuses."""
+    if isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        try:
+            seal.check(data)
+        except Malformed as exc:
+            reasons.append(str(exc))
+        return data
+    reasons.append(
+        f"{seal.column} is {'bytes that are not UTF-8 text' if isinstance(value, bytes) else sql_kind(value)}"
+    )
+    return value if isinstance(value, bytes) else b""
+
+
+def _row_problems(row: Sequence[Any], expected: int, previous: bytes, derived: Derived, keys: int) -> _Checked:
+    """How one row verifies (see `_Checked`). `expected` is the position it must have (the
     previous row's plus one) and `previous` the stored chain value of the row before it."""
     reasons: list[str] = []
     position = row[0]
@@ -115,18 +165,26 @@ def _row_problems(
     actual = hashlib.sha256(document).digest()
     if actual != digest:
         reasons.append("document does not match its stored hash (the document was changed)")
-    if chain != link(previous, digest):
-        reasons.append("hash chain broken (a row before it was changed, removed or inserted)")
+    seal, sealed, uncovered = derived.seal, b"", False
+    if seal is not None:
+        sealed = _sealed(row[-4], seal, reasons)
+    if chain != link(previous, digest + sealed):
+        if seal is not None and chain == link(previous, digest):
+            uncovered = True  # written before the chain covered the sealed column
+        else:
+            own = f"its {seal.column} was changed, or " if seal is not None else ""
+            reasons.append(f"hash chain broken ({own}a row before it was changed, removed or inserted)")
+    links = actual if uncovered else actual + sealed
     try:
         values = derived.derive(document)
     except Malformed as exc:
         reasons.append(str(exc))
-        return reasons, actual, chain, None
+        return _Checked(reasons, links, chain, None, uncovered)
     stored = tuple(row[1 + keys : 1 + keys + len(derived.columns)])
     changed = [name for name, a, b in zip(derived.columns, stored, values, strict=True) if a != b]
     if changed:
         reasons.append(f"indexed column(s) {', '.join(changed)} no longer match the document")
-    return reasons, actual, chain, values
+    return _Checked(reasons, links, chain, values, uncovered)
 
 
 class _Reach:
@@ -190,24 +248,27 @@ def walk(
     """Verify a table's rows (selected as `verified_columns` says, in append order): positions
     must run 1..n, each document must match its hash and be a valid document of the ledger (in
     canonical form), the chain must link and the metadata columns must be those the document
-    gives. Every row is checked whatever the rows before it hold; the report lists the first
+    gives (and a ledger's sealed column must be valid and chained). Every row is checked
+    whatever the rows before it hold; the report lists the first
     `limit` broken rows (all with None) and counts every one, and gives the chain value
     recomputed from the documents alone at each position in `marks`. A backend that keeps the
     ledger's `running` column selects it too, and it must hold the greatest value so far."""
     keys = len(ledger.key)
     previous = computed = GENESIS
-    count = found = before = 0
+    count = found = before = uncovered = 0
     problems: list[Break] = []
     chains: dict[int, str] = {}
     streams, reach = _Streams(derived), _Reach(derived, running, keys)
     for count, row in enumerate(rows, start=1):  # noqa: B007 - the count is the row total
-        reasons, digest, previous, values = _row_problems(row, before + 1, previous, derived, keys)
+        checked = _row_problems(row, before + 1, previous, derived, keys)
+        reasons, previous, values = checked.reasons, checked.chain, checked.values
+        uncovered += checked.uncovered
         for problem in (streams.problem(values), reach.problem(row, values)):
             if problem is not None:
                 reasons.append(problem)
         # A gap is reported once, at the row after it; the rows after that follow on from it.
         before = row[0] if type(row[0]) is int else before + 1
-        computed = link(computed, digest)
+        computed = link(computed, checked.linked)
         if row[0] in marks:
             chains[row[0]] = computed.hex()
         if reasons:
@@ -215,4 +276,4 @@ def walk(
             if limit is None or len(problems) < limit:
                 key = dict(zip(ledger.key, row[1 : 1 + keys], strict=True))
                 problems.append(Break(ledger.table, row[0], key, "; ".join(reasons)))
-    return TableReport(ledger.table, count, previous.hex(), tuple(problems), found, chains)
+    return TableReport(ledger.table, count, previous.hex(), tuple(problems), found, chains, uncovered)

@@ -26,6 +26,16 @@ def cursor(journal_seq: int) -> str:
     return f"journal.{journal_seq}"
 
 
+def check_record(value: dict[str, Any]) -> None:
+    """Raise InvalidInputError unless a schema-valid record meets the journal's rules: the
+    schema version this store reads, a journal_seq its column holds."""
+    if value["journal_schema_version"] != SCHEMA_VERSION:
+        raise InvalidInputError(
+            f"journal_schema_version is {value['journal_schema_version']}; this store reads version {SCHEMA_VERSION}"
+        )
+    stored_integer("journal_seq", value["journal_seq"])
+
+
 class JournalLedger:
     """The run journals of one database."""
 
@@ -41,13 +51,7 @@ class JournalLedger:
 
     def _check(self, given: Record) -> Checked:
         document = self._documents.check(RECORD, given)
-        value = document.value
-        if value["journal_schema_version"] != SCHEMA_VERSION:
-            raise InvalidInputError(
-                f"journal_schema_version is {value['journal_schema_version']}; "
-                f"this store reads version {SCHEMA_VERSION}"
-            )
-        stored_integer("journal_seq", value["journal_seq"])
+        check_record(document.value)
         return document
 
     def append(self, record: Record) -> str:

@@ -16,13 +16,13 @@ from ..inputs import Recent
 from ..jsontext import MAX_DOCUMENT_BYTES
 from . import checkpoint, loading, stored
 from .artifacts import ArtifactLedger
-from .chain import Derived, Row, TableReport
+from .chain import Derived, Row, Seal, TableReport
 from .checkpoint import Mark
 from .database import Database
 from .documents import Documents, Given
-from .envelope_rules import check_id
+from .envelope_rules import check_envelope, check_id
 from .experience import ExperienceLedger
-from .journal import JournalLedger
+from .journal import JournalLedger, check_record
 from .ledgers import ARTIFACTS, DOCUMENT_LEDGERS, EXPERIENCE, JOURNAL, LEDGERS, RUN_EVENTS, Ledger, of_type
 from .loading import Loaded
 from .runs import RunLedger
@@ -49,18 +49,41 @@ class VerifyReport:
         return all(table.found == 0 for table in self.tables) and not self.definitions and not self.checkpoints
 
 
+_RULES: dict[str, Callable[[dict[str, Any]], None]] = {EXPERIENCE.table: check_envelope, JOURNAL.table: check_record}
+"""The rules beyond its schema a ledger's writes check (raising InvalidInputError), which verify
+checks too: a row raw SQL appended is no row of the ledger unless a store could have written it."""
+
+
 def _contents(codec: Codec) -> dict[str, Derived]:
     """How `verify` checks each table's documents and re-derives its indexed columns, from the
     ledger descriptions: a JSON ledger's document must be a valid document of its type, in
-    canonical form; an artifact's columns follow from its bytes."""
+    canonical form, meeting the ledger's write rules (`_RULES`); an artifact's columns follow
+    from its bytes, and a sealed column (an artifact's kind) must hold its JSON type in
+    canonical form (what `put` stores)."""
 
     def derive(ledger: Ledger) -> Callable[[bytes], tuple[Any, ...]]:
         if ledger.type_name is None:
             return ledger.derive
-        type_name = ledger.type_name
-        return lambda data: ledger.derive(stored.canonical(codec, type_name, data))
+        type_name, rules = ledger.type_name, _RULES.get(ledger.table)
 
-    return {ledger.table: Derived(ledger.derived, derive(ledger), ledger.numbered) for ledger in LEDGERS}
+        def columns(data: bytes) -> tuple[Any, ...]:
+            value = stored.canonical(codec, type_name, data)
+            if rules is not None:
+                try:
+                    rules(value)
+                except InvalidInputError as exc:
+                    raise stored.Malformed(f"document breaks a rule every write checks: {exc}") from None
+            return ledger.derive(value)
+
+        return columns
+
+    def seal(ledger: Ledger) -> Seal | None:
+        if ledger.sealed is None:
+            return None
+        column, type_name = ledger.sealed
+        return Seal(column, lambda data: stored.canonical(codec, type_name, data, column))
+
+    return {ledger.table: Derived(ledger.derived, derive(ledger), ledger.numbered, seal(ledger)) for ledger in LEDGERS}
 
 
 def _noting(rows: Iterable[tuple[int, bytes]], recent: Recent, where: str) -> Iterator[bytes]:

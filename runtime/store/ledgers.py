@@ -93,6 +93,11 @@ class Ledger:
     checked: tuple[str, ...] | None = None
     """The columns `derive` gives for a table of bytes (None: all of `columns`)."""
     running: Running | None = None
+    sealed: tuple[str, str] | None = None
+    """A column no document gives (an artifact's kind) and the JSON type it holds: the chain
+    covers it instead, each row linking its hash followed by this column's UTF-8
+    (`chain.linked`). Rows written before format 3 (of either backend) link their hash alone,
+    and verify says their column is covered by no hash."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -257,6 +262,7 @@ ARTIFACTS = Ledger(
     _artifact_columns,
     (Index(("artifact_id",), unique=True),),
     checked=("artifact_id", "size"),
+    sealed=("kind", "mfm.ArtifactKind"),
 )
 JOURNAL = Ledger(
     "journal_records",

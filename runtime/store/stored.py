@@ -27,6 +27,15 @@ def sql_kind(value: Any) -> str:
     return {str: "text", int: "an integer", float: "a real number"}.get(type(value), type(value).__name__)
 
 
+def lenient_text(value: Any) -> Any:
+    """A string column's value as text, or as the bytes it holds when they are not UTF-8 (raw SQL
+    can store any bytes in one), which verify then reports as a column not matching its row."""
+    try:
+        return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
+    except UnicodeDecodeError:
+        return value
+
+
 def as_bytes(value: Any, column: str = "document") -> bytes:
     """A bytes column's value; raises Malformed when the row holds something else (SQLite stores
     whatever type an INSERT gives, whatever the column's declared type)."""
@@ -35,34 +44,35 @@ def as_bytes(value: Any, column: str = "document") -> bytes:
     raise Malformed(f"{column} is {sql_kind(value)}, not bytes")
 
 
-def parse(data: bytes) -> Any:
-    """The JSON value a stored document holds, read exactly as serde_json reads it (integers beyond
-    64 bits keep their digits, as they were received); raises Malformed when it is not JSON."""
+def parse(data: bytes, column: str = "document") -> Any:
+    """The JSON value a stored document (or another JSON `column`) holds, read exactly as
+    serde_json reads it (integers beyond 64 bits keep their digits, as they were received);
+    raises Malformed when it is not JSON."""
     try:
         return parse_value(data)
     except DocumentError as exc:
-        raise Malformed(f"document is not JSON ({exc})") from None
+        raise Malformed(f"{column} is not JSON ({exc})") from None
 
 
-def checked(codec: Codec, type_name: str, data: bytes) -> Any:
-    """The JSON value of a stored document, checked to be a `type_name` document under the
-    reader contract; raises Malformed naming the first problems."""
-    value = parse(data)
+def checked(codec: Codec, type_name: str, data: bytes, column: str = "document") -> Any:
+    """The JSON value of a stored document (or `column`), checked to be a `type_name` value
+    under the reader contract; raises Malformed naming the first problems."""
+    value = parse(data, column)
     issues = codec.validator.issues(type_name, value)
     if issues:
         shown = "; ".join(f"{issue.path or '/'}: {issue.message}" for issue in issues[:3])
         more = f" (and {len(issues) - 3} more)" if len(issues) > 3 else ""
-        raise Malformed(f"document is not a valid {type_name}: {shown}{more}")
+        raise Malformed(f"{column} is not a valid {type_name}: {shown}{more}")
     return value
 
 
-def canonical(codec: Codec, type_name: str, data: bytes) -> Any:
+def canonical(codec: Codec, type_name: str, data: bytes, column: str = "document") -> Any:
     """`checked`, and the bytes must be the canonical form a store writes (RFC 8785, integers
     exact, float literals kept floats; other bytes would make a copy's chain differ from the
     original's)."""
-    value = checked(codec, type_name, data)
+    value = checked(codec, type_name, data, column)
     if not _canonical(value, data):
-        raise Malformed("document is valid JSON but not in the canonical (RFC 8785) form ledgerspec stores")
+        raise Malformed(f"{column} is valid JSON but not in the canonical (RFC 8785) form ledgerspec stores")
     return value
 
 

@@ -24,7 +24,8 @@ from psycopg.sql import Composed
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from ...errors import ConflictError, StorageError, TransientError
-from ..chain import Break, Row, TableReport, link
+from .. import stored
+from ..chain import Break, Row, TableReport, link, linked
 from ..database import Database, Stream, format_error
 from ..ledgers import TAIL, Ledger
 from ..locations import SCHEMES
@@ -406,7 +407,7 @@ class PostgresDatabase(Database):
         values = []
         for row in rows:
             position += 1
-            previous = link(previous, row.digest)
+            previous = link(previous, linked(ledger, row))
             values.append((position, *(_utf8(value) for value in row.columns), row.document, row.digest, previous))
         names = (ledger.order, *ledger.names, *TAIL)
         cursor = self._local.conn.cursor()
@@ -461,7 +462,7 @@ class PostgresDatabase(Database):
     def _readable(self, row: Sequence[Any]) -> Sequence[Any]:
         """Also keeps a value that is not UTF-8 as bytes (a raw INSERT can store any bytes),
         which verify then reports as a column not matching its document."""
-        return [*(_lenient_text(value) for value in row[:-3]), *row[-3:]]
+        return [*(stored.lenient_text(value) for value in row[:-3]), *row[-3:]]
 
     def _checked_ends(self, reports: list[TableReport], stream: Stream) -> list[TableReport]:
         """Each table's end against its `ledger_heads` row (read in the same snapshot), which
@@ -552,14 +553,6 @@ def _first(conn: Connection, statement: bytes, params: Sequence[Any] = ()) -> ps
 def libpq_timeout(timeout: float) -> int:
     """libpq's `connect_timeout`: whole seconds, at least 1 (0 would mean wait forever)."""
     return max(1, round(timeout))
-
-
-def _lenient_text(value: Any) -> Any:
-    """A string column's value as text, or as the bytes it holds when they are not UTF-8."""
-    try:
-        return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
-    except UnicodeDecodeError:
-        return value
 
 
 def _utf8(value: Any) -> Any:

@@ -228,13 +228,11 @@ which validated every document, and could switch the triggers off anyway, while 
 about 10 µs of server time per row (a third to a half more for bulk appends). The JSON checks
 need a UTF-8 database to read the documents as text; elsewhere they are skipped."""
 
-_EXTENDS_HEAD = "".join(
-    f"""DROP TRIGGER {ledger.table}_within_head ON {ledger.table};
-DROP FUNCTION {ledger.table}_within_head();
-CREATE FUNCTION {ledger.table}_lock_head() RETURNS SETOF {HEADS_TABLE} LANGUAGE sql
-    SECURITY DEFINER SET search_path FROM CURRENT
-    AS $$ SELECT * FROM {HEADS_TABLE} WHERE ledger = '{ledger.table}' FOR UPDATE $$;
-CREATE FUNCTION {ledger.table}_extends_head() RETURNS trigger LANGUAGE plpgsql
+
+def _extends_head(ledger: Ledger, linked: str = "r.hash", create: str = "CREATE") -> str:
+    """The `{table}_extends_head()` trigger function of `_EXTENDS_HEAD` (see there), each row
+    linking `linked` into the chain after the previous row's chain value."""
+    return f"""{create} FUNCTION {ledger.table}_extends_head() RETURNS trigger LANGUAGE plpgsql
     SECURITY DEFINER SET search_path FROM CURRENT AS $$
 DECLARE
     head_position bigint;
@@ -257,7 +255,7 @@ BEGIN
             RAISE EXCEPTION 'ledgerspec: {ledger.table} row % refused: its hash is not the SHA-256 of its document',
                 r.position USING ERRCODE = 'check_violation';
         END IF;
-        previous := sha256(previous || r.hash);
+        previous := sha256(previous || {linked});
         IF r.chain <> previous THEN
             RAISE EXCEPTION 'ledgerspec: {ledger.table} row % refused: its chain value does not follow the row '
                 'before it', r.position USING ERRCODE = 'check_violation';
@@ -269,6 +267,16 @@ BEGIN
     RETURN NULL;{"" if ledger == ARTIFACTS else _UNPARSED}
 END
 $$;
+"""
+
+
+_EXTENDS_HEAD = "".join(
+    f"""DROP TRIGGER {ledger.table}_within_head ON {ledger.table};
+DROP FUNCTION {ledger.table}_within_head();
+CREATE FUNCTION {ledger.table}_lock_head() RETURNS SETOF {HEADS_TABLE} LANGUAGE sql
+    SECURITY DEFINER SET search_path FROM CURRENT
+    AS $$ SELECT * FROM {HEADS_TABLE} WHERE ledger = '{ledger.table}' FOR UPDATE $$;
+{_extends_head(ledger)}\
 CREATE TRIGGER {ledger.table}_extends_head AFTER INSERT ON {ledger.table} REFERENCING NEW TABLE AS inserted
     FOR EACH STATEMENT EXECUTE FUNCTION {ledger.table}_extends_head();
 REVOKE EXECUTE ON FUNCTION {ledger.table}_lock_head(), {ledger.table}_extends_head() FROM PUBLIC;
@@ -309,7 +317,15 @@ document's hash and chain value and have the table's shape; the head bookkeeping
 owner, and tenant roles lose every privilege on `ledger_heads` (they lock it through
 `experience_events_lock_head()`)."""
 
-MIGRATIONS: tuple[str, ...] = (_VERSION_1, _VERSION_2)
+_VERSION_3 = "".join(
+    _extends_head(ledger, f"r.hash || r.{ledger.sealed[0]}", "CREATE OR REPLACE")
+    for ledger in LEDGERS
+    if ledger.sealed is not None
+)
+"""Version 3: a ledger's sealed column (an artifact's kind, which no document gives) is chained
+after its hash, as the stores now append it (`chain.linked`), so it cannot change unseen."""
+
+MIGRATIONS: tuple[str, ...] = (_VERSION_1, _VERSION_2, _VERSION_3)
 """Migration `i` brings a schema from version `i` to `i + 1`; the current version is their count.
 Each runs with the schema, then `pg_temp`, as its search path: the path `SET search_path FROM
 CURRENT` gives a function."""

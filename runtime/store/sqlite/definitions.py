@@ -1,6 +1,7 @@
-"""What `verify` compares a SQLite file's triggers and indexes with: those `schema.MIGRATIONS`
-creates in an empty in-memory database, so the expectation follows the migrations rather than a
-copy of them; and SQLite's own check that every index holds exactly its table's rows."""
+"""What `verify` compares a SQLite file's tables, views, triggers and indexes with: those
+`schema.MIGRATIONS` creates in an empty in-memory database, so the expectation follows the
+migrations rather than a copy of them; and SQLite's own check that every index holds exactly its
+table's rows."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sqlite_utils
 from ..database import definition_differences
 from .schema import migrate
 
-KINDS = ("trigger", "index")
+KINDS = ("table", "view", "trigger", "index")
 INTEGRITY_LINES = 20
 """How many of SQLite's integrity findings a report quotes."""
 
@@ -40,9 +41,11 @@ def _definitions(db: sqlite_utils.Database, kind: str) -> dict[str, str]:
 
 
 def problems(db: sqlite_utils.Database) -> list[str]:
-    """How a file's triggers and indexes differ from those this version creates (a missing or
-    changed trigger no longer keeps its table append-only; an extra index can answer a read in
-    place of the table, a missing or changed one makes queries miss or misplace rows), and
+    """How a file's tables, views, triggers and indexes differ from those this version creates
+    (a table redeclared through `writable_schema` can change what queries match, a collation on
+    `kind` for one; a missing or changed trigger no longer keeps its table append-only; an extra
+    index can answer a read in place of the table, a missing or changed one makes queries miss
+    or misplace rows), and
     whatever SQLite's integrity check finds (an index whose entries are not its table's rows
     answers queries with rows the table does not hold)."""
     found = []

@@ -169,8 +169,14 @@ def _fill_running(db: sqlite_utils.Database, ledger: Ledger, running: Running) -
     db.execute(f"UPDATE {table} SET {running.name} = reach.value FROM ({reach}) AS reach WHERE {order} = position")
 
 
+def _version_3(db: sqlite_utils.Database) -> None:
+    """Rows appended from now on chain their sealed column too (`Ledger.sealed`: an artifact's
+    kind); no table changes, but a ledgerspec that does not know it would read the new chain
+    values as broken."""
+
+
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: tuple[Migration, ...] = (_version_1, added_in(2))
+MIGRATIONS: tuple[Migration, ...] = (_version_1, added_in(2), _version_3)
 """Migration `i` brings a file from version `i` to `i + 1`; the current version is their count."""
 
 
