@@ -196,14 +196,12 @@ def parse_document(text: str | bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> Pa
     if size > max_bytes:
         raise document_too_large(size, max_bytes)
     try:
-        if isinstance(text, bytes):
-            data, text = text, text.decode("utf-8")
-        else:
-            data = None
-        value = orjson.loads(text)
+        value = orjson.loads(text)  # bytes that are not UTF-8 are refused
         written = orjson.dumps(value)
-        if written == (text.encode() if data is None else data) and not nests_too_deep(written, value):
+        if written == (text.encode() if isinstance(text, str) else text) and not nests_too_deep(written, value):
             return Parsed(value, may_hold_integral_float(written))  # read as serde_json reads it
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
         if nests_too_deep(text, value) or ("-0" in text and _NEGATIVE_ZERO.search(text)):
             return _ExactReader().read(text)
     except (UnicodeDecodeError, orjson.JSONDecodeError, orjson.JSONEncodeError):

@@ -229,8 +229,9 @@ def pg_ledger_checksum(url: str, schema: str) -> str:
 
 
 def pg_chain_problems(url: str, schema: str) -> list[str]:
-    """Re-walk every table's hash chain of `schema` without ledgerspec (as `chain_problems`), and
-    check each table's `ledger_heads` row holds its last position and chain value."""
+    """Re-walk every table's hash chain of `schema` without ledgerspec (as `chain_problems`, the
+    kind of an artifact included), and check each table's `ledger_heads` row holds its last
+    position and chain value."""
     import psycopg
     from psycopg import sql
 
@@ -244,15 +245,16 @@ def pg_chain_problems(url: str, schema: str) -> list[str]:
         }
         for table, order in LEDGER_TABLES.items():
             previous, last, expected_position = bytes(32), 0, 1
-            query = sql.SQL("SELECT {}, document, hash, chain FROM {}.{} ORDER BY {}").format(
-                sql.Identifier(order), sql.Identifier(schema), sql.Identifier(table), sql.Identifier(order)
+            sealed = sql.Identifier("kind") if table == "artifacts" else sql.SQL("''::bytea")
+            query = sql.SQL("SELECT {}, document, hash, chain, {} FROM {}.{} ORDER BY {}").format(
+                sql.Identifier(order), sealed, sql.Identifier(schema), sql.Identifier(table), sql.Identifier(order)
             )
-            for position, document, digest, chain in conn.execute(query):
+            for position, document, digest, chain, kind in conn.execute(query):
                 if position != expected_position:
                     problems.append(f"{table} {position}: expected position {expected_position}")
                 if hashlib.sha256(bytes(document)).digest() != bytes(digest):
                     problems.append(f"{table} {position}: hash")
-                if hashlib.sha256(previous + bytes(digest)).digest() != bytes(chain):
+                if hashlib.sha256(previous + bytes(digest) + bytes(kind)).digest() != bytes(chain):
                     problems.append(f"{table} {position}: chain")
                 previous, last, expected_position = bytes(chain), position, position + 1
             if heads.get(table) != (last, previous):
