@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from pydantic import TypeAdapter
 import ledgerspec
 from ledgerspec import canonical
 from ledgerspec.contract import shipped
+from ledgerspec.jsontext import may_hold_integral_float
 
 from . import cli_append, pydantic_models, store
 from . import store_baselines as baselines
@@ -231,11 +233,89 @@ def codec_rows(docs: Sequence[dict[str, Any]], repeat: int) -> dict[str, Row]:
     return rows
 
 
+@dataclass(frozen=True)
+class Floor:
+    """The least work a summary row's rules take from the engines ledgerspec is built on, each
+    piece timed alone in this run (µs a document, best pass): the ratio their sum allows
+    (`ceiling`, against the row's baseline) bounds what any code around them can reach."""
+
+    key: str
+    baseline: float
+    pieces: tuple[tuple[str, float], ...]
+
+    @property
+    def ceiling(self) -> float:
+        return self.baseline / sum(micros for _, micros in self.pieces)
+
+
+def micros(items: Sequence[Any], work: Callable[[Any], object], repeat: int) -> float:
+    """µs a document of `work` over `items`: the best of `repeat` passes after a warm-up."""
+    seconds(items, work)
+    return min(seconds(items, work) for _ in range(repeat)) / len(items) * 1e6
+
+
+def floors(docs: Sequence[dict[str, Any]], repeat: int) -> list[Floor]:
+    """The floors of the value, text and `loads` rows. Every exact check of a document has to
+    run the schema engine (the reader form, which reads the values under unknown keys, with the
+    integer-literal keyword where a float literal is integral), see each number's literal
+    (`orjson.dumps`, the one C pass that shows a float as a float) and count the openers
+    (serde_json reads 128 levels; orjson deeper). Text adds the parse and the round trip that
+    proves orjson read what serde_json reads (no repeated key, no other number or escape form);
+    `loads` adds building the models (cattrs, frozen dataclasses)."""
+    validator, codec = ledgerspec.default_validator(), ledgerspec.default_codec()
+    reader = validator.checker(ENVELOPE, False, False, bounded=True)
+    literal = validator.checker(ENVELOPE, False, True)
+    written = [orjson.dumps(d) for d in docs]
+    checks = [partial(literal if may_hold_integral_float(w) else reader, d) for w, d in zip(written, docs, strict=True)]
+    rs = bare_validators()[0][ENVELOPE].is_valid
+    adapter = TypeAdapter(pydantic_models.generate().ExperienceEventEnvelope)
+    engine = (
+        "jsonschema-rs, reader form (integer-literal keyword if needed)",
+        micros(checks, lambda check: check(), repeat),
+    )
+    literals = ("orjson.dumps of the value (float literals)", micros(docs, orjson.dumps, repeat))
+    openers = ("opener count (nesting)", micros(written, lambda w: w.count(b"[") + w.count(b"{"), repeat))
+    parse = ("orjson.loads", micros(written, orjson.loads, repeat))
+    round_trip = (
+        "orjson.dumps == text (exact reading)",
+        micros(written, lambda w: orjson.dumps(orjson.loads(w)) == w, repeat),
+    )
+    text = (parse, (round_trip[0], round_trip[1] - parse[1]), openers, engine)
+    build = ("build the models (codec.build)", micros(docs, lambda d: codec.build(ENVELOPE, d), repeat))
+    return [
+        Floor("value", micros(docs, rs, repeat), (engine, literals, openers)),
+        Floor("text", micros(written, lambda w: rs(orjson.loads(w)), repeat), text),
+        Floor("loads", micros(written, adapter.validate_json, repeat), (*text, build)),
+    ]
+
+
+def print_floors(found: Sequence[Floor], rows: dict[str, Row]) -> None:
+    """One table per floor: its pieces, their sum, the baseline and the ratios."""
+    for floor in found:
+        print(f"\n`{floor.key}` row (baseline {floor.baseline:.2f} µs a document):\n")
+        print("| piece | µs a document |\n|---|---:|")
+        for label, cost in floor.pieces:
+            print(f"| {label} | {cost:.2f} |")
+        total = sum(cost for _, cost in floor.pieces)
+        print(
+            f"| **sum: the floor** | **{total:.2f}** |\n\nCeiling {floor.ceiling:.2f}x; "
+            f"measured {rows[floor.key].ratio:.2f}x."
+        )
+
+
+TRIGGERED = "raw sqlite3 + triggers"
+
+
 def append_rows(docs: Sequence[dict[str, Any]], repeat: int, tmp: Path) -> dict[str, Row]:
     """`append_events` against raw sqlite3 on the store's own table, batch 100 and 10,000, with
-    `bench.store`'s race (a fresh file per pass, WAL, synchronous=NORMAL on both sides)."""
-    sides: dict[str, store.Appender] = {"ledgerspec": store.ledgerspec_append, "raw sqlite3": baselines.raw_appender()}
-    indexes = sum(1 for sql in baselines.experience_schema() if sql.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")))
+    `bench.store`'s race (a fresh file per pass, WAL, synchronous=NORMAL on every side); a
+    third side adds the store's append-only triggers to the raw table: the floor of the row."""
+    sides: dict[str, store.Appender] = {
+        "ledgerspec": store.ledgerspec_append,
+        "raw sqlite3": baselines.raw_appender(),
+        TRIGGERED: baselines.raw_appender(triggers=True),
+    }
+    indexes = baselines.index_count()
     rows = {}
     for batch in (100, 10_000):
         progress(f"append_events, batch {batch:,}, vs raw sqlite3")
@@ -247,6 +327,13 @@ def append_rows(docs: Sequence[dict[str, Any]], repeat: int, tmp: Path) -> dict[
             row.best("ledgerspec"),
             row.best("raw sqlite3"),
             row.ratio("raw sqlite3"),
+        )
+        rows[f"append {batch} floor"] = Row(
+            f"append_events, batch {batch:,}: its floor (the triggers, no checks)",
+            "raw sqlite3 executemany, no triggers",
+            row.best(TRIGGERED),
+            row.best("raw sqlite3"),
+            row.ratio("raw sqlite3", TRIGGERED),
         )
     return rows
 
@@ -302,6 +389,8 @@ def main() -> None:
     began = time.perf_counter()
     docs = envelopes(count)
     rows = codec_rows(docs, repeat)
+    progress("floors: the engines' share of each codec row")
+    found = floors(docs, repeat)
     with tempfile.TemporaryDirectory(prefix="ledgerspec-bench-", dir=args.tmp) as name:
         rows |= append_rows(docs, repeat, Path(name))
         rows["cli"] = cli_row(cli_count, repeat, Path(name))
@@ -317,6 +406,14 @@ def main() -> None:
     )
     print("## Summary\n")
     summary(rows, cli_count)
+    print("\n## Floors\n")
+    print(
+        "What a row's rules take from the engines alone, each piece timed by itself on the same "
+        "envelopes; the ceiling is the ratio a row would have if nothing else ran. For "
+        "`append_events` the floor is a row of its own below: the raw table with the store's "
+        "append-only triggers, which make SQLite keep a statement journal for every INSERT."
+    )
+    print_floors(found, rows)
     print("\n## Every row\n")
     print("| operation | baseline | ledgerspec (docs/s) | baseline (docs/s) | ratio (median of pairs) |")
     print("|---|---|---:|---:|---:|")

@@ -167,7 +167,7 @@ def append_section(tmp: Path, count: int, repeat: int) -> None:
         f"one warm-up pass per side on at most 5,000 envelopes, then {repeat} alternating passes per side. "
         "Rates are the best pass; ratios the median of per-pass ratios.\n"
     )
-    indexes = sum(1 for sql in baselines.experience_schema() if sql.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")))
+    indexes = baselines.index_count()
     print(
         "- ledgerspec: `SqliteStore.experience.append_events(batch)` (validate, RFC 8785, SHA-256 + chain, "
         "duplicate-id lookup, 500-row INSERTs in `BEGIN IMMEDIATE`)\n"

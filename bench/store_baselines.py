@@ -33,22 +33,29 @@ def compact(envelope: Any) -> bytes:
 
 
 @cache
-def experience_schema() -> tuple[str, ...]:
+def experience_schema(triggers: bool = False) -> tuple[str, ...]:
     """CREATE TABLE and CREATE INDEX statements of `experience_events`, read from the sqlite_master
-    of a freshly created ledgerspec file (triggers left out), so the baseline cannot drift."""
+    of a freshly created ledgerspec file (with its append-only triggers if asked for), so the
+    baseline cannot drift."""
+    kinds = ("table", "index", "trigger") if triggers else ("table", "index")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "schema.db"
         SqliteStore(path).close()
         conn = sqlite3.connect(path)
         try:
             rows = conn.execute(
-                "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('table', 'index') AND sql IS NOT NULL "
-                "ORDER BY type DESC, rowid",
-                (EXPERIENCE.table,),
+                f"SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ({', '.join('?' * len(kinds))}) "
+                "AND sql IS NOT NULL ORDER BY type = 'trigger', type DESC, rowid",
+                (EXPERIENCE.table, *kinds),
             ).fetchall()
         finally:
             conn.close()
     return tuple(sql for (sql,) in rows)
+
+
+def index_count() -> int:
+    """How many indexes `experience_events` has."""
+    return sum(1 for sql in experience_schema() if sql.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")))
 
 
 def raw_row(envelope: dict[str, Any]) -> tuple[Any, ...]:
@@ -78,14 +85,16 @@ def raw_row(envelope: dict[str, Any]) -> tuple[Any, ...]:
 
 
 class RawTable:
-    """A sqlite3 file holding ledgerspec's experience table and indexes, written with `executemany`."""
+    """A sqlite3 file holding ledgerspec's experience table and indexes (and its append-only
+    triggers, if asked for), written with `executemany`."""
 
-    def __init__(self, path: Path, synchronous: str) -> None:
+    def __init__(self, path: Path, synchronous: str, triggers: bool = False) -> None:
         self.conn = sqlite3.connect(path, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute(f"PRAGMA synchronous={synchronous}")
         self.conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # the store's page cache
-        for statement in experience_schema():
+        self.conn.execute("PRAGMA temp_store=MEMORY")  # the store's statement journals
+        for statement in experience_schema(triggers):
             self.conn.execute(statement)
 
     def append(self, batch: Sequence[dict[str, Any]]) -> None:
@@ -106,11 +115,13 @@ class RawTable:
 Appender = Callable[[Path, Sequence[Any], int, str], float]
 
 
-def raw_appender() -> Appender:
-    experience_schema()  # outside the timed passes
+def raw_appender(triggers: bool = False) -> Appender:
+    """Appends to a `RawTable`: the SQL work alone, or with the append-only triggers every
+    ledgerspec table carries (the floor of `append_events`: the checks left out)."""
+    experience_schema(triggers)  # outside the timed passes
 
     def run(path: Path, docs: Sequence[Any], batch: int, synchronous: str) -> float:
-        table = RawTable(path, synchronous)
+        table = RawTable(path, synchronous, triggers)
         try:
             chunks = [docs[start : start + batch] for start in range(0, len(docs), batch)]
             start = time.perf_counter()

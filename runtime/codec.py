@@ -23,18 +23,19 @@ import uuid
 from collections.abc import Callable
 from functools import cached_property
 from types import NoneType, UnionType
-from typing import Any, Literal, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin, get_type_hints
 from urllib.parse import urljoin
 
-import cattrs
 import orjson
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .contract import SKIP, Contract
 from .errors import Issue, UnknownTypeError, ValidationError
 from .jsontext import I64_MIN, U64_MAX, Parsed, f32
 from .schemaset import NAMESPACES, Schema, TypeEntry, free_value, opaque_object
 from .validation import Validator
+
+if TYPE_CHECKING:
+    import cattrs
 
 Hook = Callable[[Any], Any]
 NANOS_PER_SEC = 1_000_000_000
@@ -237,7 +238,10 @@ class Codec:
 
     @cached_property
     def converter(self) -> cattrs.Converter:
-        """The cattrs converter, with every hook the schemas call for."""
+        """The cattrs converter, with every hook the schemas call for (cattrs is imported here: a
+        command that only moves JSON never needs it)."""
+        import cattrs
+
         converter = cattrs.Converter(detailed_validation=False)
         self._register(converter)
         return converter
@@ -384,6 +388,8 @@ class Codec:
         return entry, props
 
     def _structure_fn(self, cls: type) -> Callable[[Any, Any], Any]:
+        from cattrs.gen import make_dict_structure_fn, override
+
         entry, props = self._struct_plan(cls)
         hints = get_type_hints(cls)
         overrides: dict[str, Any] = {}
@@ -404,6 +410,8 @@ class Codec:
         return structure
 
     def _unstructure_fn(self, cls: type) -> Hook:
+        from cattrs.gen import make_dict_unstructure_fn, override
+
         _, props = self._struct_plan(cls)
         overrides: dict[str, Any] = {}
         for key, prop, base in props:

@@ -370,19 +370,39 @@ def test_verify_reports_a_changed_artifact_kind(seeded: SqliteStore, path: Path)
     assert code == 1 and "BROKEN: artifacts row 2" in out
 
 
-def test_an_artifact_chained_without_its_kind_is_not_claimed(seeded: SqliteStore, path: Path) -> None:
-    """A row chained over its hash alone (as every artifact was before format 3) verifies, but
-    verify says its kind is covered by no hash rather than claiming it; its kind must still be
-    an ArtifactKind's canonical JSON."""
-    content = b"written before format 3"
+def unsealed_artifact(path: Path, content: bytes) -> None:
+    """Append an artifact chained over its hash alone, as every artifact was before format 3."""
     columns = {"artifact_id": hashlib.sha256(content).hexdigest(), "kind": '"Output"', "size": len(content)}
     raw_append(path, "artifacts", columns, content)  # chained as sha256(previous + hash)
-    report = seeded.verify()
-    assert report.ok and {t.table: t.uncovered for t in report.tables}["artifacts"] == 1
+
+
+def test_an_artifact_chained_without_its_kind_is_not_claimed(path: Path) -> None:
+    """Rows chained over their hash alone (as every artifact was before format 3) verify, but
+    verify says their kind is covered by no hash rather than claiming it; rows written since
+    chain their kind."""
+    with SqliteStore(path) as store:
+        unsealed_artifact(path, b"written before format 3")
+        unsealed_artifact(path, b"also before format 3")
+        report = store.verify()
+        assert report.ok and {t.table: t.uncovered for t in report.tables}["artifacts"] == 2
+        code, out, _ = run("store", "verify", path)
+        assert code == 0 and "the kind of 2 row(s) is covered by no hash" in out
+        store.artifacts.put("Output", b"after")
+        assert store.verify().ok
+
+
+def test_an_artifact_chained_without_its_kind_after_one_chained_with_it_is_broken(
+    seeded: SqliteStore, path: Path
+) -> None:
+    """Every row written since format 3 chains its kind, so a row chained over its hash alone
+    after one that chains its kind was rewritten (its kind changed and its chain value
+    recomputed the old way): a broken row, not one verify merely cannot claim."""
+    unsealed_artifact(path, b"rewritten the old way")
+    (broken,) = problems(seeded)["artifacts"]
+    assert broken.position == 6 and "chained as before format 3, after rows that chain theirs" in broken.reason
+    assert {t.table: t.uncovered for t in seeded.verify().tables}["artifacts"] == 0
     code, out, _ = run("store", "verify", path)
-    assert code == 0 and "the kind of 1 row(s) is covered by no hash" in out
-    seeded.artifacts.put("Output", b"after")
-    assert seeded.verify().ok
+    assert code == 1 and "BROKEN: artifacts row 6" in out
 
 
 NOT_UTF8 = {

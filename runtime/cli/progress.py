@@ -9,9 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
 DEFAULT_EVERY = 10.0
 """Seconds between progress lines when standard error is not a terminal."""
 
@@ -46,6 +43,17 @@ def reporter(err: TextIO, total: int | None, unit: str, every: float = DEFAULT_E
     if not err.isatty() or every <= 0:
         yield Reporter(err, total, unit, every)
         return
+    # rich is imported for a terminal only: a piped or logged command starts without it
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),

@@ -19,9 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from rich.console import Console
-from rich.table import Table
-
 from .. import default_codec
 from ..canonical import jcs
 from ..contract import shipped
@@ -267,6 +264,9 @@ def _event_query(args: argparse.Namespace) -> Any:
 
 def _event_table(found: Iterable[Found], out: TextIO) -> None:
     """Print envelopes as a table of the columns the store indexes them by."""
+    from rich.console import Console  # only the commands that print a table import rich
+    from rich.table import Table
+
     table = Table(*(HEADINGS.get(name, name) for name in SHOWN))
     for column in table.columns:
         column.overflow = "fold"
@@ -430,6 +430,9 @@ def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if _format(args.format, out) == "json":
         out.write(serialize(stats) + "\n")
         return OK
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("statistic", "value", title=str(stats["location"]))
     for key, value in _flat(stats):
         table.add_row(key, str(value))

@@ -126,14 +126,16 @@ def _raw(value: Any, column: str, reasons: list[str]) -> bytes:
 class _Checked(NamedTuple):
     """One row as `_row_problems` found it: why it fails verification (nothing when intact),
     what its document links into the chain (its SHA-256, and its sealed column), its stored
-    chain value as bytes, the columns its document gives (None when it gives none) and whether
-    it is chained over its hash alone (its sealed column covered by no hash)."""
+    chain value as bytes, the columns its document gives (None when it gives none) and how it
+    links its sealed column: True when its chain value covers it, False when it is chained over
+    its hash alone (the column covered by no hash), None for a table without one or a chain
+    value that links neither way."""
 
     reasons: list[str]
     linked: bytes
     chain: bytes
     values: tuple[Any, ...] | None
-    uncovered: bool
+    sealing: bool | None
 
 
 def _sealed(value: Any, seal: Seal, reasons: list[str]) -> bytes:
@@ -152,6 +154,14 @@ def _sealed(value: Any, seal: Seal, reasons: list[str]) -> bytes:
     return value if isinstance(value, bytes) else b""
 
 
+UNSEALED_LATE = (
+    "hash chain broken (its kind is chained as before format 3, after rows that chain theirs: "
+    "the row was rewritten)"
+)
+"""Why a row chained over its hash alone after a row that chains its sealed column is broken:
+every row written since a ledger's format 3 chains it, and no earlier row follows one."""
+
+
 def _row_problems(row: Sequence[Any], expected: int, previous: bytes, derived: Derived, keys: int) -> _Checked:
     """How one row verifies (see `_Checked`). `expected` is the position it must have (the
     previous row's plus one) and `previous` the stored chain value of the row before it."""
@@ -165,26 +175,28 @@ def _row_problems(row: Sequence[Any], expected: int, previous: bytes, derived: D
     actual = hashlib.sha256(document).digest()
     if actual != digest:
         reasons.append("document does not match its stored hash (the document was changed)")
-    seal, sealed, uncovered = derived.seal, b"", False
+    seal, sealed = derived.seal, b""
+    sealing: bool | None = None if seal is None else True
     if seal is not None:
         sealed = _sealed(row[-4], seal, reasons)
     if chain != link(previous, digest + sealed):
         if seal is not None and chain == link(previous, digest):
-            uncovered = True  # written before the chain covered the sealed column
+            sealing = False  # written before the chain covered the sealed column
         else:
+            sealing = None
             own = f"its {seal.column} was changed, or " if seal is not None else ""
             reasons.append(f"hash chain broken ({own}a row before it was changed, removed or inserted)")
-    links = actual if uncovered else actual + sealed
+    links = actual if sealing is False else actual + sealed
     try:
         values = derived.derive(document)
     except Malformed as exc:
         reasons.append(str(exc))
-        return _Checked(reasons, links, chain, None, uncovered)
+        return _Checked(reasons, links, chain, None, sealing)
     stored = tuple(row[1 + keys : 1 + keys + len(derived.columns)])
     changed = [name for name, a, b in zip(derived.columns, stored, values, strict=True) if a != b]
     if changed:
         reasons.append(f"indexed column(s) {', '.join(changed)} no longer match the document")
-    return _Checked(reasons, links, chain, values, uncovered)
+    return _Checked(reasons, links, chain, values, sealing)
 
 
 class _Reach:
@@ -256,13 +268,17 @@ def walk(
     keys = len(ledger.key)
     previous = computed = GENESIS
     count = found = before = uncovered = 0
+    sealed = False  # a row chaining its sealed column was seen: every later one must too
     problems: list[Break] = []
     chains: dict[int, str] = {}
     streams, reach = _Streams(derived), _Reach(derived, running, keys)
     for count, row in enumerate(rows, start=1):  # noqa: B007 - the count is the row total
         checked = _row_problems(row, before + 1, previous, derived, keys)
         reasons, previous, values = checked.reasons, checked.chain, checked.values
-        uncovered += checked.uncovered
+        if checked.sealing is False and sealed:
+            reasons.append(UNSEALED_LATE)
+        uncovered += checked.sealing is False and not sealed
+        sealed = sealed or checked.sealing is True
         for problem in (streams.problem(values), reach.problem(row, values)):
             if problem is not None:
                 reasons.append(problem)
