@@ -155,8 +155,7 @@ def _sealed(value: Any, seal: Seal, reasons: list[str]) -> bytes:
 
 
 UNSEALED_LATE = (
-    "hash chain broken (its kind is chained as before format 3, after rows that chain theirs: "
-    "the row was rewritten)"
+    "hash chain broken (its kind is chained as before format 3, after rows that chain theirs: the row was rewritten)"
 )
 """Why a row chained over its hash alone after a row that chains its sealed column is broken:
 every row written since a ledger's format 3 chains it, and no earlier row follows one."""
