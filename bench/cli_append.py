@@ -61,11 +61,17 @@ def rows(path: Path, table: str) -> int:
         conn.close()
 
 
-def race(count: int = ENVELOPES, repeat: int = 5, tmp: Path | None = None) -> tuple[float, float, float]:
-    """Best docs/s of the ledgerspec command, of the baseline script, and the median ratio of their rates."""
+ROOT = Path(__file__).parent.parent
+"""The checkout, from which `python -m bench.floor_append` runs."""
+
+
+def race(count: int = ENVELOPES, repeat: int = 5, tmp: Path | None = None) -> dict[str, list[float]]:
+    """Rates (docs/s) of each command, `repeat` alternating passes each: the ledgerspec command,
+    the baseline script and the floor (`bench.floor_append`)."""
     commands = {
         "ledgerspec": ([console_script(), "store", "append"], EXPERIENCE.table),
         "baseline": ([sys.executable, str(BASELINE)], "events"),
+        "floor": ([sys.executable, "-m", "bench.floor_append"], EXPERIENCE.table),
     }
     with tempfile.TemporaryDirectory(prefix="ledgerspec-cli-", dir=tmp) as name:
         where = Path(name)
@@ -77,7 +83,7 @@ def race(count: int = ENVELOPES, repeat: int = 5, tmp: Path | None = None) -> tu
             target = where / f"{side}.db"
             remove(target)
             start = time.perf_counter()
-            subprocess.run([*command, str(target), str(source)], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([*command, str(target), str(source)], check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
             elapsed = time.perf_counter() - start
             try:
                 if check and (stored := rows(target, table)) != count:
@@ -88,8 +94,16 @@ def race(count: int = ENVELOPES, repeat: int = 5, tmp: Path | None = None) -> tu
 
         for side in commands:
             one(side, check=True)
-        pairs = [(one("ledgerspec"), one("baseline")) for _ in range(repeat)]
-    return max(a for a, _ in pairs), max(b for _, b in pairs), statistics.median(a / b for a, b in pairs)
+        rates: dict[str, list[float]] = {side: [] for side in commands}
+        for _ in range(repeat):
+            for side in commands:
+                rates[side].append(one(side))
+    return rates
+
+
+def ratio(rates: dict[str, list[float]], side: str, other: str = "baseline") -> float:
+    """The median of the per-pass ratios of `side` to `other`."""
+    return statistics.median(a / b for a, b in zip(rates[side], rates[other], strict=True))
 
 
 def main() -> None:
@@ -97,10 +111,14 @@ def main() -> None:
     parser.add_argument("--envelopes", type=int, default=ENVELOPES)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    mine, theirs, ratio = race(args.envelopes, args.repeat)
-    print("| command | ledgerspec (docs/s) | baseline (docs/s) | ratio (median of pairs) |")
-    print("|---|---:|---:|---:|")
-    print(f"| store append, {args.envelopes:,} envelopes | {mine:,.0f} | {theirs:,.0f} | {ratio:.2f}x |")
+    rates = race(args.envelopes, args.repeat)
+    print("| command | ledgerspec (docs/s) | baseline (docs/s) | floor (docs/s) | ratio | floor's ratio |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        f"| store append, {args.envelopes:,} envelopes | {max(rates['ledgerspec']):,.0f} "
+        f"| {max(rates['baseline']):,.0f} | {max(rates['floor']):,.0f} | {ratio(rates, 'ledgerspec'):.2f}x "
+        f"| {ratio(rates, 'floor'):.2f}x |"
+    )
 
 
 if __name__ == "__main__":
