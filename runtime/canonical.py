@@ -92,9 +92,10 @@ _MAX_FAST_DEPTH = 255  # orjson's own limit; deeper (or self-containing) values 
 
 
 def _scan(value: Any) -> int:
-    """_PLAIN if `value` holds only exact dict/list/tuple/str/int/bool/None, _FLOAT at the first
-    float, _OTHER at the first value of any other type (subclasses included) or past orjson's depth."""
-    level = [value]
+    """_PLAIN if `value` holds only exact dict/list/tuple/str/int/bool/None, _FLOAT if it also
+    holds finite exact floats, _OTHER at the first value of any other type (subclasses and
+    non-finite floats included) or past orjson's depth."""
+    level, floats = [value], False
     for _ in range(_MAX_FAST_DEPTH + 1):
         inner = []
         for item in level:
@@ -105,10 +106,12 @@ def _scan(value: Any) -> int:
                 inner.extend(item.values())
             elif kind is list or kind is tuple:
                 inner.extend(item)
+            elif kind is float and item - item == 0.0:  # NaN and infinity give NaN
+                floats = True
             else:
-                return _FLOAT if kind is float else _OTHER
+                return _OTHER
         if not inner:
-            return _PLAIN
+            return _FLOAT if floats else _PLAIN
         level = inner
     return _OTHER
 
@@ -146,22 +149,28 @@ def _with_fragments(value: Any, number: Callable[[float], str]) -> Any:
     raise _NotPlain
 
 
-_MAYBE_FLOAT = re.compile(rb"[0-9][.eE]")
-"""Bytes that may hold a number with a fraction or exponent (or a string that looks like one)."""
+def _exponent_written(out: bytes) -> bool:
+    """Whether orjson's output may hold a number written with an exponent, which orjson always
+    signs (`1e-7`, `1e+16`); a string holding `e-` or `e+` only costs the slower path. (Two
+    substring searches: a regular expression led by a character class costs several times
+    more than all the rest of a document's canonical form.)"""
+    return b"e-" in out or b"e+" in out
 
 
-def float_free_bytes(value: Any) -> bytes | None:
-    """The canonical bytes (either variant) of a value read from JSON text, when a cheap C-speed
-    look shows they are orjson's compact key-sorted output: no float anywhere (nothing in the
-    output that could be one: a digit before `.`, `e` or `E`), no character beyond U+FFFF (where
-    UTF-16 key order may differ) and no integer beyond i64/u64. None otherwise: the caller then
-    uses `jcs_and_floats`. Only for values parsed from text (`jsontext.parse_document` or
-    `orjson.loads`), which hold no NaN, infinity or subclass that orjson would write loosely."""
+def stored_text_bytes(value: Any) -> bytes | None:
+    """The stores' canonical bytes (`jcs(value, float_literals=True)`) of a value read from JSON
+    text, when a cheap C-speed look shows they are orjson's compact key-sorted output: no number
+    written with an exponent (orjson then writes a float in the shortest digits, as ECMAScript
+    does, and keeps the `.0` of an integral one, as the stores' variant does), no character
+    beyond U+FFFF (where UTF-16 key order may differ) and no integer beyond i64/u64. None
+    otherwise: the caller then uses `jcs_and_floats`. Only for values parsed from text
+    (`jsontext.parse_document` or `orjson.loads`), which hold no NaN, infinity or subclass that
+    orjson would write loosely."""
     try:
         out = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:
         return None
-    if _MAYBE_FLOAT.search(out) or (not out.isascii() and _ASTRAL_UTF8.search(out)):
+    if _exponent_written(out) or (not out.isascii() and _ASTRAL_UTF8.search(out)):
         return None
     return out
 
@@ -178,7 +187,12 @@ def jcs_and_floats(value: Any, float_literals: bool = False) -> tuple[bytes, boo
     if kind != _OTHER:
         number = stored_number if float_literals else es_number
         try:
-            out = orjson.dumps(value if kind == _PLAIN else _with_fragments(value, number), option=orjson.OPT_SORT_KEYS)
+            if kind == _FLOAT and not float_literals:  # RFC 8785 writes `1.0` as `1`
+                out = orjson.dumps(_with_fragments(value, number), option=orjson.OPT_SORT_KEYS)
+            else:
+                out = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+                if kind == _FLOAT and _exponent_written(out):  # else orjson wrote the stored floats
+                    out = orjson.dumps(_with_fragments(value, number), option=orjson.OPT_SORT_KEYS)
         except (orjson.JSONEncodeError, _NotPlain, RecursionError):
             pass
         else:

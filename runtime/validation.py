@@ -203,6 +203,22 @@ class Validator:
                 found.setdefault((issue.path, issue.rule, issue.message), issue)
         return list(found.values())
 
+    def validate_json_value(
+        self, qualified: str, instance: Any, strict: bool, integral_floats: bool, bounded: bool
+    ) -> None:
+        """`validate` of a value the caller has already written as JSON text within the nesting
+        limit (a store's canonical bytes), and so knows whether it may hold an integral float:
+        one engine call when it is valid, without the rewrite `value_checker` makes of it.
+        `bounded` as for `checker` (False only for a value read from text). When the call fails,
+        the full check of `validate` says why."""
+        try:
+            if self.checker(qualified, strict, integral_floats, bounded)(instance):
+                return
+        except (UnicodeEncodeError, ValueError):
+            pass
+        self.validate(qualified, instance, strict)
+        raise ValidationError(qualified, [Issue("", "schema", "the document is not valid", instance)])
+
     def validate(self, qualified: str, instance: Any, strict: bool = False, integer_literals: bool = True) -> None:
         """Raise ValidationError listing every problem unless `instance` is valid."""
         problems = self.issues(qualified, instance, strict, integer_literals)

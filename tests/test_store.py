@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,11 +126,20 @@ def test_strict_store_rejects_unknown_keys(tmp_path: Path) -> None:
         strict.experience.append_event(envelope("e1"))
 
 
-def test_float_literal_in_an_integer_position_is_refused(store: SqliteStore) -> None:
+@pytest.mark.parametrize("literal", ["1.0", "-0.0", "1e16", "1.0e+16", "2E3"])
+@pytest.mark.parametrize("given", ["value", "text"])
+def test_float_literal_in_an_integer_position_is_refused(store: SqliteStore, literal: str, given: str) -> None:
+    """serde reads no float literal into an integer, whatever its spelling (as a Python value:
+    whatever float it makes), beside floats elsewhere in the document or not."""
     doc = envelope("e1", "HypothesisResolved")
-    doc["event"]["data"]["formed_cycle"] = 1.0
+    doc["event"]["data"]["formed_cycle"] = 0
+    text = json.dumps(doc).replace('"formed_cycle": 0', f'"formed_cycle": {literal}')
     with pytest.raises(ValidationError, match="formed_cycle"):
-        store.experience.append_event(doc)
+        if given == "value":
+            store.experience.append_event(json.loads(text))
+        else:
+            list(store.load([text]))
+    assert store.counts()["experience_events"] == 0
 
 
 def test_not_a_document(store: SqliteStore) -> None:

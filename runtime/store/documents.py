@@ -14,10 +14,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, is_dataclass
 from typing import Any, TypeAlias, TypeVar
 
-from ..canonical import float_free_bytes, jcs_and_floats
+from ..canonical import jcs_and_floats, stored_text_bytes
 from ..codec import Codec
 from ..errors import InvalidInputError, LedgerspecError, ValidationError
-from ..jsontext import MAX_DEPTH, MAX_DOCUMENT_BYTES, U64_MAX, Parsed, nests_too_deep, parse_document
+from ..jsontext import (
+    MAX_DEPTH,
+    MAX_DOCUMENT_BYTES,
+    U64_MAX,
+    Parsed,
+    may_hold_integral_float,
+    nests_too_deep,
+    parse_document,
+)
 from .chain import Row
 from .ledgers import U63, Ledger
 
@@ -74,21 +82,29 @@ class Documents:
             value = parsed if isinstance(parsed, dict) else dict(parsed)
         else:
             raise InvalidInputError(f"expected a {type_name} model or a JSON object, got {type(parsed).__name__}")
-        fast = float_free_bytes(value) if isinstance(parsed, Parsed) else None
+        fast = stored_text_bytes(value) if isinstance(parsed, Parsed) else None
         try:
-            data, floats = (fast, False) if fast is not None else jcs_and_floats(value, float_literals=True)
+            data, floats = (fast, True) if fast is not None else jcs_and_floats(value, float_literals=True)
         except RecursionError:
             raise InvalidInputError(f"document nests deeper than {MAX_DEPTH} levels") from None
         if len(data) > self.max_bytes:
             raise InvalidInputError(f"document is {len(data)} bytes canonical; the limit is {self.max_bytes} bytes")
         if nests_too_deep(data, value):
             raise InvalidInputError(f"document nests deeper than {MAX_DEPTH} levels")
+        validator = self.codec.validator
         if isinstance(parsed, Parsed) and parsed.repeats:
-            problems = self.codec.validator.parsed_issues(type_name, parsed, self.strict)
+            problems = validator.parsed_issues(type_name, parsed, self.strict)
             if problems:
                 raise ValidationError(type_name, problems)
         else:
-            self.codec.validator.validate(type_name, value, self.strict, integer_literals=floats)
+            # The value is JSON within the nesting limit (its canonical bytes are written), and
+            # whether it may hold an integral float is known: the text reader tells for text,
+            # and the canonical bytes write every float as a float literal.
+            if isinstance(parsed, Parsed):
+                validator.validate_json_value(type_name, value, self.strict, parsed.integral_floats, bounded=False)
+            else:
+                integral = floats and may_hold_integral_float(data)
+                validator.validate_json_value(type_name, value, self.strict, integral, bounded=True)
         return Checked(value, data, hashlib.sha256(data).digest())
 
 

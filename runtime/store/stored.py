@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..canonical import float_free_bytes, jcs
+from ..canonical import jcs, stored_text_bytes
 from ..codec import Codec
 from ..errors import CorruptionError, LedgerspecError
 from ..jsontext import DocumentError, parse_value
@@ -78,7 +78,7 @@ def canonical(codec: Codec, type_name: str, data: bytes, column: str = "document
 
 def _canonical(value: Any, data: bytes) -> bool:
     """Whether `data` are the stored canonical bytes of `value` (parsed from them)."""
-    fast = float_free_bytes(value)
+    fast = stored_text_bytes(value)
     if fast is not None:
         return fast == data
     try:
