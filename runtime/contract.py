@@ -31,9 +31,12 @@ SKIP = "x-skip-serializing-if"
 INTEGER_LITERAL = "x-integer-literal"
 FLOAT_LITERAL = "x-float-literal"
 F32_FORM = "x-f32-form"
+WRITTEN_INTEGER = "x-written-integer"
+"""The writer contract's rule for a free JSON position: no integer beyond i64/u64 (serde_json
+holds one as an f64 and writes it as one)."""
 SET_ORDER = "x-set-order"
 """The writer contract's order of a set's members (serde writes a `BTreeSet` sorted by `Ord`)."""
-PRIVATE = (FLOAT_LITERAL, F32_FORM, SET_ORDER)
+PRIVATE = (FLOAT_LITERAL, F32_FORM, SET_ORDER, WRITTEN_INTEGER)
 """The keywords of the writer forms that the published writer contract leaves out."""
 WRITER_BASE = f"{ID_BASE}writer/"
 SERDE_VALUE = "x-serde-value"
@@ -112,12 +115,15 @@ def _union(entry: TypeEntry, uris: Mapping[str, TypeEntry]) -> Union:
     return Union(entry.qualified, tuple(v.qualified for v in variants), tag, by_value, by_unit)
 
 
-def _mark_numbers(schema: Schema, integer_literals: bool = True, read_unknown: bool = True) -> None:
+def _mark_numbers(schema: Schema, integer_literals: bool = True, strict: bool = False) -> None:
     """Add the number rules to one validation form in place (see the module docstring); the
-    integer-literal keyword only with `integer_literals`; with `read_unknown` (reader forms) the
-    check of every value under a key no struct names. Never in a strict form: there a struct
-    inlined into a newtype variant stays open for the variant's `unevaluatedProperties: false`,
-    which a key its `additionalProperties` had read would no longer reach."""
+    integer-literal keyword only with `integer_literals`. A reader form also checks every value
+    under a key no struct names; a strict form instead holds a free JSON position's integers to
+    what serde writes (`x-written-integer`). The check of unnamed keys is never in a strict form:
+    there a struct inlined into a newtype variant stays open for the variant's
+    `unevaluatedProperties: false`, which a key its `additionalProperties` had read would no
+    longer reach."""
+    read_unknown = not strict
     free = False
     for node in walk(schema):
         if read_unknown and _open_struct(node):
@@ -135,7 +141,9 @@ def _mark_numbers(schema: Schema, integer_literals: bool = True, read_unknown: b
             node["$ref"] = f"#/$defs/{SERDE_VALUE}"
             free = True
     if free:
-        schema.setdefault("$defs", {})[SERDE_VALUE] = copy.deepcopy(_SERDE_VALUE_SCHEMA)
+        value = schema.setdefault("$defs", {})[SERDE_VALUE] = copy.deepcopy(_SERDE_VALUE_SCHEMA)
+        if strict:
+            value[WRITTEN_INTEGER] = True
 
 
 def _kinds(node: Schema) -> list[Any]:
@@ -226,7 +234,7 @@ class Contract:
             entry = self.entry(qualified)
             form = self._strict_form(entry) if strict else copy.deepcopy(entry.schema)
             if integer_literals or bounded:
-                _mark_numbers(form, integer_literals, read_unknown=not strict)
+                _mark_numbers(form, integer_literals, strict)
             self._forms[key] = form
         return self._forms[key]
 

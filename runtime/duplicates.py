@@ -18,6 +18,9 @@ at that position (docs/schema-conventions.md, "Repeated keys", gives the reasoni
 
 `Parsed.value` already keeps the last value of every repeated key; this module adds the issues
 serde would raise. It runs only for documents in which some key repeats.
+
+The writer (strict) contract refuses every repeated key, wherever it sits (`written_repeats`):
+serde writes a struct's fields, a map's keys and a `serde_json::Value` object's keys once each.
 """
 
 from __future__ import annotations
@@ -50,6 +53,35 @@ def repeated_key_issues(contract: Contract, qualified: str, parsed: Parsed, reva
     judge.visit(entry.schema, entry.uri, parsed.value, (), parsed.value, "")
     unique = {(issue.path, issue.rule, issue.message): issue for issue in reversed(judge.issues)}
     return list(reversed(unique.values()))
+
+
+def written_repeats(parsed: Parsed) -> list[Issue]:
+    """The writer contract's problems with the repeated keys of `parsed`: one per key repeated in
+    an object of the document's value. serde writes each key of an object once (a struct's
+    fields, a `HashMap`'s or `BTreeMap`'s keys and a `serde_json::Value` object's keys are all
+    distinct), so no serde writer produced a document in which a key repeats, even where its
+    reader keeps the last value. An object whose keys repeat only inside a value a repeated key
+    replaced sits under a repeated key itself, which is reported."""
+    if not parsed.repeats:
+        return []
+    issues: list[Issue] = []
+    stack: list[tuple[Any, Path]] = [(parsed.value, ())]
+    while stack:
+        current, where = stack.pop()
+        if isinstance(current, list):
+            stack.extend((item, (*where, index)) for index, item in enumerate(current))
+            continue
+        if not isinstance(current, dict):
+            continue
+        for key, count in Counter(key for key, _ in parsed.repeats.get(id(current), ())).items():
+            if count > 1:
+                message = (
+                    f"duplicate key `{key}`: the key appears {count} times; serde writes each key of an "
+                    f"object once (struct fields, map keys and serde_json::Value keys are distinct)"
+                )
+                issues.append(Issue(json_pointer((*where, key)), RULE, message))
+        stack.extend((item, (*where, key)) for key, item in current.items())
+    return sorted(issues, key=lambda issue: issue.path)
 
 
 class _Judge:

@@ -5,6 +5,8 @@
   counts it as an integer; serde does not).
 - `x-float-literal` (writer contract): a float position holds a float literal, since serde
   writes an f32 or f64 with a fraction or an exponent (`1.0`, never `1`).
+- `x-written-integer` (writer contract): a free JSON position holds no integer beyond i64/u64,
+  since serde_json holds one as an f64 and writes it as ryu writes an f64.
 - `x-f32-form` (writer contract): an f32 position holds a number serde writes for an f32, the
   f32 in its shortest digits (`0.3`, not `0.30000001192092896`).
 - `x-set-order` (writer contract): a set's members in the order serde writes them.
@@ -17,8 +19,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .contract import F32_FORM, FLOAT_LITERAL, INTEGER_LITERAL, SET_ORDER
-from .jsontext import f32
+from .contract import F32_FORM, FLOAT_LITERAL, INTEGER_LITERAL, SET_ORDER, WRITTEN_INTEGER
+from .jsontext import I64_MIN, U64_MAX, f32, overflows_f64, serde_float
 
 MAX_BYTES = "x-max-utf8-bytes"
 
@@ -37,6 +39,18 @@ def float_literal_problem(instance: Any) -> str | None:
     return None
 
 
+def written_integer_problem(instance: Any) -> str | None:
+    """Why `instance`, in a free JSON position, is no number serde writes there, or None: serde_json
+    holds an integer beyond i64/u64 as an f64 and writes it as one (one no f64 holds is refused
+    by the f64 bounds instead)."""
+    if type(instance) is int and not I64_MIN <= instance <= U64_MAX and not overflows_f64(instance):
+        return (
+            f"integer of {instance.bit_length()} bits is beyond i64/u64: serde_json holds it as an f64 "
+            f"and writes {serde_float(float(instance))}, never these digits"
+        )
+    return None
+
+
 def f32_form_problem(instance: Any) -> str | None:
     """Why `instance` is not a number serde writes for an f32 (an f32 in its shortest digits), or None."""
     if isinstance(instance, float) and math.isfinite(instance) and f32(instance) != instance:
@@ -47,6 +61,7 @@ def f32_form_problem(instance: Any) -> str | None:
 LITERAL_PROBLEMS: dict[str, Callable[[Any], str | None]] = {
     INTEGER_LITERAL: integer_literal_problem,
     FLOAT_LITERAL: float_literal_problem,
+    WRITTEN_INTEGER: written_integer_problem,
     F32_FORM: f32_form_problem,
 }
 """The literal rules, by keyword: each engine applies these where a schema sets the keyword true."""
@@ -93,6 +108,10 @@ class FloatLiteral(_Literal):
     keyword = FLOAT_LITERAL
 
 
+class WrittenInteger(_Literal):
+    keyword = WRITTEN_INTEGER
+
+
 class F32Form(_Literal):
     keyword = F32_FORM
 
@@ -124,6 +143,7 @@ class MaxUtf8Bytes:
 RUST_KEYWORDS: dict[str, Any] = {
     INTEGER_LITERAL: IntegerLiteral,
     FLOAT_LITERAL: FloatLiteral,
+    WRITTEN_INTEGER: WrittenInteger,
     F32_FORM: F32Form,
     SET_ORDER: SetOrder,
     MAX_BYTES: MaxUtf8Bytes,

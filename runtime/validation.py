@@ -17,8 +17,8 @@ import jsonschema_rs
 import orjson
 
 from .canonical import json_pointer, not_json_number
-from .contract import F32_FORM, FLOAT_LITERAL, INTEGER_LITERAL, SET_ORDER, Contract
-from .duplicates import repeated_key_issues
+from .contract import F32_FORM, FLOAT_LITERAL, INTEGER_LITERAL, SET_ORDER, WRITTEN_INTEGER, Contract
+from .duplicates import repeated_key_issues, written_repeats
 from .errors import Issue, ValidationError
 from .jsontext import (
     MAX_DEPTH,
@@ -31,10 +31,16 @@ from .jsontext import (
     path_of,
     value_at,
 )
-from .keywords import RUST_KEYWORDS
+from .keywords import RUST_KEYWORDS, written_integer_problem
 
 Engine = Literal["rust", "python"]
-RULE_NAMES = {INTEGER_LITERAL: "type", FLOAT_LITERAL: "type", F32_FORM: "f32", SET_ORDER: "order"}
+RULE_NAMES = {
+    INTEGER_LITERAL: "type",
+    FLOAT_LITERAL: "type",
+    WRITTEN_INTEGER: "type",
+    F32_FORM: "f32",
+    SET_ORDER: "order",
+}
 NUMBER_RANGE = "number_range"
 """The rule of a number no f64 holds (serde_json: "number out of range")."""
 
@@ -165,7 +171,7 @@ class Validator:
     def passes(self, qualified: str, parsed: Parsed, strict: bool = False) -> bool:
         """Whether a document read from text is valid, at the cost of one engine call when no key
         repeats in it (False sends the caller to `validate_parsed` for the reasons)."""
-        if parsed.repeats:
+        if parsed.repeats or (strict and parsed.wide_integers):  # see `issues`
             return False
         try:
             return self.checker(qualified, strict, parsed.integral_floats)(parsed.value)
@@ -190,7 +196,9 @@ class Validator:
         check = self.value_checker(qualified, strict) if integer_literals else self.checker(qualified, strict, False)
         try:
             if check(instance):
-                return []
+                # the form without the number rules lacks the writer's integer rule: check it apart
+                wide = written_integer(instance) if strict and not integer_literals else None
+                return [wide] if wide else []
             raw = self._backend.errors(qualified, strict, instance)
         except (UnicodeEncodeError, ValueError) as exc:
             return [_unreadable(instance, exc)]
@@ -227,12 +235,17 @@ class Validator:
 
     def repeated_key_issues(self, qualified: str, parsed: Parsed, strict: bool = False) -> list[Issue]:
         """serde's problems with the keys that repeat in a document read from text (see
-        `ledgerspec.duplicates`); empty when no key repeats or serde keeps the last value of each."""
+        `ledgerspec.duplicates`); empty when no key repeats or serde keeps the last value of each.
+        The strict (writer) contract also refuses every other repeated key: serde writes none."""
         if not parsed.repeats:
             return []
-        return repeated_key_issues(
+        found = repeated_key_issues(
             self.contract, qualified, parsed, lambda document: self.issues(qualified, document, strict)
         )
+        if strict:  # no serde writer repeats a key, even where its reader keeps the last value
+            reported = {issue.path for issue in found if issue.rule == "duplicate_key"}
+            found += [issue for issue in written_repeats(parsed) if issue.path not in reported]
+        return found
 
     def parsed_issues(self, qualified: str, parsed: Parsed, strict: bool = False) -> list[Issue]:
         """Every problem of a document read from JSON text: serde's verdict on its repeated keys
@@ -308,6 +321,23 @@ def beyond_serde(instance: Any) -> Issue | None:
     if depth(instance) > MAX_DEPTH:
         return Issue("", "depth", f"document nests deeper than {MAX_DEPTH} levels, the most serde_json reads")
     return None
+
+
+def written_integer(instance: Any) -> Issue | None:
+    """The writer contract's `x-written-integer` problem of `instance` in a free JSON position, for
+    the validation form without the number rules (an integer beyond i64/u64 elsewhere breaks its
+    position's range or the float-literal rule, and the strict form has no unknown key). orjson,
+    which writes no integer beyond 64 bits, tells cheaply that `instance` holds none."""
+    try:
+        orjson.dumps(instance)
+        return None
+    except orjson.JSONEncodeError:
+        pass
+    where = path_of(instance, lambda item: written_integer_problem(item) is not None)
+    if where is None:
+        return None
+    value = value_at(instance, where)
+    return Issue(json_pointer(where), "type", str(written_integer_problem(value)), value)
 
 
 def _unreadable(instance: Any, error: Exception) -> Issue:

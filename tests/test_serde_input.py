@@ -215,6 +215,55 @@ def test_a_value_object_keeps_the_last_value_of_each_key(members: list[tuple[str
     assert json.loads(written("mfm.DomainEvent", text))["payload"] == dict(members)
 
 
+def strict_rejected(type_name: str, text: str) -> list[tuple[str, str]]:
+    """(pointer, rule) of every problem the strict (writer) contract reports for `text`; the test
+    fails if it accepts. The reader contract must accept the same text."""
+    ledgerspec.validate_json(type_name, text)
+    with pytest.raises(ValidationError) as caught:
+        ledgerspec.validate_json(type_name, text, strict=True)
+    return [(issue.path, issue.rule) for issue in caught.value.issues]
+
+
+@pytest.mark.parametrize(
+    ("type_name", "text", "pointer"),
+    [
+        # a HashMap<String, String>, a HashMap keyed by an enum, a serde_json::Value at two depths
+        (ENVELOPE_TYPE, OUTCOME.replace("METADATA", '{"k":"a","k":"a"}'), "/event/data/metadata/k"),
+        ("converge.RoutingPolicy", ROUTING.replace("TIERS", '{"High":["a"],"High":["b"]}'), "/risk_tier_backends/High"),
+        ("mfm.DomainEvent", '{"name":"n","payload":{"a":1,"a":1},"payload_ref":null}', "/payload/a"),
+        ("mfm.DomainEvent", '{"name":"n","payload":[{"b":{"c":1,"c":[2]}}],"payload_ref":null}', "/payload/0/b/c"),
+    ],
+)
+def test_the_writer_contract_refuses_a_key_serdes_reader_lets_repeat(type_name: str, text: str, pointer: str) -> None:
+    """serde's readers keep the last value of a repeated map or `Value` key, but its writers write
+    each key of an object once (map and `serde_json::Map` keys are distinct), so no serde writer
+    produced the text: the strict contract refuses it, with the key's pointer."""
+    assert strict_rejected(type_name, text) == [(pointer, "duplicate_key")]
+
+
+def test_a_repeated_key_inside_a_replaced_value_is_refused_through_its_repeated_parent() -> None:
+    text = '{"name":"n","payload":{"a":{"x":1,"x":2},"a":3},"payload_ref":null}'
+    assert strict_rejected("mfm.DomainEvent", text) == [("/payload/a", "duplicate_key")]
+
+
+@pytest.mark.parametrize(
+    "literal", ["18446744073709551616", "18446744073709551617", "-9223372036854775809", "1" + "0" * 30]
+)
+def test_the_writer_contract_refuses_an_integer_serde_json_holds_as_an_f64(literal: str) -> None:
+    """serde_json holds an integer beyond i64/u64 in a `serde_json::Value` as an f64 and writes
+    it as ryu writes an f64 (`1.8446744073709552e19`), never as these digits; the reader reads it."""
+    text = '{"name":"n","payload":{"a":[' + literal + '],"b":1},"payload_ref":null}'
+    assert strict_rejected("mfm.DomainEvent", text) == [("/payload/a/0", "type")]
+    value = json.loads(text)
+    ledgerspec.validate("mfm.DomainEvent", value)
+    with pytest.raises(ValidationError) as caught:
+        ledgerspec.validate("mfm.DomainEvent", value, strict=True)
+    assert [(i.path, i.rule) for i in caught.value.issues] == [("/payload/a/0", "type")]
+    with MemoryStore(strict=True) as store, pytest.raises(ValidationError):
+        store.runs.append(RUN_ID, 0, [json.loads(RUN_EVENT.replace("PAYLOAD", "[" + literal + "]"))])
+    ledgerspec.validate_json("mfm.DomainEvent", text.replace(literal, ryu(float(int(literal)))), strict=True)
+
+
 # -- numbers in free positions -----------------------------------------------------------------
 
 
@@ -308,6 +357,7 @@ def test_python_values_follow_the_same_number_rules() -> None:
 
 # -- stores: the document as received, repeated keys judged ------------------------------------
 
+RUN_ID = "67e55044-10b1-426f-9247-bb680e5fe0c8"
 RUN_EVENT = '{"run_id":"67e55044-10b1-426f-9247-bb680e5fe0c8","seq":1,"ts_millis":null,"event":{"Domain":{"name":"n","payload":PAYLOAD,"payload_ref":null}}}'
 
 
