@@ -133,6 +133,20 @@ RULES: dict[str, Rule] = _rules(
         B,
         C,
     ),
+    Rule(
+        "evaluated-items-gained",
+        "a subschema applied in place (`allOf`, `$ref`, ...) or a `prefixItems`/`contains` beside it now "
+        "evaluates array items `unevaluatedItems` judged (backward breaking too unless it was false)",
+        C,
+        B,
+    ),
+    Rule(
+        "evaluated-items-lost",
+        "array items no subschema evaluates any more fall to `unevaluatedItems` "
+        "(forward compatible only when it is false)",
+        B,
+        C,
+    ),
     Rule("schema-closed", "a subschema became `false`: nothing validates there any more", B, C),
     Rule("schema-opened", "a subschema was `false` and now admits values", C, B),
     # References (compared by the qualified name of the target type)
