@@ -335,6 +335,18 @@ EDITS: list[tuple[str, dict[str, Any], dict[str, Any], list[Any]]] = [
     ),
     ("max-length-loosened", {"Root": S3}, {"Root": S}, ["long"]),
     (
+        "property-added-where-a-pattern-holds-its-key",  # writers wrote "fz" under the pattern
+        {"Root": OBJ | {"patternProperties": {"^f": INT}}},
+        {"Root": OBJ | {"patternProperties": {"^f": INT}, "properties": {"fz": S}}},
+        [{"fz": 1}],
+    ),
+    (
+        "property-removed-where-a-pattern-holds-its-key",
+        {"Root": OBJ | {"patternProperties": {"^f": {}}, "properties": {"fz": INT}}},
+        {"Root": OBJ | {"patternProperties": {"^f": {}}}},
+        [{"fz": "s"}],
+    ),
+    (
         "unevaluated-items-all-of-prefix-lengthened",
         {"Root": ARR | {"allOf": [{"prefixItems": [S]}], "unevaluatedItems": False}},
         {"Root": ARR | {"allOf": [{"prefixItems": [S, INT]}], "unevaluatedItems": False}},

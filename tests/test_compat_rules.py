@@ -842,6 +842,16 @@ CASES = [
         ),
     ),
     Case(
+        "property-added-where-a-pattern-holds-its-key",
+        (put(CHILD, "/properties/fz", STRING),),
+        # {"fz": 1}: old data, written under the pattern, that the new property refuses
+        (
+            ("property-added-optional", CHILD, "/properties/fz", C, C),
+            ("property-moved", CHILD, "/properties/fz", B, C),
+        ),
+        prepare=(add_type(CHILD, {"type": "object", "properties": {}, "patternProperties": {"^f": INTEGER}}),),
+    ),
+    Case(
         "one-of-member-loosened-into-an-overlap",
         (put(CHILD, "/oneOf/0/maxLength", 4),),
         # "abc" matched only the second member; now it matches both and is refused
@@ -998,6 +1008,7 @@ def test_expected_directions_are_the_rule_defaults_or_explained() -> None:
         "property-moved-to-a-parent-and-narrowed",
         "property-moved-from-a-parent-and-widened",
         "property-left-to-a-union-member-under-unevaluated-properties",
+        "property-added-where-a-pattern-holds-its-key",  # the pattern's schema still applies: a conjunct added
     }
 
 

@@ -21,6 +21,7 @@ import contextlib
 import dataclasses
 import enum
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
@@ -543,10 +544,24 @@ class _InPlace:
     """
 
     named: dict[str, list[_Place]] = field(default_factory=dict)
+    patterns: list[tuple[str, _Place]] = field(default_factory=list)
+    """`patternProperties` entries, by pattern: a key one matches is named there too."""
     keys: set[str] = field(default_factory=set)
     items: set[str] = field(default_factory=set)
     unknown: bool = False
     """A reference could not be followed: nothing can be said."""
+
+    def places(self, name: str) -> list[_Place]:
+        """Every place `name` is named: its properties and the patterns that may match it."""
+        return self.named.get(name, []) + [place for pattern, place in self.patterns if _may_match(pattern, name)]
+
+
+def _may_match(pattern: str, name: str) -> bool:
+    """Whether `pattern` may match `name` (a pattern Python cannot read may)."""
+    try:
+        return re.search(pattern, name) is not None
+    except re.error:
+        return True
 
 
 def _evaluation(schema: Any, uri: str, side: _Side) -> _InPlace:
@@ -566,6 +581,10 @@ def _gather(schema: Any, uri: str, side: _Side, found: _InPlace, at: _Place, see
         if placement != "condition":
             place = _Place(f"{where}/properties/{_escape(name)}", placement, value, uri, at.home, at.route)
             found.named.setdefault(name, []).append(place)
+    patterns = schema.get("patternProperties")
+    for pattern, value in patterns.items() if isinstance(patterns, dict) and placement != "condition" else ():
+        place = _Place(f"{where}/patternProperties/{_escape(pattern)}", placement, value, uri, at.home, at.route)
+        found.patterns.append((pattern, place))
     if placement != "negated":  # `not` keeps no annotations
         _evaluates(schema, at, top, found)
     for keyword, members in _applied_in_place(schema):
@@ -934,8 +953,10 @@ class _Walker:
         a property whose schemas moved among them, and the keys and items `unevaluated*` judges."""
         was = _evaluation(old, self.base_uri, self.versions.base)
         now = _evaluation(new, self.head_uri, self.versions.head)
-        for name in sorted(was.named.keys() & now.named.keys()):
-            self._property_moved(was.named[name], now.named[name], self._prop_path(path, name))
+        for name in sorted(was.named.keys() | now.named.keys()):
+            before, after = was.places(name), now.places(name)
+            if before and after:
+                self._property_moved(before, after, self._prop_path(path, name))
         unknown = was.unknown or now.unknown
         own = [
             {f"property {n}" for n in s["properties"]} if isinstance(s.get("properties"), dict) else set()
@@ -947,12 +968,12 @@ class _Walker:
 
     def _property_moved(self, was: list[_Place], now: list[_Place], where: str) -> None:
         """A property named in both versions, in other places than before (its own `properties`, an
-        `allOf` member, a referenced type, a `then`): the per-place rules call a property added or
-        removed compatible because writers never wrote a key named nowhere else, which is not so
-        here. Its unconditional schemas are judged together, as one `allOf`; a conditional one
-        added narrows and removed widens (the other way under `not`). Places inside union members
-        are left to the union's rules, and places inside one referenced subschema to its own
-        comparison."""
+        `allOf` member, a referenced type, a `then`, a `patternProperties` pattern matching it): the
+        per-place rules call a property added or removed compatible because writers never wrote a
+        key named nowhere else, which is not so here. Its unconditional schemas are judged
+        together, as one `allOf`; a conditional one added narrows and removed widens (the other way
+        under `not`). Places inside union members are left to the union's rules, and places inside
+        one referenced subschema to its own comparison."""
         was = [place for place in was if place.kind != "member"]
         now = [place for place in now if place.kind != "member"]
         gone = {place.location for place in was} - {place.location for place in now}

@@ -67,7 +67,8 @@ RULES: dict[str, Rule] = _rules(
     Rule(
         "property-moved",
         "a property is named in other places of the object than before (its own `properties`, an `allOf` "
-        "member, a referenced type): all its schemas judged together (breaking both ways when one is conditional)",
+        "member, a referenced type, a `patternProperties` pattern matching it): all its schemas judged together "
+        "(breaking both ways when one is conditional)",
         B,
         B,
     ),
