@@ -252,6 +252,8 @@ def test_markdown_is_stable_and_renders_values_literally(checkout: Path) -> None
 S = {"type": "string"}
 S3 = {"type": "string", "maxLength": 3}
 OBJ = {"type": "object"}
+ARR = {"type": "array"}
+INT = {"type": "integer"}
 CLOSED = {"type": "object", "allOf": [{"$ref": "Base.json"}], "unevaluatedProperties": False}
 BASE = {"type": "object", "properties": {"x": S}}
 EDITS: list[tuple[str, dict[str, Any], dict[str, Any], list[Any]]] = [
@@ -332,6 +334,70 @@ EDITS: list[tuple[str, dict[str, Any], dict[str, Any], list[Any]]] = [
         [{"x1": 1}],
     ),
     ("max-length-loosened", {"Root": S3}, {"Root": S}, ["long"]),
+    (
+        "property-added-where-a-pattern-holds-its-key",  # writers wrote "fz" under the pattern
+        {"Root": OBJ | {"patternProperties": {"^f": INT}}},
+        {"Root": OBJ | {"patternProperties": {"^f": INT}, "properties": {"fz": S}}},
+        [{"fz": 1}],
+    ),
+    (
+        "property-removed-where-a-pattern-holds-its-key",
+        {"Root": OBJ | {"patternProperties": {"^f": {}}, "properties": {"fz": INT}}},
+        {"Root": OBJ | {"patternProperties": {"^f": {}}}},
+        [{"fz": "s"}],
+    ),
+    (
+        "unevaluated-items-all-of-prefix-lengthened",
+        {"Root": ARR | {"allOf": [{"prefixItems": [S]}], "unevaluatedItems": False}},
+        {"Root": ARR | {"allOf": [{"prefixItems": [S, INT]}], "unevaluatedItems": False}},
+        [["a", 1]],
+    ),
+    (
+        "unevaluated-items-all-of-items-dropped",
+        {"Root": ARR | {"allOf": [{"items": S}], "unevaluatedItems": False}},
+        {"Root": ARR | {"allOf": [{}], "unevaluatedItems": False}},
+        [["a"]],
+    ),
+    (
+        "unevaluated-items-own-prefix-added",
+        {"Root": ARR | {"unevaluatedItems": False}},
+        {"Root": ARR | {"prefixItems": [S], "unevaluatedItems": False}},
+        [["a"]],
+    ),
+    (
+        "unevaluated-items-contains-added",
+        {"Root": ARR | {"unevaluatedItems": INT}},
+        {"Root": ARR | {"contains": S, "unevaluatedItems": INT}},
+        [["a"]],
+    ),
+    (
+        "unevaluated-items-one-of-two-contains-dropped",
+        {"Root": ARR | {"allOf": [{"contains": S}, {"contains": INT}], "unevaluatedItems": False}},
+        {"Root": ARR | {"allOf": [{"contains": S}, {}], "unevaluatedItems": False}},
+        [["a", 1]],
+    ),
+    (
+        "unevaluated-items-left-to-a-union-member",  # the member evaluates item 0 only when it matches
+        {
+            "Root": ARR
+            | {"allOf": [{"prefixItems": [{}]}], "anyOf": [{"prefixItems": [S]}, {}], "unevaluatedItems": False}
+        },
+        {"Root": ARR | {"allOf": [{}], "anyOf": [{"prefixItems": [S]}, {}], "unevaluatedItems": False}},
+        [[1]],
+    ),
+    (
+        "unevaluated-properties-left-to-a-union-member",  # the same for a key
+        {
+            "Root": OBJ
+            | {
+                "allOf": [{"properties": {"x": {}}}],
+                "anyOf": [{"properties": {"x": S}}, {}],
+                "unevaluatedProperties": False,
+            }
+        },
+        {"Root": OBJ | {"allOf": [{}], "anyOf": [{"properties": {"x": S}}, {}], "unevaluatedProperties": False}},
+        [{"x": 1}],
+    ),
 ]
 
 

@@ -193,6 +193,9 @@ SHORT = {"type": "string", "maxLength": 3}
 WITH_PARENT = {"type": "object", "allOf": [{"$ref": "Parent.json"}], "properties": {"a": STRING}}
 CLOSED_OVER_PARENT = {"type": "object", "allOf": [{"$ref": "Parent.json"}], "unevaluatedProperties": False}
 PARENT_TYPE = {"type": "object", "properties": {"x": STRING}}
+INTEGER = {"type": "integer"}
+ARRAY = {"type": "array"}
+CLOSED_ARRAY_OVER_PARENT = {"type": "array", "allOf": [{"$ref": "Parent.json"}], "unevaluatedItems": False}
 
 CASES = [
     # -- no change ------------------------------------------------------------------------------
@@ -798,6 +801,57 @@ CASES = [
         prepare=(add_type(PARENT, PARENT_TYPE), add_type(CHILD, CLOSED_OVER_PARENT)),
     ),
     Case(
+        "parent-prefix-items-lengthened-under-unevaluated-items",
+        (append(PARENT, "/prefixItems", INTEGER),),
+        # ["a", 1]: new data; the old unevaluatedItems refused the second item
+        (
+            ("constraint-added", PARENT, "/prefixItems/1", B, C),
+            ("evaluated-items-gained", CHILD, "/unevaluatedItems", C, B),
+        ),
+        prepare=(add_type(PARENT, ARRAY | {"prefixItems": [STRING]}), add_type(CHILD, CLOSED_ARRAY_OVER_PARENT)),
+    ),
+    Case(
+        "parent-items-removed-under-unevaluated-items",
+        (drop(PARENT, "/items"),),
+        # ["a"]: old data the new unevaluatedItems refuses
+        (
+            ("type-widened", PARENT, "/items/type", C, B),
+            ("evaluated-items-lost", CHILD, "/unevaluatedItems", B, C),
+        ),
+        prepare=(add_type(PARENT, ARRAY | {"items": STRING}), add_type(CHILD, CLOSED_ARRAY_OVER_PARENT)),
+    ),
+    Case(
+        "property-left-to-a-union-member-under-unevaluated-properties",
+        (drop(CHILD, "/allOf/0/properties/x"),),
+        # {"x": 1}: old data; the union member that still names x refuses 1, so x is unevaluated now
+        (
+            ("property-removed", CHILD, "/allOf/0/properties/x", C, C),
+            ("property-moved", CHILD, "/properties/x", C, B),
+            ("evaluated-properties-lost", CHILD, "/unevaluatedProperties", B, C),
+        ),
+        prepare=(
+            add_type(
+                CHILD,
+                {
+                    "type": "object",
+                    "allOf": [{"properties": {"x": {}}}],
+                    "anyOf": [{"properties": {"x": STRING}}, {}],
+                    "unevaluatedProperties": False,
+                },
+            ),
+        ),
+    ),
+    Case(
+        "property-added-where-a-pattern-holds-its-key",
+        (put(CHILD, "/properties/fz", STRING),),
+        # {"fz": 1}: old data, written under the pattern, that the new property refuses
+        (
+            ("property-added-optional", CHILD, "/properties/fz", C, C),
+            ("property-moved", CHILD, "/properties/fz", B, C),
+        ),
+        prepare=(add_type(CHILD, {"type": "object", "properties": {}, "patternProperties": {"^f": INTEGER}}),),
+    ),
+    Case(
         "one-of-member-loosened-into-an-overlap",
         (put(CHILD, "/oneOf/0/maxLength", 4),),
         # "abc" matched only the second member; now it matches both and is refused
@@ -953,6 +1007,8 @@ def test_expected_directions_are_the_rule_defaults_or_explained() -> None:
         "all-of-member-removed",  # property-moved is judged from the places that changed
         "property-moved-to-a-parent-and-narrowed",
         "property-moved-from-a-parent-and-widened",
+        "property-left-to-a-union-member-under-unevaluated-properties",
+        "property-added-where-a-pattern-holds-its-key",  # the pattern's schema still applies: a conjunct added
     }
 
 

@@ -21,6 +21,7 @@ import contextlib
 import dataclasses
 import enum
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
@@ -82,6 +83,13 @@ _MAPS = {
     "dependentSchemas": ("constraint-added", "constraint-removed"),
     "$defs": ("definition-added", "definition-removed"),
 }
+_EVALUATED = {
+    "unevaluatedProperties": ("evaluated-properties-gained", "evaluated-properties-lost"),
+    "unevaluatedItems": ("evaluated-items-gained", "evaluated-items-lost"),
+}
+"""The rules of a key or array position moving to or from an `unevaluated*` keyword."""
+_EVERY = {"unevaluatedProperties": "every key", "unevaluatedItems": "every item"}
+"""What a subschema evaluating all keys or all items (`additionalProperties`, `items`) evaluates."""
 _GENERIC = ("multipleOf", "dependentRequired", "uniqueItems")
 _TURNING: dict[str, Polarity] = {"not": "negative", "if": "both", "contains": "positive"}
 """Subschema keywords compared in place when present in both versions, with the polarity their
@@ -300,7 +308,8 @@ def _turned(change: Change, polarity: Polarity) -> Change:
 
 
 def _open(schema: Any) -> bool:
-    """Whether an `unevaluatedProperties` value judges nothing (absent, `true` or annotations only)."""
+    """Whether an `unevaluatedProperties`/`unevaluatedItems` value judges nothing (absent, `true`
+    or annotations only)."""
     return schema is MISSING or schema is True or free_value(schema)
 
 
@@ -484,7 +493,7 @@ def _refuses(a: _Facts, b: _Facts) -> bool:
     )
 
 
-# -- what subschemas applied in place evaluate (for moved properties, `unevaluatedProperties`) --
+# -- what subschemas applied in place evaluate (for moved properties, `unevaluated*`) -----------
 
 Placement = Literal["always", "conditional", "member", "negated", "condition"]
 """Where a property's schema applies: to every instance; under `then`/`else`/`dependentSchemas`;
@@ -518,6 +527,9 @@ class _Place(NamedTuple):
     home: str
     """The reference through which it was reached first ("" when inline): that subschema's own
     comparison sees the same places."""
+    route: str
+    """The applicators and references followed from the compared schema to this one
+    (`/anyOf/0/$ref/allOf/1`): which subschema evaluates, when not every instance applies it."""
 
 
 @dataclass
@@ -525,20 +537,37 @@ class _InPlace:
     """The object keys a schema and the subschemas it applies in place to the same instance
     (`allOf`, `anyOf`, `oneOf`, `if`/`then`/`else`, `not`, `dependentSchemas`, `$ref`) name.
 
-    `named` maps a property to the places of its schemas; `evaluated` is what an
-    `unevaluatedProperties` beside the schema no longer judges.
+    `named` maps a property to the places of its schemas; `keys` and `items` are what an
+    `unevaluatedProperties` or `unevaluatedItems` beside the schema no longer judges. What only
+    some instances evaluate (a union member, a `then`, a `contains`) is qualified by its route:
+    another subschema evaluating the same key does not stand in for it.
     """
 
     named: dict[str, list[_Place]] = field(default_factory=dict)
-    evaluated: set[str] = field(default_factory=set)
+    patterns: list[tuple[str, _Place]] = field(default_factory=list)
+    """`patternProperties` entries, by pattern: a key one matches is named there too."""
+    keys: set[str] = field(default_factory=set)
+    items: set[str] = field(default_factory=set)
     unknown: bool = False
     """A reference could not be followed: nothing can be said."""
+
+    def places(self, name: str) -> list[_Place]:
+        """Every place `name` is named: its properties and the patterns that may match it."""
+        return self.named.get(name, []) + [place for pattern, place in self.patterns if _may_match(pattern, name)]
+
+
+def _may_match(pattern: str, name: str) -> bool:
+    """Whether `pattern` may match `name` (a pattern Python cannot read may)."""
+    try:
+        return re.search(pattern, name) is not None
+    except re.error:
+        return True
 
 
 def _evaluation(schema: Any, uri: str, side: _Side) -> _InPlace:
     """What `schema` (at `uri`) and its in-place subschemas name and evaluate."""
     found = _InPlace()
-    _gather(schema, uri, side, found, _Place("", "always", None, uri, ""), set())
+    _gather(schema, uri, side, found, _Place("", "always", None, uri, "", ""), set())
     return found
 
 
@@ -547,23 +576,24 @@ def _gather(schema: Any, uri: str, side: _Side, found: _InPlace, at: _Place, see
     if not isinstance(schema, dict):
         return
     where, placement, top = at.location, at.kind, not at.location
-    evaluates = placement != "negated"
     properties = schema.get("properties")
     for name, value in properties.items() if isinstance(properties, dict) else ():
         if placement != "condition":
-            place = _Place(f"{where}/properties/{_escape(name)}", placement, value, uri, at.home)
+            place = _Place(f"{where}/properties/{_escape(name)}", placement, value, uri, at.home, at.route)
             found.named.setdefault(name, []).append(place)
-        if evaluates:
-            found.evaluated.add(f"property {name}")
     patterns = schema.get("patternProperties")
-    if evaluates and isinstance(patterns, dict):
-        found.evaluated |= {f"pattern {pattern}" for pattern in patterns}
-    if evaluates and ("additionalProperties" in schema or (not top and "unevaluatedProperties" in schema)):
-        found.evaluated.add("every key")
+    for pattern, value in patterns.items() if isinstance(patterns, dict) and placement != "condition" else ():
+        place = _Place(f"{where}/patternProperties/{_escape(pattern)}", placement, value, uri, at.home, at.route)
+        found.patterns.append((pattern, place))
+    if placement != "negated":  # `not` keeps no annotations
+        _evaluates(schema, at, top, found)
     for keyword, members in _applied_in_place(schema):
         inner = max(placement, _APPLIED.get(keyword, "conditional"), key=_PLACEMENTS.index)
         for token, member in members:
-            _gather(member, uri, side, found, at._replace(location=f"{where}/{keyword}{token}", kind=inner), seen)
+            step = f"/{keyword}{token}"
+            _gather(
+                member, uri, side, found, at._replace(location=where + step, kind=inner, route=at.route + step), seen
+            )
     ref = schema.get("$ref")
     if isinstance(ref, str):
         absolute = urljoin(uri, ref)
@@ -577,9 +607,31 @@ def _gather(schema: Any, uri: str, side: _Side, found: _InPlace, at: _Place, see
                 urldefrag(absolute)[0],
                 side,
                 found,
-                at._replace(location=absolute, home=home),
+                at._replace(location=absolute, home=home, route=f"{at.route}/$ref"),
                 seen | {absolute},
             )
+
+
+def _evaluates(schema: Schema, at: _Place, top: bool, found: _InPlace) -> None:
+    """Add the keys and array positions `schema`, applied at `at`, evaluates: its properties and
+    patterns, `prefixItems` positions, every key or item (`additionalProperties`, `items`, an inner
+    `unevaluated*`), and the items its `contains` matches (which ones depends on its schema)."""
+
+    def qualified(what: str) -> str:
+        return what if at.kind == "always" else f"{what} at #{at.route}"
+
+    properties = schema.get("properties")
+    patterns = schema.get("patternProperties")
+    prefix = schema.get("prefixItems")
+    found.keys |= {qualified(f"property {name}") for name in properties} if isinstance(properties, dict) else set()
+    found.keys |= {qualified(f"pattern {pattern}") for pattern in patterns} if isinstance(patterns, dict) else set()
+    found.items |= {qualified(f"item {index}") for index in range(len(prefix))} if isinstance(prefix, list) else set()
+    if "additionalProperties" in schema or (not top and "unevaluatedProperties" in schema):
+        found.keys.add(qualified(_EVERY["unevaluatedProperties"]))
+    if "items" in schema or (not top and "unevaluatedItems" in schema):
+        found.items.add(qualified(_EVERY["unevaluatedItems"]))
+    if "contains" in schema:
+        found.items.add(f"contains at #{at.route}")
 
 
 def _applied_in_place(schema: Schema) -> Iterator[tuple[str, list[tuple[str, Any]]]]:
@@ -897,22 +949,31 @@ class _Walker:
                 )
 
     def _in_place(self, old: Schema, new: Schema, path: str) -> None:
-        """What the subschemas applied to the same object name and evaluate, compared as a whole:
-        a property whose schemas moved among them, and the keys `unevaluatedProperties` judges."""
+        """What the subschemas applied to the same instance name and evaluate, compared as a whole:
+        a property whose schemas moved among them, and the keys and items `unevaluated*` judges."""
         was = _evaluation(old, self.base_uri, self.versions.base)
         now = _evaluation(new, self.head_uri, self.versions.head)
-        for name in sorted(was.named.keys() & now.named.keys()):
-            self._property_moved(was.named[name], now.named[name], self._prop_path(path, name))
-        self._unevaluated(old, new, path, was, now)
+        for name in sorted(was.named.keys() | now.named.keys()):
+            before, after = was.places(name), now.places(name)
+            if before and after:
+                self._property_moved(before, after, self._prop_path(path, name))
+        unknown = was.unknown or now.unknown
+        own = [
+            {f"property {n}" for n in s["properties"]} if isinstance(s.get("properties"), dict) else set()
+            for s in (old, new)
+        ]
+        keys = was.keys - (own[0] - own[1]), now.keys - (own[1] - own[0])
+        self._unevaluated(old, new, path, "unevaluatedProperties", keys, unknown)
+        self._unevaluated(old, new, path, "unevaluatedItems", (was.items, now.items), unknown)
 
     def _property_moved(self, was: list[_Place], now: list[_Place], where: str) -> None:
         """A property named in both versions, in other places than before (its own `properties`, an
-        `allOf` member, a referenced type, a `then`): the per-place rules call a property added or
-        removed compatible because writers never wrote a key named nowhere else, which is not so
-        here. Its unconditional schemas are judged together, as one `allOf`; a conditional one
-        added narrows and removed widens (the other way under `not`). Places inside union members
-        are left to the union's rules, and places inside one referenced subschema to its own
-        comparison."""
+        `allOf` member, a referenced type, a `then`, a `patternProperties` pattern matching it): the
+        per-place rules call a property added or removed compatible because writers never wrote a
+        key named nowhere else, which is not so here. Its unconditional schemas are judged
+        together, as one `allOf`; a conditional one added narrows and removed widens (the other way
+        under `not`). Places inside union members are left to the union's rules, and places inside
+        one referenced subschema to its own comparison."""
         was = [place for place in was if place.kind != "member"]
         now = [place for place in now if place.kind != "member"]
         gone = {place.location for place in was} - {place.location for place in now}
@@ -929,26 +990,29 @@ class _Walker:
         before, after = sorted(p.location for p in was), sorted(p.location for p in now)
         self.emit("property-moved", where, before, after, backward, forward)
 
-    def _unevaluated(self, old: Schema, new: Schema, path: str, was: _InPlace, now: _InPlace) -> None:
-        """Keys an object's in-place subschemas started or stopped evaluating, which moves them
-        from (or to) its `unevaluatedProperties`. Own properties are judged as properties."""
-        before, after = old.get("unevaluatedProperties", MISSING), new.get("unevaluatedProperties", MISSING)
+    def _unevaluated(
+        self, old: Schema, new: Schema, path: str, keyword: str, evaluated: tuple[set[str], set[str]], unknown: bool
+    ) -> None:
+        """Keys or items (`keyword`) that in-place subschemas started or stopped evaluating, which
+        moves them from (or to) `keyword`. `evaluated` leaves out own properties added or removed:
+        they are judged as properties (against `unevaluatedProperties` too). Own `prefixItems`
+        positions stay in, being judged against `items` alone. Nothing moves when every key (item)
+        is evaluated in both versions."""
+        before, after = old.get(keyword, MISSING), new.get(keyword, MISSING)
         if _open(before) and _open(after):
             return
-        where = f"{path}/unevaluatedProperties"
-        if was.unknown or now.unknown:
-            self.emit("evaluated-properties-gained", where, None, None, "breaking", "breaking")
+        where = f"{path}/{keyword}"
+        gain, loss = _EVALUATED[keyword]
+        if unknown:
+            self.emit(gain, where, None, None, "breaking", "breaking")
             return
-        own = [set(s["properties"]) if isinstance(s.get("properties"), dict) else set() for s in (old, new)]
-        gained = now.evaluated - was.evaluated - {f"property {name}" for name in own[1] - own[0]}
-        lost = was.evaluated - now.evaluated - {f"property {name}" for name in own[0] - own[1]}
-        if gained:
-            judged = _unless(_closed(before)), _unless(_open(before))
-            self.emit("evaluated-properties-gained", where, None, sorted(gained), *judged)
-        if lost:
-            self.emit(
-                "evaluated-properties-lost", where, sorted(lost), None, _unless(_open(after)), _unless(_closed(after))
-            )
+        was, now = evaluated
+        if _EVERY[keyword] in was & now:
+            return
+        if now - was:
+            self.emit(gain, where, None, sorted(now - was), _unless(_closed(before)), _unless(_open(before)))
+        if was - now:
+            self.emit(loss, where, sorted(was - now), None, _unless(_open(after)), _unless(_closed(after)))
 
     def _subschemas(self, old: Schema, new: Schema, path: str) -> None:
         for keyword in _OPEN_BY_DEFAULT:

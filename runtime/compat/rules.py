@@ -67,7 +67,8 @@ RULES: dict[str, Rule] = _rules(
     Rule(
         "property-moved",
         "a property is named in other places of the object than before (its own `properties`, an `allOf` "
-        "member, a referenced type): all its schemas judged together (breaking both ways when one is conditional)",
+        "member, a referenced type, a `patternProperties` pattern matching it): all its schemas judged together "
+        "(breaking both ways when one is conditional)",
         B,
         B,
     ),
@@ -129,6 +130,20 @@ RULES: dict[str, Rule] = _rules(
     Rule(
         "evaluated-properties-lost",
         "keys no subschema applied in place evaluates any more fall to `unevaluatedProperties` "
+        "(forward compatible only when it is false)",
+        B,
+        C,
+    ),
+    Rule(
+        "evaluated-items-gained",
+        "a subschema applied in place (`allOf`, `$ref`, ...) or a `prefixItems`/`contains` beside it now "
+        "evaluates array items `unevaluatedItems` judged (backward breaking too unless it was false)",
+        C,
+        B,
+    ),
+    Rule(
+        "evaluated-items-lost",
+        "array items no subschema evaluates any more fall to `unevaluatedItems` "
         "(forward compatible only when it is false)",
         B,
         C,
