@@ -221,7 +221,11 @@ class Validator:
         the full check of `validate` says why."""
         try:
             if self.checker(qualified, strict, integral_floats, bounded)(instance):
-                return
+                # the form without the number rules lacks the writer's integer rule (see `issues`)
+                wide = written_integer(instance) if strict and not (integral_floats or bounded) else None
+                if wide is None:
+                    return
+                raise ValidationError(qualified, [wide])
         except (UnicodeEncodeError, ValueError):
             pass
         self.validate(qualified, instance, strict)

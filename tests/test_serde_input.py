@@ -259,8 +259,14 @@ def test_the_writer_contract_refuses_an_integer_serde_json_holds_as_an_f64(liter
     with pytest.raises(ValidationError) as caught:
         ledgerspec.validate("mfm.DomainEvent", value, strict=True)
     assert [(i.path, i.rule) for i in caught.value.issues] == [("/payload/a/0", "type")]
+    run_event = RUN_EVENT.replace("PAYLOAD", "[" + literal + "]")
     with MemoryStore(strict=True) as store, pytest.raises(ValidationError):
-        store.runs.append(RUN_ID, 0, [json.loads(RUN_EVENT.replace("PAYLOAD", "[" + literal + "]"))])
+        store.runs.append(RUN_ID, 0, [json.loads(run_event)])
+    with (
+        SqliteStore(":memory:", strict=True) as sqlite,
+        pytest.raises(ValidationError, match="/event/Domain/payload/0"),
+    ):
+        list(sqlite.load([run_event], type_name="mfm.EventEnvelope"))  # the text path of a store
     ledgerspec.validate_json("mfm.DomainEvent", text.replace(literal, ryu(float(int(literal)))), strict=True)
 
 
