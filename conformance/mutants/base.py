@@ -200,6 +200,12 @@ class LaxValidator:
         if problems:
             raise ValidationError(qualified, problems)
 
+    def validate_json_value(
+        self, qualified: str, instance: Any, strict: bool, integral_floats: bool, bounded: bool
+    ) -> None:
+        """The stores' one-call check (`Validator.validate_json_value`), as lax as `validate`."""
+        self.validate(qualified, instance, strict)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
