@@ -108,27 +108,6 @@ def _member_lookup(cls: type[enum.Enum]) -> StructureHook:
     return member
 
 
-def instantiate(cls: type) -> Callable[..., Any]:
-    """A keyword constructor of a frozen dataclass that takes the keywords dict as the instance's
-    `__dict__`, with defaults (and default factories) filled in for keys not given: the frozen
-    `__init__` stores each field through `object.__setattr__`, which makes it about 40% slower.
-    Only for fields already checked (the codec builds valid data); the instance is the one
-    `__init__` makes: equal, hashed, printed and still frozen the same."""
-    fields = dataclasses.fields(cls)
-    defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
-    factories = {f.name: f.default_factory for f in fields if f.default_factory is not dataclasses.MISSING}
-    count, new, store = len(fields), object.__new__, object.__setattr__
-
-    def make(**values: Any) -> Any:
-        if len(values) != count:
-            values = {**defaults, **{name: made() for name, made in factories.items()}, **values}
-        instance: Any = new(cls)
-        store(instance, "__dict__", values)
-        return instance
-
-    return make
-
-
 StructureHook = Callable[[Any, Any], Any]
 
 
@@ -401,10 +380,6 @@ class Codec:
                 struct_hook = plain_hook(hints[python_name(key)])
             overrides[python_name(key)] = override(rename=key, struct_hook=struct_hook)
         structure: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, self.converter, **overrides)
-        # The function cattrs generates calls the class it gets as a default argument (`__cl`);
-        # it calls `instantiate(cls)` instead, with the same keywords.
-        make = instantiate(cls)
-        structure.__defaults__ = tuple(make if value is cls else value for value in structure.__defaults__ or ())
         if entry.schema.get("x-canonical") == "duration":
             return lambda data, t: carry_duration(structure(data, t))
         return structure
