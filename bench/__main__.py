@@ -344,21 +344,15 @@ def cli_rows(count: int, repeat: int, tmp: Path) -> dict[str, Row]:
     floor (the script's loop into the store's table, `bench.floor_append`), all fresh processes."""
     progress(f"ledgerspec store append of {count:,} envelopes vs bench/baseline_append.py")
     rates = cli_append.race(count, repeat, tmp)
-    baseline = "bench/baseline_append.py (json.loads, 3 indexes, batches of 100)"
+
+    def row(operation: str, side: str) -> Row:
+        baseline = "bench/baseline_append.py (json.loads, 3 indexes, batches of 100)"
+        return Row(operation, baseline, max(rates[side]), max(rates["baseline"]), cli_append.ratio(rates, side))
+
     return {
-        "cli": Row(
-            f"ledgerspec store append, {count:,} envelopes (whole process)",
-            baseline,
-            max(rates["ledgerspec"]),
-            max(rates["baseline"]),
-            cli_append.ratio(rates, "ledgerspec"),
-        ),
-        "cli floor": Row(
-            f"store append's floor: the script's loop into the store's table and triggers, {count:,} envelopes",
-            baseline,
-            max(rates["floor"]),
-            max(rates["baseline"]),
-            cli_append.ratio(rates, "floor"),
+        "cli": row(f"ledgerspec store append, {count:,} envelopes (whole process)", "ledgerspec"),
+        "cli floor": row(
+            f"store append's floor: the script's loop into the store's table and triggers, {count:,} envelopes", "floor"
         ),
     }
 

@@ -64,8 +64,22 @@ def written_repeats(parsed: Parsed) -> list[Issue]:
     replaced sits under a repeated key itself, which is reported."""
     if not parsed.repeats:
         return []
-    issues: list[Issue] = []
-    stack: list[tuple[Any, Path]] = [(parsed.value, ())]
+    issues = [
+        Issue(
+            json_pointer(where),
+            RULE,
+            f"duplicate key `{where[-1]}`: the key appears {count} times; serde writes each key of an "
+            f"object once (struct fields, map keys and serde_json::Value keys are distinct)",
+        )
+        for where, count in _repeated_keys(parsed.value, (), parsed.repeats)
+    ]
+    return sorted(issues, key=lambda issue: issue.path)
+
+
+def _repeated_keys(value: Any, path: Path, repeats: Mapping[int, Members]) -> Iterator[tuple[Path, int]]:
+    """The path of every key that repeats in an object anywhere inside `value` (at `path`), with
+    how many times it appears there."""
+    stack: list[tuple[Any, Path]] = [(value, path)]
     while stack:
         current, where = stack.pop()
         if isinstance(current, list):
@@ -73,15 +87,10 @@ def written_repeats(parsed: Parsed) -> list[Issue]:
             continue
         if not isinstance(current, dict):
             continue
-        for key, count in Counter(key for key, _ in parsed.repeats.get(id(current), ())).items():
+        for key, count in Counter(key for key, _ in repeats.get(id(current), ())).items():
             if count > 1:
-                message = (
-                    f"duplicate key `{key}`: the key appears {count} times; serde writes each key of an "
-                    f"object once (struct fields, map keys and serde_json::Value keys are distinct)"
-                )
-                issues.append(Issue(json_pointer((*where, key)), RULE, message))
+                yield (*where, key), count
         stack.extend((item, (*where, key)) for key, item in current.items())
-    return sorted(issues, key=lambda issue: issue.path)
 
 
 class _Judge:
@@ -132,22 +141,12 @@ class _Judge:
         """An opaque payload stands for an upstream struct whose shape is unpublished: serde would
         reject a repeated field of it or of the structs inside it, and the contract cannot tell a
         field from a map key, so every key repeated anywhere inside it is refused."""
-        stack: list[tuple[Any, Path]] = [(value, path)]
-        while stack:
-            current, where = stack.pop()
-            if isinstance(current, list):
-                stack.extend((item, (*where, index)) for index, item in enumerate(current))
-                continue
-            if not isinstance(current, dict):
-                continue
-            for key, count in Counter(key for key, _ in self.repeats.get(id(current), ())).items():
-                if count > 1:
-                    message = (
-                        f"duplicate field `{key}`: the key appears {count} times inside {owner}, an opaque "
-                        f"payload whose upstream struct serde reads; every repeated key there is refused"
-                    )
-                    self.issues.append(Issue(json_pointer((*where, key)), RULE, message + note))
-            stack.extend((item, (*where, key)) for key, item in current.items())
+        for where, count in _repeated_keys(value, path, self.repeats):
+            message = (
+                f"duplicate field `{where[-1]}`: the key appears {count} times inside {owner}, an opaque "
+                f"payload whose upstream struct serde reads; every repeated key there is refused"
+            )
+            self.issues.append(Issue(json_pointer(where), RULE, message + note))
 
     def _repeated(
         self,
