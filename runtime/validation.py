@@ -219,13 +219,13 @@ class Validator:
         one engine call when it is valid, without the rewrite `value_checker` makes of it.
         `bounded` as for `checker` (False only for a value read from text). When the call fails,
         the full check of `validate` says why."""
+        # the form without the number rules lacks the writer's integer rule (see `issues`)
+        unmarked_strict = strict and not (integral_floats or bounded)
         try:
-            if self.checker(qualified, strict, integral_floats, bounded)(instance):
-                # the form without the number rules lacks the writer's integer rule (see `issues`)
-                wide = written_integer(instance) if strict and not (integral_floats or bounded) else None
-                if wide is None:
-                    return
-                raise ValidationError(qualified, [wide])
+            if self.checker(qualified, strict, integral_floats, bounded)(instance) and not (
+                unmarked_strict and written_integer(instance)
+            ):
+                return
         except (UnicodeEncodeError, ValueError):
             pass
         self.validate(qualified, instance, strict)
